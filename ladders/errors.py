@@ -1,0 +1,44 @@
+"""The one exception root of the domain, with narrow subclasses.
+
+Stores translate driver errors into these at their boundary; the API maps
+them to typed GraphQL errors.
+"""
+
+from __future__ import annotations
+
+
+class StegeError(Exception):
+    """Root of every error Stege raises on purpose."""
+
+
+class NotFoundError(StegeError):
+    def __init__(self, kind: str, id: str) -> None:
+        super().__init__(f"{kind} {id!r} not found")
+        self.kind = kind
+        self.id = id
+
+
+class ForbiddenError(StegeError):
+    def __init__(self, message: str = "not allowed") -> None:
+        super().__init__(message)
+
+
+class ValidationError(StegeError):
+    """Input that breaks a rule; `field` names the offending input when there is one."""
+
+    def __init__(self, message: str, *, field: str | None = None, value: object = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+
+class ConflictError(StegeError):
+    """A write that contradicts what is already stored (duplicate link, closed plan...)."""
+
+
+class StoreUnavailableError(StegeError):
+    """The store cannot be reached right now; the caller may retry later."""
+
+
+class IntegrityError(StegeError):
+    """A write would break a reference (unknown id) or a key; nothing was written."""

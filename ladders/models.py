@@ -1,0 +1,346 @@
+"""The domain model: every node and relationship of the graph (DESIGN §3).
+
+Models are immutable pydantic models. Relationships that belong to one node
+(a step's requirements, an activity's developments) are nested in it; the rest
+(holdings, mentorships, needs, ...) are models of their own that name both
+ends by id. Identifiers are stable strings; levels are Benner levels 1-5.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = Annotated[int, Field(ge=1, le=5)]
+"""A Benner level: 1 novis, 2 avancerad nybörjare, 3 kompetent, 4 skicklig, 5 expert."""
+
+HeldLevel = Annotated[int, Field(ge=0, le=5)]
+"""A level that may be 0, meaning "not held"."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CompetenceCategory(StrEnum):
+    CORE = "core"
+    CLINICAL = "clinical"
+    MANDATORY = "mandatory"
+    INTERACTION = "interaction"
+    ETHICS = "ethics"
+    ORGANISATION = "organisation"
+    QUALITY = "quality"
+    COMMUNICATION = "communication"
+    DIGITAL = "digital"
+    LEADERSHIP = "leadership"
+    SUPERVISION = "supervision"
+    RESEARCH = "research"
+    FORMAL = "formal"
+
+
+class UnitKind(StrEnum):
+    REGION = "region"
+    ADMINISTRATION = "administration"
+    AREA = "area"
+    DEPARTMENT = "department"
+    UNIT = "unit"
+
+
+class ActivityKind(StrEnum):
+    COURSE = "course"
+    E_LEARNING = "e-learning"
+    HANDLEDNING = "handledning"
+    AUSKULTATION = "auskultation"
+    MENTORSHIP = "mentorship"
+    SEMINAR = "seminar"
+    NETWORK = "network"
+    STUDY_VISIT = "study-visit"
+    SELF_STUDY = "self-study"
+    SPECIALIST_EDUCATION = "specialist-education"
+    ON_THE_JOB = "on-the-job"
+
+
+class TransitionKind(StrEnum):
+    HORIZONTAL = "horizontal"
+    VERTICAL = "vertical"
+    EDUCATION = "education"
+
+
+class Horizon(StrEnum):
+    NOW = "now"
+    SHORT = "short"
+    LONG = "long"
+
+
+class HoldingSource(StrEnum):
+    SELF = "self"
+    MANAGER = "manager"
+    CERTIFICATE = "certificate"
+    ACTIVITY = "activity"
+
+
+class PlanStatus(StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class PlanActivityStatus(StrEnum):
+    PLANNED = "planned"
+    ONGOING = "ongoing"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class ConversationKind(StrEnum):
+    MEDARBETARSAMTAL = "medarbetarsamtal"
+    PRESTATIONSSAMTAL = "prestationssamtal"
+    LONESAMTAL = "lonesamtal"
+
+
+# --- reference data: competencies, professions, ladders, activities ---------
+
+
+class Competence(_Model):
+    id: str
+    name: str
+    category: CompetenceCategory
+    name_en: str | None = None
+    valid_months: int | None = Field(default=None, ge=1)
+    esco_uri: str | None = None
+    description: str | None = None
+
+
+class Profession(_Model):
+    id: str
+    name: str
+    ssyk: str | None = None
+    licensed: bool = False
+
+
+class Requirement(_Model):
+    """`(Step)-[:REQUIRES {level, mandatory}]->(Competence)`."""
+
+    competence_id: str
+    level: Level
+    mandatory: bool = True
+
+
+class Step(_Model):
+    """A step of a ladder; `ordinal` is its 1-based place in the ladder."""
+
+    id: str
+    ladder_id: str
+    name: str
+    ordinal: int = Field(ge=1)
+    min_months: int = Field(default=0, ge=0)
+    description: str | None = None
+    requires: tuple[Requirement, ...] = ()
+
+
+class Ladder(_Model):
+    """`(Profession)-[:HAS_LADDER]->(Ladder)`; its steps are `Step`s with its id."""
+
+    id: str
+    name: str
+    profession_id: str
+
+
+class Transition(_Model):
+    """`(Step)-[:TRANSITION]->(Step)`: a move to another ladder."""
+
+    from_step_id: str
+    to_step_id: str
+    kind: TransitionKind
+    months: int = Field(ge=0)
+    note: str | None = None
+
+
+class Development(_Model):
+    """`(LearningActivity)-[:DEVELOPS {from_level, to_level}]->(Competence)`."""
+
+    competence_id: str
+    to_level: Level
+    from_level: int = Field(default=0, ge=0, le=5)
+
+
+class LearningActivity(_Model):
+    id: str
+    name: str
+    kind: ActivityKind
+    hours: float = Field(ge=0)
+    cost_sek: float | None = Field(default=None, ge=0)
+    provider: str | None = None
+    develops: tuple[Development, ...] = ()
+
+
+class ReferenceData(_Model):
+    """The small, slowly changing part of the graph, cached in process.
+
+    `version` is the store's reference-data version: every write to any of
+    these bumps it, so a process can tell when its cache is stale.
+    """
+
+    version: int = 0
+    competences: tuple[Competence, ...] = ()
+    professions: tuple[Profession, ...] = ()
+    ladders: tuple[Ladder, ...] = ()
+    steps: tuple[Step, ...] = ()
+    transitions: tuple[Transition, ...] = ()
+    activities: tuple[LearningActivity, ...] = ()
+
+
+# --- the organisation -------------------------------------------------------
+
+
+class Unit(_Model):
+    id: str
+    name: str
+    kind: UnitKind
+    parent_id: str | None = None
+
+
+class UnitNeed(_Model):
+    """`(Unit)-[:NEEDS {level, count, horizon}]->(Competence)`.
+
+    Keyed by (unit, competence, level, horizon): setting it again replaces the count.
+    """
+
+    unit_id: str
+    competence_id: str
+    level: Level
+    count: int = Field(ge=0)
+    horizon: Horizon = Horizon.NOW
+
+
+# --- people -----------------------------------------------------------------
+
+
+class Employee(_Model):
+    """An employee with the relationships that are one-to-one for them.
+
+    `mentor_capacity` None means the configured default. `birth_year` is
+    stored, never returned by the API (only an age band is).
+    """
+
+    id: str
+    name: str
+    birth_year: int = Field(ge=1900, le=2100)
+    unit_id: str | None = None
+    profession_id: str | None = None
+    step_id: str | None = None
+    step_since: date | None = None
+    employed_since: date | None = None
+    manages: tuple[str, ...] = ()
+    mentor_capacity: int | None = Field(default=None, ge=0)
+    adept: bool = False
+
+
+class Holding(_Model):
+    """`(Employee)-[:HOLDS {level, assessed_on, expires_on, source}]->(Competence)`."""
+
+    employee_id: str
+    competence_id: str
+    level: Level
+    assessed_on: date | None = None
+    expires_on: date | None = None
+    source: HoldingSource = HoldingSource.SELF
+
+
+class Mentorship(_Model):
+    """`(Employee)-[:MENTORS {focus, started_on, ended_on}]->(Employee)`.
+
+    Keyed by (mentor, adept, started_on).
+    """
+
+    mentor_id: str
+    adept_id: str
+    started_on: date
+    focus: tuple[str, ...] = ()
+    ended_on: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        """Active when started on or before `day` and not ended on or before it."""
+        return self.started_on <= day and (self.ended_on is None or self.ended_on > day)
+
+
+class Plan(_Model):
+    """An individual competence development plan."""
+
+    id: str
+    employee_id: str
+    period_start: date
+    period_end: date
+    status: PlanStatus = PlanStatus.DRAFT
+    created_on: date | None = None
+    last_followup_on: date | None = None
+    target_step_id: str | None = None
+
+
+class PlanActivity(_Model):
+    """One item of a plan; `seq` is its 1-based place in the plan (its key with the plan)."""
+
+    plan_id: str
+    seq: int = Field(ge=1)
+    competence_id: str
+    target_level: Level
+    activity_id: str | None = None
+    due_on: date | None = None
+    status: PlanActivityStatus = PlanActivityStatus.PLANNED
+    completed_on: date | None = None
+
+    @property
+    def id(self) -> str:
+        return plan_activity_id(self.plan_id, self.seq)
+
+
+def plan_activity_id(plan_id: str, seq: int) -> str:
+    return f"{plan_id}#{seq}"
+
+
+def parse_plan_activity_id(value: str) -> tuple[str, int]:
+    """Split `plan#seq`; raises ValueError when it is not of that shape."""
+    plan_id, sep, seq = value.rpartition("#")
+    if not sep or not plan_id or not seq.isdigit():
+        raise ValueError(f"not a plan activity id: {value!r}")
+    return plan_id, int(seq)
+
+
+class Conversation(_Model):
+    """One of the three yearly talks; keyed by (employee, kind, held_on)."""
+
+    employee_id: str
+    kind: ConversationKind
+    held_on: date
+
+
+class Dataset(_Model):
+    """A whole dataset (DESIGN §7), in the order it is written."""
+
+    competences: tuple[Competence, ...] = ()
+    professions: tuple[Profession, ...] = ()
+    ladders: tuple[Ladder, ...] = ()
+    steps: tuple[Step, ...] = ()
+    transitions: tuple[Transition, ...] = ()
+    activities: tuple[LearningActivity, ...] = ()
+    units: tuple[Unit, ...] = ()
+    needs: tuple[UnitNeed, ...] = ()
+    employees: tuple[Employee, ...] = ()
+    holdings: tuple[Holding, ...] = ()
+    mentorships: tuple[Mentorship, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    plan_activities: tuple[PlanActivity, ...] = ()
+    conversations: tuple[Conversation, ...] = ()
+
+    def reference(self) -> ReferenceData:
+        return ReferenceData(
+            competences=self.competences,
+            professions=self.professions,
+            ladders=self.ladders,
+            steps=self.steps,
+            transitions=self.transitions,
+            activities=self.activities,
+        )

@@ -1,0 +1,198 @@
+"""The store port: what the domain and the API need from a store.
+
+Two adapters implement it (graph/embedded: SQLite, graph/neo4j: Neo4j) and
+one contract suite (tests/contract) holds them to identical answers.
+
+Conventions every implementation keeps:
+- Batch reads take many ids and never fail on unknown ones: `get_*` return a
+  list aligned with the ids (None where unknown), the others return what exists.
+- Every list comes back in a fixed order (given per method), so both stores
+  answer identically.
+- Every write runs in one transaction: it is wholly applied or not at all.
+  A write naming an unknown id raises `IntegrityError` and changes nothing.
+- Writes to reference data (competencies, professions, ladders, steps,
+  transitions, activities) bump `reference_version()`.
+- Driver errors are translated at the boundary: `StoreUnavailableError` when the
+  store cannot be reached, `IntegrityError` for broken keys or references.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Literal, Protocol, runtime_checkable
+
+from ladders.models import (
+    Conversation,
+    Dataset,
+    Employee,
+    Holding,
+    Mentorship,
+    Plan,
+    PlanActivity,
+    ReferenceData,
+    Unit,
+    UnitNeed,
+)
+
+ProgressFn = Callable[[int], None]
+"""Called with the number of records just written, so a caller can show progress."""
+
+MentorRole = Literal["mentor", "adept", "any"]
+
+
+@runtime_checkable
+class Store(Protocol):
+    # --- lifecycle ----------------------------------------------------------
+
+    async def init_schema(self) -> None:
+        """Create tables/constraints/indexes; idempotent (`stege db init`)."""
+        ...
+
+    async def ping(self) -> None:
+        """Raise `StoreUnavailableError` unless the store answers a trivial query."""
+        ...
+
+    async def close(self) -> None: ...
+
+    # --- reference data -----------------------------------------------------
+
+    async def reference_version(self) -> int:
+        """A counter bumped by every write to reference data."""
+        ...
+
+    async def reference_data(self) -> ReferenceData:
+        """All reference data, each tuple sorted by id (steps by ladder id, then
+        ordinal; transitions by from, to; requirements and developments by
+        competence id), with the current version."""
+        ...
+
+    # --- organisation -------------------------------------------------------
+
+    async def units(self) -> list[Unit]:
+        """Every unit, by id (the tree is small: thousands at most)."""
+        ...
+
+    async def get_units(self, ids: Sequence[str]) -> list[Unit | None]: ...
+
+    async def subtree_unit_ids(self, unit_id: str) -> list[str]:
+        """The unit and every unit below it, sorted by id; [] when unknown."""
+        ...
+
+    async def unit_needs(self, unit_ids: Sequence[str]) -> list[UnitNeed]:
+        """Needs declared on these units, by (unit, competence, level, horizon)."""
+        ...
+
+    # --- people -------------------------------------------------------------
+
+    async def get_employees(self, ids: Sequence[str]) -> list[Employee | None]: ...
+
+    async def employees_in_units(
+        self,
+        unit_ids: Sequence[str],
+        *,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> list[Employee]:
+        """Employees working in any of these units, by id; `after` is an
+        exclusive employee-id cursor, `first` a limit."""
+        ...
+
+    async def count_employees_in_units(self, unit_ids: Sequence[str]) -> int: ...
+
+    async def holdings_of(self, employee_ids: Sequence[str]) -> list[Holding]:
+        """Holdings of these employees, by (employee, competence)."""
+        ...
+
+    async def holders(
+        self,
+        competence_id: str,
+        min_level: int,
+        *,
+        unit_ids: Sequence[str] | None = None,
+    ) -> list[Holding]:
+        """Holdings of the competence at `level >= min_level` (expired ones
+        included: expiry is the domain's rule), optionally only of employees
+        working in `unit_ids`; by employee id. Indexed, never a scan of all
+        employees."""
+        ...
+
+    async def mentorships_of(
+        self,
+        employee_ids: Sequence[str],
+        *,
+        role: MentorRole = "any",
+        active_on: date | None = None,
+    ) -> list[Mentorship]:
+        """Mentorships where these employees are mentor, adept or either;
+        with `active_on`, only those active that day (`Mentorship.active_on`).
+        By (mentor, adept, started_on)."""
+        ...
+
+    async def get_plans(self, ids: Sequence[str]) -> list[Plan | None]: ...
+
+    async def plans_of(self, employee_ids: Sequence[str]) -> list[Plan]:
+        """Plans of these employees, by (employee, id)."""
+        ...
+
+    async def plan_activities(self, plan_ids: Sequence[str]) -> list[PlanActivity]:
+        """Items of these plans, by (plan, seq)."""
+        ...
+
+    async def conversations_of(
+        self,
+        employee_ids: Sequence[str],
+        *,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[Conversation]:
+        """Conversations of these employees held in [since, until] (bounds
+        inclusive, each optional), by (employee, held_on, kind)."""
+        ...
+
+    # --- writes -------------------------------------------------------------
+
+    async def import_dataset(self, dataset: Dataset, *, progress: ProgressFn | None = None) -> None:
+        """Upsert a whole dataset in one transaction (all or nothing).
+
+        Upsert keys: ids for nodes; (step, competence) for requirements;
+        (from, to) for transitions; (activity, competence) for developments;
+        (unit, competence, level, horizon) for needs; (employee, competence)
+        for holdings; (mentor, adept, started_on) for mentorships; (plan, seq)
+        for plan activities; (employee, kind, held_on) for conversations.
+        Importing the same dataset twice leaves the store as after the first.
+        """
+        ...
+
+    async def export_dataset(self) -> Dataset:
+        """Everything stored, each collection in the order of its read method."""
+        ...
+
+    async def upsert_employee(self, employee: Employee) -> None:
+        """Create or replace an employee with their unit, profession, step and
+        managed units (the previous links are replaced)."""
+        ...
+
+    async def upsert_holding(self, holding: Holding) -> None: ...
+
+    async def upsert_unit_need(self, need: UnitNeed) -> None: ...
+
+    async def upsert_mentorship(self, mentorship: Mentorship) -> None:
+        """Create, or update focus/ended_on of, the mentorship with this key."""
+        ...
+
+    async def upsert_plan(self, plan: Plan) -> None: ...
+
+    async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:
+        """Append an item to its plan; the given `seq` is ignored and the next
+        free one (max + 1) is assigned and returned."""
+        ...
+
+    async def update_plan_activity(
+        self, activity: PlanActivity, *, holding: Holding | None = None
+    ) -> None:
+        """Replace an existing item (by plan and seq), and upsert `holding` in
+        the same transaction (completing an item records what it gave)."""
+        ...
+
+    async def add_conversation(self, conversation: Conversation) -> None: ...

@@ -1,0 +1,54 @@
+"""Session-wide fixtures: the Neo4j server every Neo4j-backed test shares.
+
+When `NEO4J_URI` is set, that server is used. Otherwise tools/neo4j-server is
+built and started once per session on a free loopback port. Only outside CI
+and without Java may the Neo4j tests be skipped, and then loudly.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+from collections.abc import Iterator
+
+import pytest
+
+from tests.neo4j_server import Neo4jServer, java_available
+
+_SKIP_REASON = (
+    "NEO4J TESTS SKIPPED: neither NEO4J_URI nor Java/Maven is available, "
+    "so the Neo4j half of the contract suite did not run"
+)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        yield uri
+        return
+    if not java_available():
+        if _in_ci():
+            pytest.fail("CI must run the Neo4j tests, but Java/Maven is not available")
+        print(f"\n\n{'!' * 78}\n{_SKIP_REASON}\n{'!' * 78}\n", file=sys.stderr)
+        warnings.warn(_SKIP_REASON, stacklevel=1)
+        pytest.skip(_SKIP_REASON)
+    with Neo4jServer() as server:
+        yield server.uri
+
+
+@pytest.fixture(scope="session")
+def neo4j_auth() -> tuple[str, str] | None:
+    user = os.environ.get("NEO4J_USER")
+    password = os.environ.get("NEO4J_PASSWORD")
+    return (user, password) if user and password else None
+
+
+@pytest.fixture(scope="session")
+def neo4j_database() -> str:
+    return os.environ.get("NEO4J_DATABASE", "neo4j")
