@@ -1,0 +1,248 @@
+"""Who sees what and who may do what (DESIGN §5): every rule in this one module.
+
+Resolvers ask a per-request `Policy` before they read or write; they never
+decide rights themselves. The rules:
+
+- admin: everything.
+- an employee: everything about themselves; other people only as mentor
+  candidates, their own mentors and adepts (`Access.BASIC`: name, unit,
+  profession, age band).
+- a manager (MANAGES, from the graph, not the token): everything about the
+  people working in the subtrees they manage, and those units' aggregates.
+- a planner: aggregates of every unit, with small cells suppressed, no person.
+- the organisation tree and reference data (competencies, ladders, ...): anyone
+  signed in; they say nothing about a person.
+
+Outside these rights the answer is FORBIDDEN whether or not the id exists;
+NOT_FOUND only where the caller could have seen the thing (no existence
+oracle). Reads of another person's data are recorded for the audit log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import date
+from enum import IntEnum
+
+from api.auth import Caller
+from api.loaders import Loaders
+from ladders import models as m
+from ladders.errors import ForbiddenError, NotFoundError
+from ladders.holding import age
+
+SMALL_CELL = range(1, 5)
+"""Age-derived counts in this range are suppressed for planners (1-4 people)."""
+AGE_BANDS = ((65, "65+"), (60, "60-64"), (55, "55-59"))
+
+
+class Access(IntEnum):
+    """How much of a person the caller may see."""
+
+    NONE = 0
+    BASIC = 1
+    """Name, unit, profession, age band: a mentor candidate, one's mentor or adept."""
+    FULL = 2
+
+
+class View(IntEnum):
+    """How a unit's aggregates are shown."""
+
+    SUPPRESSED = 1
+    """Small age-derived cells hidden (planners)."""
+    FULL = 2
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A supply row or risk row as the caller may see it."""
+
+    retiring: int | None = None
+    projected: int | None = None
+    shortfall: int | None = None
+    senior_holders: int | None = None
+    senior_share: float | None = None
+    suppressed: bool = False
+
+
+def age_band(employee: m.Employee, as_of: date) -> str:
+    years = age(employee, as_of)
+    return next((band for floor, band in AGE_BANDS if years >= floor), "<55")
+
+
+def forbidden() -> ForbiddenError:
+    return ForbiddenError("not allowed: outside your rights, or it does not exist")
+
+
+@dataclass
+class AuditEntry:
+    whom: str
+    fields: set[str] = field(default_factory=set)
+
+
+class Policy:
+    """The rules applied to one request's caller."""
+
+    def __init__(self, *, caller: Caller, loaders: Loaders, today: date) -> None:
+        self.caller = caller
+        self.today = today
+        self._loaders = loaders
+        self._managed: frozenset[str] | None = None
+        self._lock = asyncio.Lock()
+        self.audit_log: dict[str, AuditEntry] = {}
+
+    # --- the caller ---------------------------------------------------------
+
+    @property
+    def is_admin(self) -> bool:
+        return self.caller.is_admin
+
+    async def me(self) -> m.Employee | None:
+        return await self._loaders.employee.load(self.caller.employee_id)
+
+    async def managed_unit_ids(self) -> frozenset[str]:
+        """Every unit in the subtrees the caller manages (read once per request)."""
+        async with self._lock:
+            if self._managed is None:
+                me = await self.me()
+                roots = list(me.manages) if me is not None else []
+                subtrees = await self._loaders.subtree.load_many(roots)
+                self._managed = frozenset(u for tree in subtrees for u in tree)
+            return self._managed
+
+    async def manages(self, employee: m.Employee) -> bool:
+        return employee.unit_id is not None and employee.unit_id in await self.managed_unit_ids()
+
+    # --- people -------------------------------------------------------------
+
+    async def access(self, employee: m.Employee) -> Access:
+        """The caller's own rights over a person (not counting relations)."""
+        if self.is_admin or employee.id == self.caller.employee_id:
+            return Access.FULL
+        if await self.manages(employee):
+            return Access.FULL
+        return Access.NONE
+
+    async def related_access(self, employee: m.Employee) -> Access:
+        """Rights over a person reached as a mentor, adept or mentor candidate
+        of someone the caller may see: at least BASIC."""
+        return max(await self.access(employee), Access.BASIC)
+
+    async def person(self, employee_id: str, *, need: Access = Access.FULL) -> m.Employee:
+        """The employee, if the caller may see them at `need`; FORBIDDEN otherwise,
+        also for an unknown id unless the caller could see any id (admin)."""
+        employee = await self._loaders.employee.load(employee_id)
+        if employee is None:
+            if self.is_admin:
+                raise NotFoundError("employee", employee_id)
+            raise forbidden()
+        if await self.access(employee) < need:
+            raise forbidden()
+        return employee
+
+    def audit(self, employee_id: str, field_name: str) -> None:
+        """Note that the caller read a field of another person (flushed per request)."""
+        if employee_id == self.caller.employee_id:
+            return
+        self.audit_log.setdefault(employee_id, AuditEntry(employee_id)).fields.add(field_name)
+
+    # --- units --------------------------------------------------------------
+
+    async def unit(self, unit_id: str) -> m.Unit:
+        """A unit's place in the tree: anyone signed in may see it."""
+        unit = await self._loaders.unit.load(unit_id)
+        if unit is None:
+            raise NotFoundError("unit", unit_id)
+        return unit
+
+    async def may_list_people(self, unit_id: str) -> bool:
+        return self.is_admin or unit_id in await self.managed_unit_ids()
+
+    async def people_units(self, unit_id: str | None) -> list[str]:
+        """The units whose people the caller may list: one unit's subtree, or
+        with no unit every unit the caller may see people in."""
+        if unit_id is None:
+            if self.is_admin:
+                return [u.id for u in await self._loaders.all_units()]
+            managed = await self.managed_unit_ids()
+            if not managed:
+                raise forbidden()
+            return sorted(managed)
+        if not await self.may_list_people(unit_id):
+            raise forbidden()
+        subtree = await self._loaders.subtree.load(unit_id)
+        if not subtree:  # only an admin gets here with an unknown id
+            raise NotFoundError("unit", unit_id)
+        return subtree
+
+    async def aggregate_view(self, unit_id: str) -> View:
+        """How the caller may see the unit's aggregates."""
+        if self.is_admin or unit_id in await self.managed_unit_ids():
+            view = View.FULL
+        elif self.caller.is_planner:
+            view = View.SUPPRESSED
+        else:
+            raise forbidden()
+        await self.unit(unit_id)
+        return view
+
+    async def people_aggregates(self, unit_id: str) -> None:
+        """Aggregates that name people (mentor proposals): managers and admins."""
+        if not await self.may_list_people(unit_id):
+            raise forbidden()
+        await self.unit(unit_id)
+
+    # --- small cells --------------------------------------------------------
+
+    @staticmethod
+    def supply_figures(view: View, *, retiring: int, projected: int, shortfall: int) -> Figures:
+        if view is View.SUPPRESSED and retiring in SMALL_CELL:
+            return Figures(suppressed=True)
+        return Figures(retiring=retiring, projected=projected, shortfall=shortfall)
+
+    @staticmethod
+    def risk_figures(view: View, *, senior_holders: int, senior_share: float) -> Figures:
+        if view is View.SUPPRESSED and senior_holders in SMALL_CELL:
+            return Figures(suppressed=True)
+        return Figures(senior_holders=senior_holders, senior_share=senior_share)
+
+    # --- writes -------------------------------------------------------------
+
+    async def may_change_person(self, employee_id: str, *, self_allowed: bool = True) -> m.Employee:
+        """Writes about a person: admins, their managers and (`self_allowed`)
+        the person themselves."""
+        employee = await self.person(employee_id)
+        if employee.id == self.caller.employee_id and not self_allowed:
+            if not (self.is_admin or await self.manages(employee)):
+                raise forbidden()
+        return employee
+
+    async def assessment_source(
+        self, employee: m.Employee, requested: m.HoldingSource | None
+    ) -> m.HoldingSource:
+        """A self-assessment is `self`; managers and admins assess as `manager`
+        unless they record a `certificate`."""
+        if self.is_admin or await self.manages(employee):
+            return requested or m.HoldingSource.MANAGER
+        if requested not in (None, m.HoldingSource.SELF):
+            raise ForbiddenError("only a manager can record a manager or certificate assessment")
+        return m.HoldingSource.SELF
+
+    async def may_change_plan(self, plan_id: str, *, self_allowed: bool = True) -> m.Plan:
+        plan = await self._loaders.plan.load(plan_id)
+        if plan is None:
+            if self.is_admin:
+                raise NotFoundError("plan", plan_id)
+            raise forbidden()
+        await self.may_change_person(plan.employee_id, self_allowed=self_allowed)
+        return plan
+
+    async def may_change_unit(self, unit_id: str) -> None:
+        """Unit data (needs): admins and the unit's managers."""
+        if not (self.is_admin or unit_id in await self.managed_unit_ids()):
+            raise forbidden()
+
+    def may_administer(self) -> None:
+        """Changing the roster or reference data: admins only."""
+        if not self.is_admin:
+            raise forbidden()

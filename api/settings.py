@@ -1,0 +1,68 @@
+"""The one settings class (DESIGN §9): every setting comes from `STEGE_*`
+environment variables (or a `.env` file), read once by `get_settings()`."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+StoreKind = Literal["embedded", "neo4j"]
+AuthMode = Literal["jwt", "dev"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="STEGE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    # --- store (DESIGN §8) --------------------------------------------------
+    store: StoreKind = "embedded"
+    db_path: Path = Path("./stege.db")
+    neo4j_uri: str = "neo4j://127.0.0.1:7687"
+    neo4j_user: str | None = None
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str = "neo4j"
+
+    # --- authentication (DESIGN §5) -----------------------------------------
+    auth_mode: AuthMode = "jwt"
+    jwt_secret: SecretStr | None = None
+    jwt_jwks_url: str | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+
+    # --- domain rules (DESIGN §4) -------------------------------------------
+    retirement_age: int = Field(default=65, ge=0)
+    mentor_min_age: int = Field(default=55, ge=0)
+    short_years: int = Field(default=3, ge=0)
+    long_years: int = Field(default=10, ge=0)
+    unmet_effort_hours: float = Field(default=200, ge=0)
+    senior_age: int = Field(default=60, ge=0)
+    senior_share: float = Field(default=0.5, ge=0, le=1)
+    default_mentor_capacity: int = Field(default=2, ge=0)
+
+    # --- operations ---------------------------------------------------------
+    log_level: str = "INFO"
+
+    def neo4j_auth(self) -> tuple[str, str] | None:
+        """The driver's basic auth, or None when no user is configured."""
+        if self.neo4j_user is None:
+            return None
+        password = self.neo4j_password.get_secret_value() if self.neo4j_password else ""
+        return (self.neo4j_user, password)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, built on first use (never at import time).
+
+    Tests that change the environment call `get_settings.cache_clear()`.
+    """
+    return Settings()

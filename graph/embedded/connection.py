@@ -1,0 +1,189 @@
+"""Connections to the SQLite file: one writer thread, a small pool of readers.
+
+Every call to SQLite blocks, so none runs on the event loop. Writes go to a
+single-thread executor that owns the one writer connection: they are
+serialised without a lock and each runs in its own `BEGIN IMMEDIATE`
+transaction. Reads run on a few reader threads, each with its own connection
+and, in WAL mode, its own snapshot, so they never wait for a writer.
+
+Driver errors are translated here, at the boundary: broken keys and
+references become `IntegrityError` (naming the unknown id when it can),
+everything else from SQLite `StoreUnavailableError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TypeVar
+
+from graph.embedded.schema import apply_migrations
+from ladders.errors import IntegrityError, StoreUnavailableError
+
+T = TypeVar("T")
+
+_BUSY_TIMEOUT_MS = 10_000
+
+
+def _connect(path: Path, *, writer: bool) -> sqlite3.Connection:
+    # isolation_level=None: autocommit, so the transactions are exactly the
+    # BEGIN/COMMIT this module issues and Python's sqlite3 adds none of its own.
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    if writer:
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            conn.close()
+            raise sqlite3.OperationalError(f"cannot switch {path} to WAL (got {mode})")
+        # FULL: a commit survives power loss, not only a crash of the process.
+        conn.execute("PRAGMA synchronous = FULL")
+    else:
+        conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+class Database:
+    """The SQLite file with its writer and reader connections."""
+
+    def __init__(self, path: Path, *, readers: int = 4) -> None:
+        self.path = path
+        self._writer_pool = ThreadPoolExecutor(1, thread_name_prefix="stege-sqlite-writer")
+        self._reader_pool = ThreadPoolExecutor(readers, thread_name_prefix="stege-sqlite-reader")
+        self._writer: sqlite3.Connection | None = None
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
+
+    # --- lifecycle ----------------------------------------------------------
+
+    async def start(self) -> None:
+        await self._in(self._writer_pool, self._open_writer)
+
+    def _open_writer(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._writer = _connect(self.path, writer=True)
+
+    async def migrate(self) -> int:
+        return await self._in(self._writer_pool, lambda: apply_migrations(self._writer_conn()))
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        await asyncio.to_thread(self._close_all)
+
+    def _close_all(self) -> None:
+        # The pools finish what they were given before their connections close.
+        self._writer_pool.shutdown(wait=True)
+        self._reader_pool.shutdown(wait=True)
+        if self._writer is not None:
+            self._writer.close()
+        with self._readers_lock:
+            for conn in self._readers:
+                conn.close()
+            self._readers.clear()
+
+    # --- running work -------------------------------------------------------
+
+    async def write(
+        self, work: Callable[[sqlite3.Connection], T], *, tables: Iterable[str] = ()
+    ) -> T:
+        """Run `work` in one write transaction on the writer thread.
+
+        `tables` names the tables `work` writes, so that a broken reference
+        found at COMMIT can be reported by its row without scanning the file.
+        """
+        checked = tuple(tables)
+        return await self._in(self._writer_pool, lambda: self._transact(work, checked))
+
+    async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `work` on a reader connection, in one snapshot of the file."""
+        return await self._in(self._reader_pool, lambda: self._snapshot(work))
+
+    async def _in(self, pool: ThreadPoolExecutor, work: Callable[[], T]) -> T:
+        if self._closed:
+            raise StoreUnavailableError("the embedded store is closed")
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(pool, work)
+        except sqlite3.IntegrityError as exc:
+            raise IntegrityError(str(exc)) from exc
+        except sqlite3.Error as exc:
+            raise StoreUnavailableError(f"SQLite store {self.path}: {exc}") from exc
+        except RuntimeError as exc:  # the pool was shut down under us
+            if self._closed:
+                raise StoreUnavailableError("the embedded store is closed") from exc
+            raise
+
+    def _writer_conn(self) -> sqlite3.Connection:
+        if self._writer is None:
+            raise sqlite3.OperationalError("the writer connection is not open")
+        return self._writer
+
+    def _transact(self, work: Callable[[sqlite3.Connection], T], tables: tuple[str, ...]) -> T:
+        conn = self._writer_conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = work(conn)
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.IntegrityError as exc:
+                # Deferred foreign keys fail here; the transaction is still
+                # open, so the offending rows can be named before rolling back.
+                problems = broken_references(conn, tables)
+                if problems:
+                    raise IntegrityError("; ".join(problems)) from exc
+                raise
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def _snapshot(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        conn = self._reader_conn()
+        conn.execute("BEGIN")
+        try:
+            return work(conn)
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
+    def _reader_conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _connect(self.path, writer=False)
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+
+def broken_references(conn: sqlite3.Connection, tables: Iterable[str], limit: int = 5) -> list[str]:
+    """Describe up to `limit` rows of `tables` whose foreign keys point nowhere."""
+    problems: list[str] = []
+    for table in tables:
+        # Table names come from our own code, never from input.
+        columns: dict[int, list[str]] = {}
+        for fk in conn.execute(f"PRAGMA foreign_key_list({table})"):
+            columns.setdefault(fk[0], []).append(fk[3])
+        for _, rowid, parent, fkid in conn.execute(f"PRAGMA foreign_key_check({table})"):
+            names = columns.get(fkid, [])
+            if rowid is None or not names:
+                problems.append(f"{table}: unknown {parent}")
+            else:
+                select = ", ".join(names)
+                values = conn.execute(
+                    f"SELECT {select} FROM {table} WHERE rowid = ?", (rowid,)
+                ).fetchone()
+                shown = ", ".join(repr(v) for v in values)
+                problems.append(f"{table}.{select} = {shown}: unknown {parent}")
+            if len(problems) >= limit:
+                return problems
+    return problems

@@ -1,0 +1,221 @@
+"""`EmbeddedStore`: the `ladders.ports.Store` over one SQLite file.
+
+The default store (DESIGN §8): no server, one host. This class only routes
+each port method to a read (reader pool, one snapshot) or a write (the one
+writer thread, one transaction); the SQL lives in `reads` and `writes`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import date
+from os import PathLike
+from pathlib import Path
+
+from graph.embedded import reads, writes
+from graph.embedded.connection import Database
+from ladders.errors import ValidationError
+from ladders.models import (
+    Conversation,
+    Dataset,
+    Employee,
+    Holding,
+    Mentorship,
+    Plan,
+    PlanActivity,
+    ReferenceData,
+    Unit,
+    UnitNeed,
+)
+from ladders.ports import MentorRole, ProgressFn
+
+
+class EmbeddedStore:
+    """The store over one SQLite file; make one with `await EmbeddedStore.open(path)`."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @classmethod
+    async def open(cls, path: str | PathLike[str], *, readers: int = 4) -> EmbeddedStore:
+        """Open (creating it if need be) the file at `path` and bring its schema up to date."""
+        db = Database(Path(path), readers=readers)
+        store = cls(db)
+        try:
+            await db.start()
+            await store.init_schema()
+        except BaseException:
+            await db.close()
+            raise
+        return store
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    # --- lifecycle ----------------------------------------------------------
+
+    async def init_schema(self) -> None:
+        await self._db.migrate()
+
+    async def ping(self) -> None:
+        await self._db.read(lambda conn: conn.execute("SELECT 1").fetchone())
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    async def __aenter__(self) -> EmbeddedStore:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.close()
+
+    # --- reference data -----------------------------------------------------
+
+    async def reference_version(self) -> int:
+        return await self._db.read(reads.reference_version)
+
+    async def reference_data(self) -> ReferenceData:
+        return await self._db.read(reads.reference_data)
+
+    # --- organisation -------------------------------------------------------
+
+    async def units(self) -> list[Unit]:
+        return await self._db.read(reads.units)
+
+    async def get_units(self, ids: Sequence[str]) -> list[Unit | None]:
+        return await self._db.read(lambda conn: reads.get_units(conn, ids))
+
+    async def subtree_unit_ids(self, unit_id: str) -> list[str]:
+        return await self._db.read(lambda conn: reads.subtree_unit_ids(conn, unit_id))
+
+    async def unit_needs(self, unit_ids: Sequence[str]) -> list[UnitNeed]:
+        return await self._db.read(lambda conn: reads.unit_needs(conn, unit_ids))
+
+    # --- people -------------------------------------------------------------
+
+    async def get_employees(self, ids: Sequence[str]) -> list[Employee | None]:
+        return await self._db.read(lambda conn: reads.get_employees(conn, ids))
+
+    async def employees_in_units(
+        self,
+        unit_ids: Sequence[str],
+        *,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> list[Employee]:
+        if first is not None and first < 0:
+            raise ValidationError("first must not be negative", field="first", value=first)
+        return await self._db.read(
+            lambda conn: reads.employees_in_units(conn, unit_ids, first, after)
+        )
+
+    async def count_employees_in_units(self, unit_ids: Sequence[str]) -> int:
+        return await self._db.read(lambda conn: reads.count_employees_in_units(conn, unit_ids))
+
+    async def holdings_of(self, employee_ids: Sequence[str]) -> list[Holding]:
+        return await self._db.read(lambda conn: reads.holdings_of(conn, employee_ids))
+
+    async def holders(
+        self,
+        competence_id: str,
+        min_level: int,
+        *,
+        unit_ids: Sequence[str] | None = None,
+    ) -> list[Holding]:
+        return await self._db.read(
+            lambda conn: reads.holders(conn, competence_id, min_level, unit_ids)
+        )
+
+    async def mentorships_of(
+        self,
+        employee_ids: Sequence[str],
+        *,
+        role: MentorRole = "any",
+        active_on: date | None = None,
+    ) -> list[Mentorship]:
+        if role not in ("mentor", "adept", "any"):
+            raise ValidationError(f"unknown mentorship role {role!r}", field="role", value=role)
+        return await self._db.read(
+            lambda conn: reads.mentorships(conn, employee_ids, role, active_on)
+        )
+
+    async def get_plans(self, ids: Sequence[str]) -> list[Plan | None]:
+        return await self._db.read(lambda conn: reads.get_plans(conn, ids))
+
+    async def plans_of(self, employee_ids: Sequence[str]) -> list[Plan]:
+        return await self._db.read(lambda conn: reads.plans_of(conn, employee_ids))
+
+    async def plan_activities(self, plan_ids: Sequence[str]) -> list[PlanActivity]:
+        return await self._db.read(lambda conn: reads.plan_activities(conn, plan_ids))
+
+    async def conversations_of(
+        self,
+        employee_ids: Sequence[str],
+        *,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[Conversation]:
+        return await self._db.read(
+            lambda conn: reads.conversations_of(conn, employee_ids, since, until)
+        )
+
+    # --- writes -------------------------------------------------------------
+
+    async def import_dataset(self, dataset: Dataset, *, progress: ProgressFn | None = None) -> None:
+        loop = asyncio.get_running_loop()
+
+        def report(n: int) -> None:
+            # Called on the writer thread: hand the callback to the event loop,
+            # where the caller's code expects to run.
+            if progress is not None:
+                loop.call_soon_threadsafe(progress, n)
+
+        await self._db.write(
+            lambda conn: writes.import_dataset(conn, dataset, report), tables=writes.ALL_TABLES
+        )
+
+    async def export_dataset(self) -> Dataset:
+        return await self._db.read(reads.export_dataset)
+
+    async def upsert_employee(self, employee: Employee) -> None:
+        await self._db.write(
+            lambda conn: writes.upsert_employee(conn, employee),
+            tables=("employee", "employee_manages"),
+        )
+
+    async def upsert_holding(self, holding: Holding) -> None:
+        await self._db.write(lambda conn: writes.upsert_holding(conn, holding), tables=("holding",))
+
+    async def upsert_unit_need(self, need: UnitNeed) -> None:
+        await self._db.write(
+            lambda conn: writes.upsert_unit_need(conn, need), tables=("unit_need",)
+        )
+
+    async def upsert_mentorship(self, mentorship: Mentorship) -> None:
+        await self._db.write(
+            lambda conn: writes.upsert_mentorship(conn, mentorship),
+            tables=("mentorship", "mentorship_focus"),
+        )
+
+    async def upsert_plan(self, plan: Plan) -> None:
+        await self._db.write(lambda conn: writes.upsert_plan(conn, plan), tables=("plan",))
+
+    async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:
+        return await self._db.write(
+            lambda conn: writes.add_plan_activity(conn, activity), tables=("plan_activity",)
+        )
+
+    async def update_plan_activity(
+        self, activity: PlanActivity, *, holding: Holding | None = None
+    ) -> None:
+        await self._db.write(
+            lambda conn: writes.update_plan_activity(conn, activity, holding),
+            tables=("plan_activity", "holding"),
+        )
+
+    async def add_conversation(self, conversation: Conversation) -> None:
+        await self._db.write(
+            lambda conn: writes.add_conversation(conn, conversation), tables=("conversation",)
+        )

@@ -1,0 +1,245 @@
+"""The writes of the embedded store, as plain functions of the writer connection.
+
+Each runs inside the one transaction `connection.Database.write` opened, so
+a failure anywhere (a broken key now, a broken reference at COMMIT) leaves
+nothing behind. Upserts are `INSERT ... ON CONFLICT DO UPDATE`, never
+`INSERT OR REPLACE`, which would delete the row and cascade to its children.
+Nested collections (requirements, developments, managed units, mentorship
+focus) belong to their owner: writing the owner replaces them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+from graph.embedded import rows
+from ladders.errors import IntegrityError
+from ladders.models import (
+    Conversation,
+    Dataset,
+    Employee,
+    Holding,
+    Mentorship,
+    Plan,
+    PlanActivity,
+    UnitNeed,
+)
+
+T = TypeVar("T")
+Report = Callable[[int], None]
+
+BATCH = 5_000
+"""Records per executemany call, and so per progress report."""
+
+REFERENCE_TABLES = (
+    "ladder",
+    "step",
+    "step_requirement",
+    "transition",
+    "activity_development",
+)
+PEOPLE_TABLES = (
+    "unit",
+    "unit_need",
+    "employee",
+    "employee_manages",
+    "holding",
+    "mentorship",
+    "mentorship_focus",
+    "plan",
+    "plan_activity",
+    "conversation",
+)
+ALL_TABLES = REFERENCE_TABLES + PEOPLE_TABLES
+"""The tables that hold foreign keys, for reporting broken references."""
+
+
+def _upsert(table: str, columns: str, key: str) -> str:
+    names = [c.strip() for c in columns.split(",")]
+    keys = {k.strip() for k in key.split(",")}
+    updates = ", ".join(f"{c} = excluded.{c}" for c in names if c not in keys)
+    action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+    marks = ", ".join("?" * len(names))
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT ({key}) {action}"
+
+
+UPSERT_COMPETENCE = _upsert("competence", rows.COMPETENCE_COLUMNS, "id")
+UPSERT_PROFESSION = _upsert("profession", rows.PROFESSION_COLUMNS, "id")
+UPSERT_LADDER = _upsert("ladder", rows.LADDER_COLUMNS, "id")
+UPSERT_STEP = _upsert("step", rows.STEP_COLUMNS, "id")
+UPSERT_TRANSITION = _upsert("transition", rows.TRANSITION_COLUMNS, "from_step_id, to_step_id")
+UPSERT_ACTIVITY = _upsert("activity", rows.ACTIVITY_COLUMNS, "id")
+UPSERT_UNIT = _upsert("unit", rows.UNIT_COLUMNS, "id")
+UPSERT_NEED = _upsert("unit_need", rows.NEED_COLUMNS, "unit_id, competence_id, level, horizon")
+UPSERT_EMPLOYEE = _upsert("employee", rows.EMPLOYEE_COLUMNS, "id")
+UPSERT_HOLDING = _upsert("holding", rows.HOLDING_COLUMNS, "employee_id, competence_id")
+UPSERT_MENTORSHIP = _upsert(
+    "mentorship", "mentor_id, adept_id, started_on, ended_on", "mentor_id, adept_id, started_on"
+)
+UPSERT_PLAN = _upsert("plan", rows.PLAN_COLUMNS, "id")
+UPSERT_PLAN_ACTIVITY = _upsert("plan_activity", rows.PLAN_ACTIVITY_COLUMNS, "plan_id, seq")
+UPSERT_CONVERSATION = _upsert(
+    "conversation", rows.CONVERSATION_COLUMNS, "employee_id, kind, held_on"
+)
+
+INSERT_REQUIREMENT = (
+    f"INSERT INTO step_requirement ({rows.REQUIREMENT_COLUMNS}) VALUES (?, ?, ?, ?)"
+)
+INSERT_DEVELOPMENT = (
+    f"INSERT INTO activity_development ({rows.DEVELOPMENT_COLUMNS}) VALUES (?, ?, ?, ?)"
+)
+INSERT_MANAGES = "INSERT INTO employee_manages (employee_id, unit_id) VALUES (?, ?)"
+_MENTORSHIP_KEY = "mentor_id = ? AND adept_id = ? AND started_on = ?"
+DELETE_FOCUS = (
+    "DELETE FROM mentorship_focus WHERE mentorship_id = "
+    f"(SELECT id FROM mentorship WHERE {_MENTORSHIP_KEY})"
+)
+INSERT_FOCUS = (
+    "INSERT INTO mentorship_focus (mentorship_id, pos, competence_id) "
+    f"SELECT id, ?, ? FROM mentorship WHERE {_MENTORSHIP_KEY}"
+)
+BUMP_REFERENCE_VERSION = "UPDATE meta SET value = value + 1 WHERE key = 'reference_version'"
+
+
+def _batches(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _mentorship_key(m: Mentorship) -> tuple[str, str, str]:
+    return (m.mentor_id, m.adept_id, m.started_on.isoformat())
+
+
+def import_dataset(conn: sqlite3.Connection, data: Dataset, report: Report) -> None:
+    """Upsert every record of `data`; `report(n)` after each batch of n records."""
+
+    def plain(sql: str, items: Sequence[T], params: Callable[[T], rows.Params]) -> None:
+        for batch in _batches(items):
+            conn.executemany(sql, [params(x) for x in batch])
+            report(len(batch))
+
+    def owners(
+        upsert: tuple[str, Callable[[T], rows.Params]],
+        items: Sequence[T],
+        delete: tuple[str, Callable[[T], rows.Params]],
+        insert: tuple[str, Callable[[T], list[rows.Params]]],
+    ) -> None:
+        """Upsert owners and replace the nested collection of each."""
+        for batch in _batches(items):
+            conn.executemany(upsert[0], [upsert[1](x) for x in batch])
+            conn.executemany(delete[0], [delete[1](x) for x in batch])
+            conn.executemany(insert[0], [p for x in batch for p in insert[1](x)])
+            report(len(batch))
+
+    plain(UPSERT_COMPETENCE, data.competences, rows.competence_params)
+    plain(UPSERT_PROFESSION, data.professions, rows.profession_params)
+    plain(UPSERT_LADDER, data.ladders, rows.ladder_params)
+    owners(
+        (UPSERT_STEP, rows.step_params),
+        data.steps,
+        ("DELETE FROM step_requirement WHERE step_id = ?", lambda s: (s.id,)),
+        (INSERT_REQUIREMENT, lambda s: [rows.requirement_params(s.id, q) for q in s.requires]),
+    )
+    plain(UPSERT_TRANSITION, data.transitions, rows.transition_params)
+    owners(
+        (UPSERT_ACTIVITY, rows.activity_params),
+        data.activities,
+        ("DELETE FROM activity_development WHERE activity_id = ?", lambda a: (a.id,)),
+        (INSERT_DEVELOPMENT, lambda a: [rows.development_params(a.id, d) for d in a.develops]),
+    )
+    if has_reference_data(data):
+        conn.execute(BUMP_REFERENCE_VERSION)
+
+    plain(UPSERT_UNIT, data.units, rows.unit_params)
+    plain(UPSERT_NEED, data.needs, rows.need_params)
+    owners(
+        (UPSERT_EMPLOYEE, rows.employee_params),
+        data.employees,
+        ("DELETE FROM employee_manages WHERE employee_id = ?", lambda e: (e.id,)),
+        (INSERT_MANAGES, lambda e: [(e.id, u) for u in e.manages]),
+    )
+    plain(UPSERT_HOLDING, data.holdings, rows.holding_params)
+    owners(
+        (UPSERT_MENTORSHIP, rows.mentorship_params),
+        data.mentorships,
+        (DELETE_FOCUS, _mentorship_key),
+        (INSERT_FOCUS, _focus_params),
+    )
+    plain(UPSERT_PLAN, data.plans, rows.plan_params)
+    plain(UPSERT_PLAN_ACTIVITY, data.plan_activities, rows.plan_activity_params)
+    plain(UPSERT_CONVERSATION, data.conversations, rows.conversation_params)
+
+
+def has_reference_data(data: Dataset) -> bool:
+    return bool(
+        data.competences
+        or data.professions
+        or data.ladders
+        or data.steps
+        or data.transitions
+        or data.activities
+    )
+
+
+def _focus_params(m: Mentorship) -> list[rows.Params]:
+    key = _mentorship_key(m)
+    return [(pos, competence_id, *key) for pos, competence_id in enumerate(m.focus, start=1)]
+
+
+# --- single writes ----------------------------------------------------------
+
+
+def upsert_employee(conn: sqlite3.Connection, employee: Employee) -> None:
+    conn.execute(UPSERT_EMPLOYEE, rows.employee_params(employee))
+    conn.execute("DELETE FROM employee_manages WHERE employee_id = ?", (employee.id,))
+    conn.executemany(INSERT_MANAGES, [(employee.id, u) for u in employee.manages])
+
+
+def upsert_holding(conn: sqlite3.Connection, holding: Holding) -> None:
+    conn.execute(UPSERT_HOLDING, rows.holding_params(holding))
+
+
+def upsert_unit_need(conn: sqlite3.Connection, need: UnitNeed) -> None:
+    conn.execute(UPSERT_NEED, rows.need_params(need))
+
+
+def upsert_mentorship(conn: sqlite3.Connection, mentorship: Mentorship) -> None:
+    conn.execute(UPSERT_MENTORSHIP, rows.mentorship_params(mentorship))
+    conn.execute(DELETE_FOCUS, _mentorship_key(mentorship))
+    conn.executemany(INSERT_FOCUS, _focus_params(mentorship))
+
+
+def upsert_plan(conn: sqlite3.Connection, plan: Plan) -> None:
+    conn.execute(UPSERT_PLAN, rows.plan_params(plan))
+
+
+def add_plan_activity(conn: sqlite3.Connection, activity: PlanActivity) -> PlanActivity:
+    # Safe without a race: every write runs on the one writer connection.
+    row = conn.execute(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM plan_activity WHERE plan_id = ?",
+        (activity.plan_id,),
+    ).fetchone()
+    added = activity.model_copy(update={"seq": int(row[0])})
+    conn.execute(UPSERT_PLAN_ACTIVITY, rows.plan_activity_params(added))
+    return added
+
+
+def update_plan_activity(
+    conn: sqlite3.Connection, activity: PlanActivity, holding: Holding | None
+) -> None:
+    params: rows.Params = rows.plan_activity_params(activity)
+    cursor = conn.execute(
+        "UPDATE plan_activity SET competence_id = ?, target_level = ?, activity_id = ?, "
+        "due_on = ?, status = ?, completed_on = ? WHERE plan_id = ? AND seq = ?",
+        (*params[2:], *params[:2]),
+    )
+    if cursor.rowcount == 0:
+        raise IntegrityError(f"unknown plan activity {activity.id!r}")
+    if holding is not None:
+        upsert_holding(conn, holding)
+
+
+def add_conversation(conn: sqlite3.Connection, conversation: Conversation) -> None:
+    conn.execute(UPSERT_CONVERSATION, rows.conversation_params(conversation))

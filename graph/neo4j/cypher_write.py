@@ -1,0 +1,220 @@
+"""Write queries: idempotent `UNWIND $rows` upserts (MERGE on the key, SET the
+properties), so a retried transaction function or a second import leaves the
+graph as the first one did. Rows come from graph.neo4j.mapping.
+
+These queries MATCH the nodes they link to; the caller has already checked
+that every referenced id exists (writes.require), so a MATCH never silently
+drops a row.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# Unknown ids among $ids, for one label each. The labels are the constants of
+# schema.LABELS_WITH_ID, never values from a request.
+_MISSING: Final = (
+    "UNWIND $ids AS id OPTIONAL MATCH (n:{label} {{id: id}})"
+    " WITH id, n WHERE n IS NULL RETURN id ORDER BY id LIMIT 20"
+)
+MISSING: Final = {
+    label: _MISSING.format(label=label)
+    for label in (
+        "Competence",
+        "Profession",
+        "Ladder",
+        "Step",
+        "LearningActivity",
+        "Unit",
+        "Employee",
+        "Plan",
+        "PlanActivity",
+    )
+}
+
+BUMP_REFERENCE_VERSION: Final = (
+    "MERGE (m:Meta {id: 'reference'}) SET m.version = coalesce(m.version, 0) + 1"
+)
+
+# --- reference data ---------------------------------------------------------
+
+COMPETENCES: Final = "UNWIND $rows AS r MERGE (n:Competence {id: r.id}) SET n = r"
+PROFESSIONS: Final = "UNWIND $rows AS r MERGE (n:Profession {id: r.id}) SET n = r"
+
+LADDERS: Final = """
+UNWIND $rows AS r
+MATCH (p:Profession {id: r.profession_id})
+MERGE (l:Ladder {id: r.id})
+SET l = r.props
+MERGE (p)-[:HAS_LADDER]->(l)
+WITH l, p
+CALL (l, p) { MATCH (l)<-[old:HAS_LADDER]-(o:Profession) WHERE o <> p DELETE old }
+"""
+
+# A written step loses its NEXT edges; LINK_NEXT re-derives them per ladder.
+STEPS: Final = """
+UNWIND $rows AS r
+MATCH (l:Ladder {id: r.ladder_id})
+MERGE (s:Step {id: r.id})
+SET s = r.props
+MERGE (l)-[:HAS_STEP]->(s)
+WITH s, l, r
+CALL (s, l) { MATCH (s)<-[old:HAS_STEP]-(o:Ladder) WHERE o <> l DELETE old }
+CALL (s) { MATCH (s)-[n:NEXT]-(:Step) DELETE n }
+CALL (s, r) {
+  MATCH (s)-[old:REQUIRES]->(c:Competence)
+  WHERE NOT c.id IN [q IN r.requires | q.competence_id]
+  DELETE old
+}
+CALL (s, r) {
+  UNWIND r.requires AS q
+  MATCH (c:Competence {id: q.competence_id})
+  MERGE (s)-[x:REQUIRES]->(c)
+  SET x.level = q.level, x.mandatory = q.mandatory
+}
+"""
+
+# NEXT joins consecutive ordinals of a ladder; months = the from-step's min_months.
+LINK_NEXT: Final = """
+UNWIND $ladder_ids AS lid
+MATCH (l:Ladder {id: lid})-[:HAS_STEP]->(a:Step)
+MATCH (l)-[:HAS_STEP]->(b:Step)
+WHERE b.ordinal = a.ordinal + 1
+MERGE (a)-[n:NEXT]->(b)
+SET n.months = a.min_months
+"""
+
+TRANSITIONS: Final = """
+UNWIND $rows AS r
+MATCH (a:Step {id: r.from_id}), (b:Step {id: r.to_id})
+MERGE (a)-[t:TRANSITION]->(b)
+SET t = r.props
+"""
+
+ACTIVITIES: Final = """
+UNWIND $rows AS r
+MERGE (a:LearningActivity {id: r.id})
+SET a = r.props
+WITH a, r
+CALL (a, r) {
+  MATCH (a)-[old:DEVELOPS]->(c:Competence)
+  WHERE NOT c.id IN [d IN r.develops | d.competence_id]
+  DELETE old
+}
+CALL (a, r) {
+  UNWIND r.develops AS d
+  MATCH (c:Competence {id: d.competence_id})
+  MERGE (a)-[x:DEVELOPS]->(c)
+  SET x.from_level = d.from_level, x.to_level = d.to_level
+}
+"""
+
+# --- organisation -----------------------------------------------------------
+
+UNITS: Final = "UNWIND $rows AS r MERGE (u:Unit {id: r.id}) SET u = r.props"
+
+# Separate from UNITS: a parent may be a unit of the same batch.
+UNIT_PARENTS: Final = """
+UNWIND $rows AS r
+MATCH (u:Unit {id: r.id})
+CALL (u, r) {
+  MATCH (u)-[old:PART_OF]->(p:Unit)
+  WHERE r.parent_id IS NULL OR p.id <> r.parent_id
+  DELETE old
+}
+CALL (u, r) { MATCH (p:Unit {id: r.parent_id}) MERGE (u)-[:PART_OF]->(p) }
+"""
+
+NEEDS: Final = """
+UNWIND $rows AS r
+MATCH (u:Unit {id: r.unit_id}), (c:Competence {id: r.competence_id})
+MERGE (u)-[n:NEEDS {level: r.level, horizon: r.horizon}]->(c)
+SET n.count = r.count
+"""
+
+# --- people -----------------------------------------------------------------
+
+EMPLOYEES: Final = "UNWIND $rows AS r MERGE (e:Employee {id: r.id}) SET e = r.props"
+
+# The one-to-one links and MANAGES are replaced by what the row gives.
+EMPLOYEE_LINKS: Final = """
+UNWIND $rows AS r
+MATCH (e:Employee {id: r.id})
+CALL (e, r) {
+  MATCH (e)-[old:WORKS_IN]->(u:Unit)
+  WHERE r.unit_id IS NULL OR u.id <> r.unit_id
+  DELETE old
+}
+CALL (e, r) { MATCH (u:Unit {id: r.unit_id}) MERGE (e)-[:WORKS_IN]->(u) }
+CALL (e, r) {
+  MATCH (e)-[old:HAS_PROFESSION]->(p:Profession)
+  WHERE r.profession_id IS NULL OR p.id <> r.profession_id
+  DELETE old
+}
+CALL (e, r) { MATCH (p:Profession {id: r.profession_id}) MERGE (e)-[:HAS_PROFESSION]->(p) }
+CALL (e, r) {
+  MATCH (e)-[old:AT_STEP]->(s:Step)
+  WHERE r.step_id IS NULL OR s.id <> r.step_id
+  DELETE old
+}
+CALL (e, r) {
+  MATCH (s:Step {id: r.step_id})
+  MERGE (e)-[a:AT_STEP]->(s)
+  SET a.since = r.step_since
+}
+CALL (e, r) {
+  MATCH (e)-[old:MANAGES]->(u:Unit)
+  WHERE NOT u.id IN r.manages
+  DELETE old
+}
+CALL (e, r) {
+  UNWIND r.manages AS mid
+  MATCH (u:Unit {id: mid})
+  MERGE (e)-[:MANAGES]->(u)
+}
+"""
+
+HOLDINGS: Final = """
+UNWIND $rows AS r
+MATCH (e:Employee {id: r.employee_id}), (c:Competence {id: r.competence_id})
+MERGE (e)-[h:HOLDS]->(c)
+SET h = r.props
+"""
+
+MENTORSHIPS: Final = """
+UNWIND $rows AS r
+MATCH (m:Employee {id: r.mentor_id}), (a:Employee {id: r.adept_id})
+MERGE (m)-[x:MENTORS {started_on: r.started_on}]->(a)
+SET x = r.props
+"""
+
+PLANS: Final = """
+UNWIND $rows AS r
+MATCH (e:Employee {id: r.employee_id})
+MERGE (p:Plan {id: r.id})
+SET p = r.props
+MERGE (e)-[:HAS_PLAN]->(p)
+WITH p, e
+CALL (p, e) { MATCH (p)<-[old:HAS_PLAN]-(o:Employee) WHERE o <> e DELETE old }
+"""
+
+# The id is `plan#seq`, so an item never moves to another plan.
+PLAN_ACTIVITIES: Final = """
+UNWIND $rows AS r
+MATCH (p:Plan {id: r.plan_id})
+MERGE (x:PlanActivity {id: r.id})
+SET x = r.props
+MERGE (p)-[:INCLUDES]->(x)
+"""
+
+# Serialises concurrent appends to one plan: setting a property takes the
+# node's write lock until the transaction ends, so max(seq) + 1 stays free.
+LOCK_PLAN: Final = "MATCH (p:Plan {id: $plan_id}) SET p.seq_lock = true REMOVE p.seq_lock"
+
+CONVERSATIONS: Final = """
+UNWIND $rows AS r
+MATCH (e:Employee {id: r.employee_id})
+MERGE (c:Conversation {id: r.id})
+SET c = r.props
+MERGE (e)-[:HAD_CONVERSATION]->(c)
+"""

@@ -1,0 +1,368 @@
+"""`Neo4jStore`: the `ladders.ports.Store` port on Neo4j 5 (DESIGN §8).
+
+One `AsyncDriver` per store, and the caller keeps one store per process.
+Reads run in managed read transactions, writes in managed write transactions
+(graph.neo4j.writes); both may be retried by the driver, so the functions
+given to them are idempotent. Every session names its database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from datetime import date
+from typing import Any, Final, TypeVar
+
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    NotificationDisabledClassification,
+)
+from neo4j.exceptions import (
+    ConnectionAcquisitionTimeoutError,
+    ConstraintError,
+    DatabaseUnavailable,
+    ServiceUnavailable,
+    SessionExpired,
+)
+
+from graph.neo4j import cypher as Q
+from graph.neo4j import schema, writes
+from graph.neo4j.mapping import aligned, to_activity, to_model, to_step
+from ladders.errors import IntegrityError, StoreUnavailableError
+from ladders.models import (
+    Competence,
+    Conversation,
+    Dataset,
+    Employee,
+    Holding,
+    Ladder,
+    Mentorship,
+    Plan,
+    PlanActivity,
+    Profession,
+    ReferenceData,
+    Transition,
+    Unit,
+    UnitNeed,
+)
+from ladders.ports import MentorRole, ProgressFn
+
+T = TypeVar("T")
+Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
+
+_NO_LIMIT: Final = 2**62
+_MENTORSHIPS_BY_ROLE: Final = {
+    "mentor": Q.MENTORSHIPS_AS_MENTOR,
+    "adept": Q.MENTORSHIPS_AS_ADEPT,
+    "any": Q.MENTORSHIPS_ANY,
+}
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Driver errors -> the domain's, at the boundary."""
+    try:
+        yield
+    except (
+        ServiceUnavailable,
+        SessionExpired,
+        DatabaseUnavailable,
+        ConnectionAcquisitionTimeoutError,
+    ) as exc:
+        raise StoreUnavailableError(f"Neo4j is unavailable: {exc}") from exc
+    except ConstraintError as exc:
+        raise IntegrityError(f"constraint violated: {exc.message or exc}") from exc
+
+
+def _statement(query: str) -> Work[None]:
+    return lambda tx: writes.run(tx, query)
+
+
+async def fetch(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
+    """The `row` column of every record."""
+    result = await tx.run(query, params)
+    return [record["row"] async for record in result]
+
+
+async def _reference_version(tx: AsyncManagedTransaction) -> int:
+    result = await tx.run(Q.REFERENCE_VERSION)
+    record = await result.single(strict=True)
+    return int(record["version"] or 0)
+
+
+async def _reference_data(tx: AsyncManagedTransaction) -> ReferenceData:
+    return ReferenceData(
+        version=await _reference_version(tx),
+        competences=tuple(to_model(Competence, r) for r in await fetch(tx, Q.COMPETENCES)),
+        professions=tuple(to_model(Profession, r) for r in await fetch(tx, Q.PROFESSIONS)),
+        ladders=tuple(to_model(Ladder, r) for r in await fetch(tx, Q.LADDERS)),
+        steps=tuple(to_step(r) for r in await fetch(tx, Q.STEPS)),
+        transitions=tuple(to_model(Transition, r) for r in await fetch(tx, Q.TRANSITIONS)),
+        activities=tuple(to_activity(r) for r in await fetch(tx, Q.ACTIVITIES)),
+    )
+
+
+async def _export(tx: AsyncManagedTransaction) -> Dataset:
+    ref = await _reference_data(tx)
+    return Dataset(
+        competences=ref.competences,
+        professions=ref.professions,
+        ladders=ref.ladders,
+        steps=ref.steps,
+        transitions=ref.transitions,
+        activities=ref.activities,
+        units=tuple(to_model(Unit, r) for r in await fetch(tx, Q.UNITS)),
+        needs=tuple(to_model(UnitNeed, r) for r in await fetch(tx, Q.ALL_NEEDS)),
+        employees=tuple(to_model(Employee, r) for r in await fetch(tx, Q.ALL_EMPLOYEES)),
+        holdings=tuple(to_model(Holding, r) for r in await fetch(tx, Q.ALL_HOLDINGS)),
+        mentorships=tuple(to_model(Mentorship, r) for r in await fetch(tx, Q.ALL_MENTORSHIPS)),
+        plans=tuple(to_model(Plan, r) for r in await fetch(tx, Q.ALL_PLANS)),
+        plan_activities=tuple(
+            to_model(PlanActivity, r) for r in await fetch(tx, Q.ALL_PLAN_ACTIVITIES)
+        ),
+        conversations=tuple(
+            to_model(Conversation, r) for r in await fetch(tx, Q.ALL_CONVERSATIONS)
+        ),
+    )
+
+
+class Neo4jStore:
+    """The Neo4j adapter. Build it with `await Neo4jStore.open(...)`."""
+
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    @classmethod
+    async def open(
+        cls,
+        *,
+        uri: str,
+        auth: tuple[str, str] | None = None,
+        database: str = "neo4j",
+    ) -> Neo4jStore:
+        """Create the one driver of this store; it connects lazily (see `ping`)."""
+        with translate_errors():
+            driver = AsyncGraphDatabase.driver(
+                uri,
+                auth=auth,
+                # Unset properties are simply absent, so "property key does not
+                # exist" (UNRECOGNIZED) is expected; other notifications stay on.
+                notifications_disabled_classifications=[
+                    NotificationDisabledClassification.UNRECOGNIZED
+                ],
+            )
+        return cls(driver, database)
+
+    # --- sessions -----------------------------------------------------------
+
+    async def _read(self, work: Work[T]) -> T:
+        with translate_errors():
+            async with self._driver.session(database=self._database) as session:
+                return await session.execute_read(work)
+
+    async def _write(self, work: Work[T]) -> T:
+        with translate_errors():
+            async with self._driver.session(database=self._database) as session:
+                return await session.execute_write(work)
+
+    async def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
+        return await self._read(lambda tx: fetch(tx, query, **params))
+
+    # --- lifecycle ----------------------------------------------------------
+
+    async def init_schema(self) -> None:
+        # Schema and data cannot share a transaction; one statement each.
+        for statement in (*schema.CONSTRAINTS, *schema.INDEXES):
+            await self._write(_statement(statement))
+        await self._read(lambda tx: writes.run(tx, schema.AWAIT_INDEXES))
+
+    async def ping(self) -> None:
+        # An auto-commit query: no retries, so an unreachable server fails fast.
+        with translate_errors():
+            async with self._driver.session(database=self._database) as session:
+                result = await session.run(Q.PING)
+                await result.consume()
+
+    async def close(self) -> None:
+        await self._driver.close()
+
+    async def wipe(self) -> None:
+        """Delete every node and relationship, keeping the schema (tests, resets)."""
+        with translate_errors():
+            async with self._driver.session(database=self._database) as session:
+                result = await session.run(Q.WIPE)
+                await result.consume()
+
+    # --- reference data -----------------------------------------------------
+
+    async def reference_version(self) -> int:
+        return await self._read(_reference_version)
+
+    async def reference_data(self) -> ReferenceData:
+        return await self._read(_reference_data)
+
+    # --- organisation -------------------------------------------------------
+
+    async def units(self) -> list[Unit]:
+        return [to_model(Unit, r) for r in await self._rows(Q.UNITS)]
+
+    async def get_units(self, ids: Sequence[str]) -> list[Unit | None]:
+        if not ids:
+            return []
+        found = [to_model(Unit, r) for r in await self._rows(Q.GET_UNITS, ids=list(ids))]
+        return aligned(ids, found)
+
+    async def subtree_unit_ids(self, unit_id: str) -> list[str]:
+        async def work(tx: AsyncManagedTransaction) -> list[str]:
+            result = await tx.run(Q.SUBTREE_UNIT_IDS, {"id": unit_id})
+            return [str(record["id"]) async for record in result]
+
+        return await self._read(work)
+
+    async def unit_needs(self, unit_ids: Sequence[str]) -> list[UnitNeed]:
+        if not unit_ids:
+            return []
+        rows = await self._rows(Q.UNIT_NEEDS, ids=list(unit_ids))
+        return [to_model(UnitNeed, r) for r in rows]
+
+    # --- people -------------------------------------------------------------
+
+    async def get_employees(self, ids: Sequence[str]) -> list[Employee | None]:
+        if not ids:
+            return []
+        rows = await self._rows(Q.GET_EMPLOYEES, ids=list(ids))
+        return aligned(ids, [to_model(Employee, r) for r in rows])
+
+    async def employees_in_units(
+        self,
+        unit_ids: Sequence[str],
+        *,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> list[Employee]:
+        if not unit_ids or (first is not None and first <= 0):
+            return []
+        limit = _NO_LIMIT if first is None else first
+        rows = await self._rows(
+            Q.EMPLOYEES_IN_UNITS, unit_ids=list(unit_ids), after=after, first=limit
+        )
+        return [to_model(Employee, r) for r in rows]
+
+    async def count_employees_in_units(self, unit_ids: Sequence[str]) -> int:
+        if not unit_ids:
+            return 0
+
+        async def work(tx: AsyncManagedTransaction) -> int:
+            result = await tx.run(Q.COUNT_EMPLOYEES_IN_UNITS, {"unit_ids": list(unit_ids)})
+            record = await result.single(strict=True)
+            return int(record["n"])
+
+        return await self._read(work)
+
+    async def holdings_of(self, employee_ids: Sequence[str]) -> list[Holding]:
+        if not employee_ids:
+            return []
+        rows = await self._rows(Q.HOLDINGS_OF, ids=list(employee_ids))
+        return [to_model(Holding, r) for r in rows]
+
+    async def holders(
+        self,
+        competence_id: str,
+        min_level: int,
+        *,
+        unit_ids: Sequence[str] | None = None,
+    ) -> list[Holding]:
+        if unit_ids is None:
+            rows = await self._rows(Q.HOLDERS, competence_id=competence_id, min_level=min_level)
+        elif not unit_ids:
+            return []
+        else:
+            rows = await self._rows(
+                Q.HOLDERS_IN_UNITS,
+                competence_id=competence_id,
+                min_level=min_level,
+                unit_ids=list(unit_ids),
+            )
+        return [to_model(Holding, r) for r in rows]
+
+    async def mentorships_of(
+        self,
+        employee_ids: Sequence[str],
+        *,
+        role: MentorRole = "any",
+        active_on: date | None = None,
+    ) -> list[Mentorship]:
+        if not employee_ids:
+            return []
+        query = _MENTORSHIPS_BY_ROLE[role]
+        rows = await self._rows(query, ids=list(employee_ids), day=active_on)
+        return [to_model(Mentorship, r) for r in rows]
+
+    async def get_plans(self, ids: Sequence[str]) -> list[Plan | None]:
+        if not ids:
+            return []
+        rows = await self._rows(Q.GET_PLANS, ids=list(ids))
+        return aligned(ids, [to_model(Plan, r) for r in rows])
+
+    async def plans_of(self, employee_ids: Sequence[str]) -> list[Plan]:
+        if not employee_ids:
+            return []
+        rows = await self._rows(Q.PLANS_OF, ids=list(employee_ids))
+        return [to_model(Plan, r) for r in rows]
+
+    async def plan_activities(self, plan_ids: Sequence[str]) -> list[PlanActivity]:
+        if not plan_ids:
+            return []
+        rows = await self._rows(Q.PLAN_ACTIVITIES, ids=list(plan_ids))
+        return [to_model(PlanActivity, r) for r in rows]
+
+    async def conversations_of(
+        self,
+        employee_ids: Sequence[str],
+        *,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[Conversation]:
+        if not employee_ids:
+            return []
+        rows = await self._rows(
+            Q.CONVERSATIONS_OF, ids=list(employee_ids), since=since, until=until
+        )
+        return [to_model(Conversation, r) for r in rows]
+
+    # --- writes -------------------------------------------------------------
+
+    async def import_dataset(self, dataset: Dataset, *, progress: ProgressFn | None = None) -> None:
+        await self._write(lambda tx: writes.import_dataset(tx, dataset, progress))
+
+    async def export_dataset(self) -> Dataset:
+        return await self._read(_export)
+
+    async def upsert_employee(self, employee: Employee) -> None:
+        await self._write(lambda tx: writes.write_employees(tx, [employee]))
+
+    async def upsert_holding(self, holding: Holding) -> None:
+        await self._write(lambda tx: writes.write_holdings(tx, [holding]))
+
+    async def upsert_unit_need(self, need: UnitNeed) -> None:
+        await self._write(lambda tx: writes.write_needs(tx, [need]))
+
+    async def upsert_mentorship(self, mentorship: Mentorship) -> None:
+        await self._write(lambda tx: writes.write_mentorships(tx, [mentorship]))
+
+    async def upsert_plan(self, plan: Plan) -> None:
+        await self._write(lambda tx: writes.write_plans(tx, [plan]))
+
+    async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:
+        return await self._write(lambda tx: writes.add_plan_activity(tx, activity))
+
+    async def update_plan_activity(
+        self, activity: PlanActivity, *, holding: Holding | None = None
+    ) -> None:
+        await self._write(lambda tx: writes.update_plan_activity(tx, activity, holding))
+
+    async def add_conversation(self, conversation: Conversation) -> None:
+        await self._write(lambda tx: writes.write_conversations(tx, [conversation]))

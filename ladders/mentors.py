@@ -1,0 +1,422 @@
+"""Mentor candidates and the mentorship rules (DESIGN §4 "Mentor candidates").
+
+The pure part (`competence_targets`, `rank_candidates`, `mentorship_violations`)
+works on models; the use cases (`mentor_candidates`, `check_mentorship`) read
+the store through batch/indexed reads and call it. `load_mentor_pool` is shared
+with the unit proposals, which rank candidates for many adepts at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from ladders.catalog import Catalog
+from ladders.errors import NotFoundError, ValidationError
+from ladders.gap import GapReport, compute_gap, resolve_target
+from ladders.holding import age, held_level
+from ladders.models import Employee, Holding, Mentorship
+from ladders.orgtree import UnitTree, load_tree
+from ladders.ports import Store
+from ladders.rules import Rules
+
+MAX_LEVEL = 5
+MAX_LIMIT = 100
+"""The most candidates one question may ask for."""
+
+
+class MentorCandidate(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    mentor_id: str
+    score: float
+    competence_ids: tuple[str, ...]
+    """The competencies in question this mentor covers, sorted."""
+    active_adepts: int
+    capacity: int
+
+
+@dataclass(frozen=True)
+class PoolMentor:
+    """A possible mentor with what the rules need to know about them."""
+
+    employee: Employee
+    levels: Mapping[str, int]
+    """Held level (expiry applied) per competence; only the competencies asked about."""
+    active_adept_ids: frozenset[str]
+    capacity: int
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.capacity - len(self.active_adept_ids))
+
+
+def capacity_of(employee: Employee, rules: Rules) -> int:
+    if employee.mentor_capacity is not None:
+        return employee.mentor_capacity
+    return rules.default_mentor_capacity
+
+
+def held_levels(holdings: Iterable[Holding], catalog: Catalog, as_of: date) -> dict[str, int]:
+    """Competence id -> held level at `as_of` (expired holdings count as 0)."""
+    return {
+        h.competence_id: held_level(h, catalog.competences.get(h.competence_id), as_of)
+        for h in holdings
+    }
+
+
+def competence_targets(
+    *,
+    adept_levels: Mapping[str, int],
+    gap: GapReport | None,
+    competence_ids: Sequence[str] | None,
+) -> dict[str, int]:
+    """The competencies in question and the level the adept should reach in each.
+
+    Without `competence_ids`: the missing items of the gap, at their required
+    level. With them: each given competence, at the gap's required level when
+    it is a missing item of the gap, else at held + 1 (at most 5). A gap item
+    the adept already meets is not "in the gap" for this purpose: asking for a
+    mentor in it means wanting to go beyond it, so the target is held + 1.
+    """
+    missing = {}
+    if gap is not None:
+        missing = {i.competence_id: i.required_level for i in gap.items if i.missing > 0}
+    if competence_ids is None:
+        return missing
+    return {
+        c: missing.get(c, min(MAX_LEVEL, adept_levels.get(c, 0) + 1))
+        for c in dict.fromkeys(competence_ids)
+    }
+
+
+def mentor_level(target: int, rules: Rules) -> int:
+    """The least level a mentor must hold: max(target, rules.mentor_level_floor)."""
+    return max(target, rules.mentor_level_floor)
+
+
+def _person_violations(
+    *, mentor: PoolMentor, adept: Employee, rules: Rules, as_of: date
+) -> list[str]:
+    """The rules about the two people, independent of the competencies."""
+    problems = []
+    if mentor.employee.id == adept.id:
+        problems.append("a mentor cannot mentor themselves")
+    if age(mentor.employee, as_of) < rules.mentor_min_age:
+        problems.append(f"a mentor must be at least {rules.mentor_min_age} years old")
+    if adept.id in mentor.active_adept_ids:
+        problems.append("the mentor already mentors this adept")
+    elif len(mentor.active_adept_ids) >= mentor.capacity:
+        problems.append(
+            f"the mentor already has {len(mentor.active_adept_ids)} active adepts "
+            f"(capacity {mentor.capacity})"
+        )
+    return problems
+
+
+def score_mentor(
+    *,
+    mentor: PoolMentor,
+    adept: Employee,
+    adept_levels: Mapping[str, int],
+    targets: Mapping[str, int],
+    tree: UnitTree,
+    rules: Rules,
+    as_of: date,
+) -> tuple[float, tuple[str, ...]]:
+    """(score, covered competencies) of a mentor who passes the person rules.
+
+    Covered: the competencies in question the mentor holds at >= max(target, 4).
+    Score = Σ missing levels covered × proximity × urgency. We read "missing
+    levels covered" for one competence as max(0, target - held by the adept):
+    a covering mentor holds at least the target, so every level the adept
+    still lacks up to the target is covered.
+    """
+    covered = tuple(
+        sorted(c for c, t in targets.items() if mentor.levels.get(c, 0) >= mentor_level(t, rules))
+    )
+    levels = sum(max(0, targets[c] - adept_levels.get(c, 0)) for c in covered)
+    d = tree.distance(adept.unit_id, mentor.employee.unit_id)
+    proximity = 1 / (1 + d / 2)
+    urgency = rules.urgency_factor if age(mentor.employee, as_of) >= rules.retirement_age - 3 else 1
+    return levels * proximity * urgency, covered
+
+
+def rank_candidates(
+    *,
+    adept: Employee,
+    adept_levels: Mapping[str, int],
+    targets: Mapping[str, int],
+    pool: Iterable[PoolMentor],
+    tree: UnitTree,
+    rules: Rules,
+    as_of: date,
+) -> list[MentorCandidate]:
+    """Every mentor of `pool` who passes the rules and covers at least one
+    competence in question, by score (highest first), then mentor id."""
+    found = []
+    for mentor in pool:
+        if _person_violations(mentor=mentor, adept=adept, rules=rules, as_of=as_of):
+            continue
+        score, covered = score_mentor(
+            mentor=mentor,
+            adept=adept,
+            adept_levels=adept_levels,
+            targets=targets,
+            tree=tree,
+            rules=rules,
+            as_of=as_of,
+        )
+        if covered:
+            found.append(
+                MentorCandidate(
+                    mentor_id=mentor.employee.id,
+                    score=score,
+                    competence_ids=covered,
+                    active_adepts=len(mentor.active_adept_ids),
+                    capacity=mentor.capacity,
+                )
+            )
+    found.sort(key=lambda c: (-c.score, c.mentor_id))
+    return found
+
+
+def mentorship_violations(
+    *,
+    mentor: Employee,
+    adept: Employee,
+    mentor_holdings: Sequence[Holding],
+    mentor_mentorships: Sequence[Mentorship],
+    focus: Sequence[str],
+    targets: Mapping[str, int],
+    catalog: Catalog,
+    rules: Rules,
+    as_of: date,
+) -> list[str]:
+    """Every rule of DESIGN §4 that starting `mentor -> adept` on `as_of` breaks,
+    each as a plain message ([] when it may start).
+
+    `mentor_mentorships`: the mentor's mentorships as mentor (any; the active
+    ones on `as_of` are picked here). `targets`: the adept's target level per
+    focus competence (`competence_targets`); a focus competence missing from
+    it counts as target 1, so only the level floor applies.
+    A mentorship needs at least one focus competence, since the level rule is
+    about the competencies mentored.
+    """
+    active = frozenset(
+        m.adept_id for m in mentor_mentorships if m.mentor_id == mentor.id and m.active_on(as_of)
+    )
+    pool_mentor = PoolMentor(
+        employee=mentor,
+        levels=held_levels(mentor_holdings, catalog, as_of),
+        active_adept_ids=active,
+        capacity=capacity_of(mentor, rules),
+    )
+    problems = _person_violations(mentor=pool_mentor, adept=adept, rules=rules, as_of=as_of)
+    if not focus:
+        problems.append("a mentorship needs at least one focus competence")
+    for competence_id in dict.fromkeys(focus):
+        if competence_id not in catalog.competences:
+            problems.append(f"unknown competence {competence_id!r}")
+            continue
+        need = mentor_level(targets.get(competence_id, 1), rules)
+        held = pool_mentor.levels.get(competence_id, 0)
+        if held < need:
+            problems.append(
+                f"the mentor holds {competence_id!r} at level {held}, needs at least {need}"
+            )
+    return problems
+
+
+# --- reading the store -------------------------------------------------------
+
+
+async def load_mentor_pool(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    min_levels: Mapping[str, int],
+    as_of: date,
+) -> list[PoolMentor]:
+    """Everyone old enough who holds some competence of `min_levels` at >= its
+    level (expiry applied), with their active adepts; by employee id.
+
+    One indexed `holders` read per competence, then one batch read each of
+    employees and active mentorships, so no question scans all employees.
+    """
+    levels: dict[str, dict[str, int]] = {}
+    for competence_id, least in sorted(min_levels.items()):
+        competence = catalog.competences.get(competence_id)
+        for holding in await store.holders(competence_id, least):
+            held = held_level(holding, competence, as_of)
+            if held >= least:
+                levels.setdefault(holding.employee_id, {})[competence_id] = held
+    ids = sorted(levels)
+    employees = [
+        e
+        for e in await store.get_employees(ids)
+        if e is not None and age(e, as_of) >= rules.mentor_min_age
+    ]
+    active: dict[str, set[str]] = {e.id: set() for e in employees}
+    if employees:
+        for m in await store.mentorships_of(
+            [e.id for e in employees], role="mentor", active_on=as_of
+        ):
+            active[m.mentor_id].add(m.adept_id)
+    return [
+        PoolMentor(
+            employee=e,
+            levels=levels[e.id],
+            active_adept_ids=frozenset(active[e.id]),
+            capacity=capacity_of(e, rules),
+        )
+        for e in employees
+    ]
+
+
+async def _employee(store: Store, employee_id: str) -> Employee:
+    (employee,) = await store.get_employees([employee_id])
+    if employee is None:
+        raise NotFoundError("employee", employee_id)
+    return employee
+
+
+def next_step_gap(
+    *,
+    employee: Employee,
+    holdings: Sequence[Holding],
+    catalog: Catalog,
+    rules: Rules,
+    as_of: date,
+    required: bool,
+) -> GapReport | None:
+    """The gap to the next step; None when there is none to compute (no step,
+    top of the ladder) and the caller can do without it."""
+    try:
+        return compute_gap(
+            employee=employee,
+            holdings=holdings,
+            target=resolve_target(catalog, employee, None),
+            catalog=catalog,
+            rules=rules,
+            as_of=as_of,
+        )
+    except ValidationError:
+        if required:
+            raise
+        return None
+
+
+def _check_competences(catalog: Catalog, competence_ids: Sequence[str]) -> None:
+    for competence_id in competence_ids:
+        if competence_id not in catalog.competences:
+            raise NotFoundError("competence", competence_id)
+
+
+async def mentor_candidates(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    adept_id: str,
+    competence_ids: Sequence[str] | None = None,
+    limit: int = 10,
+    as_of: date,
+) -> list[MentorCandidate]:
+    """The best `limit` mentor candidates for an adept (DESIGN §4).
+
+    Raises `ValidationError` for a limit outside 1..MAX_LIMIT, or (without
+    `competence_ids`) when the adept has no next step to have a gap to;
+    `NotFoundError` for an unknown adept or competence.
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(
+            f"limit must be between 1 and {MAX_LIMIT}", field="limit", value=limit
+        )
+    if competence_ids is not None:
+        _check_competences(catalog, competence_ids)
+    adept = await _employee(store, adept_id)
+    holdings = await store.holdings_of([adept_id])
+    gap = next_step_gap(
+        employee=adept,
+        holdings=holdings,
+        catalog=catalog,
+        rules=rules,
+        as_of=as_of,
+        required=competence_ids is None,
+    )
+    adept_levels = held_levels(holdings, catalog, as_of)
+    targets = competence_targets(adept_levels=adept_levels, gap=gap, competence_ids=competence_ids)
+    if not targets:
+        return []
+    pool = await load_mentor_pool(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        min_levels={c: mentor_level(t, rules) for c, t in targets.items()},
+        as_of=as_of,
+    )
+    tree = await load_tree(store)
+    ranked = await asyncio.to_thread(
+        rank_candidates,
+        adept=adept,
+        adept_levels=adept_levels,
+        targets=targets,
+        pool=pool,
+        tree=tree,
+        rules=rules,
+        as_of=as_of,
+    )
+    return ranked[:limit]
+
+
+async def check_mentorship(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    mentor_id: str,
+    adept_id: str,
+    focus: Sequence[str],
+    as_of: date,
+) -> list[str]:
+    """Every rule that starting `mentor -> adept` with `focus` on `as_of` would
+    break ([] when it may start); `NotFoundError` for an unknown mentor/adept.
+
+    The focus competencies' targets come from the adept's gap to the next step
+    (held + 1 where they are not missing items of it, or there is no gap).
+    """
+    mentor = await _employee(store, mentor_id)
+    adept = await _employee(store, adept_id)
+    holdings = await store.holdings_of([mentor_id, adept_id])
+    adept_holdings = [h for h in holdings if h.employee_id == adept_id]
+    gap = next_step_gap(
+        employee=adept,
+        holdings=adept_holdings,
+        catalog=catalog,
+        rules=rules,
+        as_of=as_of,
+        required=False,
+    )
+    known_focus = [c for c in focus if c in catalog.competences]
+    targets = competence_targets(
+        adept_levels=held_levels(adept_holdings, catalog, as_of),
+        gap=gap,
+        competence_ids=known_focus,
+    )
+    return mentorship_violations(
+        mentor=mentor,
+        adept=adept,
+        mentor_holdings=[h for h in holdings if h.employee_id == mentor_id],
+        mentor_mentorships=await store.mentorships_of([mentor_id], role="mentor"),
+        focus=focus,
+        targets=targets,
+        catalog=catalog,
+        rules=rules,
+        as_of=as_of,
+    )

@@ -1,0 +1,106 @@
+"""The organisation tree (`(Unit)-[:PART_OF]->(Unit)`) as an in-memory value.
+
+The tree is small (thousands of units at most, `Store.units()`), so the
+questions that walk it (ancestors, subtrees, the PART_OF distance between two
+units) are answered here rather than by the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from ladders.models import Unit
+from ladders.ports import Store
+
+
+class UnitTree:
+    """An immutable view of the unit tree.
+
+    Units whose parent is unknown are roots. A cycle (which the dataset
+    validator rejects) cannot hang the walks: each walk stops at a unit it has
+    already seen.
+    """
+
+    def __init__(self, units: Iterable[Unit]) -> None:
+        self._units: dict[str, Unit] = {u.id: u for u in units}
+        children: dict[str, list[str]] = {uid: [] for uid in self._units}
+        for unit in self._units.values():
+            if unit.parent_id is not None and unit.parent_id in self._units:
+                children[unit.parent_id].append(unit.id)
+        self._children: Mapping[str, tuple[str, ...]] = {
+            uid: tuple(sorted(kids)) for uid, kids in children.items()
+        }
+
+    def __contains__(self, unit_id: object) -> bool:
+        return unit_id in self._units
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    @property
+    def units(self) -> Mapping[str, Unit]:
+        return self._units
+
+    def parent(self, unit_id: str) -> str | None:
+        unit = self._units.get(unit_id)
+        if unit is None or unit.parent_id not in self._units:
+            return None
+        return unit.parent_id
+
+    def children(self, unit_id: str) -> tuple[str, ...]:
+        return self._children.get(unit_id, ())
+
+    def ancestors(self, unit_id: str) -> tuple[str, ...]:
+        """The unit itself, then its parent, ... up to its root; () when unknown."""
+        if unit_id not in self._units:
+            return ()
+        chain = [unit_id]
+        seen = {unit_id}
+        parent = self.parent(unit_id)
+        while parent is not None and parent not in seen:
+            chain.append(parent)
+            seen.add(parent)
+            parent = self.parent(parent)
+        return tuple(chain)
+
+    def depth(self, unit_id: str) -> int:
+        """PART_OF edges from the unit up to its root (a root has depth 0)."""
+        return len(self.ancestors(unit_id)) - 1
+
+    def subtree(self, unit_id: str) -> tuple[str, ...]:
+        """The unit and every unit below it, sorted by id; () when unknown."""
+        if unit_id not in self._units:
+            return ()
+        found = {unit_id}
+        todo = [unit_id]
+        while todo:
+            for child in self._children[todo.pop()]:
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+        return tuple(sorted(found))
+
+    def distance(self, a: str | None, b: str | None) -> int:
+        """PART_OF edges on the path between two units, through their lowest
+        common ancestor.
+
+        Units in different trees, unknown units and "no unit" (None) are joined
+        through a virtual root one edge above every root, so the answer is
+        always defined and only grows with organisational distance: an employee
+        without a unit counts as sitting at that virtual root.
+        """
+        if a == b:
+            return 0
+        up_a = self.ancestors(a) if a is not None else ()
+        up_b = self.ancestors(b) if b is not None else ()
+        steps_b = {uid: i for i, uid in enumerate(up_b)}
+        for i, uid in enumerate(up_a):
+            if uid in steps_b:
+                return i + steps_b[uid]
+        # len(ancestors) = depth + 1 = edges up to the virtual root.
+        return len(up_a) + len(up_b)
+
+
+async def load_tree(store: Store) -> UnitTree:
+    """The whole unit tree, read once (`Store.units()` is small)."""
+    return UnitTree(await store.units())

@@ -1,0 +1,218 @@
+"""Mentor proposals for a unit (DESIGN §4 "Mentor proposals for a unit").
+
+Every designated adept of the unit subtree without an active mentorship is
+paired with a mentor candidate from anywhere in the region so that the total
+score is as high as possible while no mentor gets more new adepts than their
+remaining capacity: a min-cost flow
+
+    source -> adept (capacity 1) -> mentor (capacity 1, cost -score)
+           -> sink (capacity = the mentor's remaining capacity)
+
+plus an adept -> sink bypass of cost 0, so that every adept can be routed and
+the flow is maximal in weight, not in the number of pairs (an adept is left
+unpaired rather than forced onto a pairing that would lower the total).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict
+
+from ladders.catalog import Catalog
+from ladders.errors import NotFoundError
+from ladders.gap import GapReport
+from ladders.mentors import (
+    MentorCandidate,
+    PoolMentor,
+    competence_targets,
+    held_levels,
+    load_mentor_pool,
+    mentor_level,
+    next_step_gap,
+    rank_candidates,
+)
+from ladders.models import Employee, Holding
+from ladders.orgtree import UnitTree, load_tree
+from ladders.ports import Store
+from ladders.rules import Rules
+
+SCORE_SCALE = 1_000_000
+"""Scores become integer costs for the flow solver (network simplex wants
+integers); a micro-point is far below any score difference that matters."""
+
+_SOURCE = ("s", "")
+_SINK = ("t", "")
+
+
+class MentorProposal(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    mentor_id: str
+    adept_id: str
+    score: float
+    competence_ids: tuple[str, ...]
+
+
+def assign_mentors(
+    *,
+    options: Mapping[str, Sequence[MentorCandidate]],
+    remaining: Mapping[str, int],
+) -> list[MentorProposal]:
+    """The pairing of adepts (`options`: adept id -> their candidates) with
+    mentors of the greatest total score, each mentor taking at most
+    `remaining[mentor]` adepts (0 when absent) and each adept at most one
+    mentor. By score (highest first), then adept id.
+
+    Candidates with score 0 add nothing and are never proposed.
+    """
+    graph = nx.DiGraph()
+    by_pair: dict[tuple[str, str], MentorCandidate] = {}
+    for adept_id in sorted(options):
+        adept = ("a", adept_id)
+        graph.add_edge(_SOURCE, adept, capacity=1, weight=0)
+        graph.add_edge(adept, _SINK, capacity=1, weight=0)
+        for candidate in sorted(options[adept_id], key=lambda c: c.mentor_id):
+            cost = round(candidate.score * SCORE_SCALE)
+            room = remaining.get(candidate.mentor_id, 0)
+            if cost <= 0 or room <= 0 or candidate.mentor_id == adept_id:
+                continue
+            mentor = ("m", candidate.mentor_id)
+            if not graph.has_edge(mentor, _SINK):
+                graph.add_edge(mentor, _SINK, capacity=room, weight=0)
+            graph.add_edge(adept, mentor, capacity=1, weight=-cost)
+            by_pair[adept_id, candidate.mentor_id] = candidate
+    if not by_pair:
+        return []
+    flow = nx.max_flow_min_cost(graph, _SOURCE, _SINK)
+    chosen = [
+        MentorProposal(
+            mentor_id=mentor_id,
+            adept_id=adept_id,
+            score=candidate.score,
+            competence_ids=candidate.competence_ids,
+        )
+        for (adept_id, mentor_id), candidate in by_pair.items()
+        if flow[("a", adept_id)][("m", mentor_id)] > 0
+    ]
+    chosen.sort(key=lambda p: (-p.score, p.adept_id))
+    return chosen
+
+
+def propose(
+    *,
+    adepts: Sequence[Employee],
+    holdings: Mapping[str, Sequence[Holding]],
+    gaps: Mapping[str, GapReport],
+    pool: Sequence[PoolMentor],
+    tree: UnitTree,
+    catalog: Catalog,
+    rules: Rules,
+    as_of: date,
+) -> list[MentorProposal]:
+    """The proposals for `adepts` (those to pair: designated, none active)
+    given their holdings and gaps to the next step (an adept without a gap has
+    no competencies in question and is left out) and the mentor pool."""
+    options: dict[str, list[MentorCandidate]] = {}
+    for adept in adepts:
+        gap = gaps.get(adept.id)
+        if gap is None:
+            continue
+        levels = held_levels(holdings.get(adept.id, ()), catalog, as_of)
+        targets = competence_targets(adept_levels=levels, gap=gap, competence_ids=None)
+        if targets:
+            options[adept.id] = rank_candidates(
+                adept=adept,
+                adept_levels=levels,
+                targets=targets,
+                pool=pool,
+                tree=tree,
+                rules=rules,
+                as_of=as_of,
+            )
+    return assign_mentors(options=options, remaining={m.employee.id: m.remaining for m in pool})
+
+
+def _gaps(
+    *,
+    adepts: Sequence[Employee],
+    holdings: Mapping[str, Sequence[Holding]],
+    catalog: Catalog,
+    rules: Rules,
+    as_of: date,
+) -> dict[str, GapReport]:
+    """Each adept's gap to their next step; adepts without one are left out."""
+    gaps = {}
+    for adept in adepts:
+        gap = next_step_gap(
+            employee=adept,
+            holdings=holdings.get(adept.id, ()),
+            catalog=catalog,
+            rules=rules,
+            as_of=as_of,
+            required=False,
+        )
+        if gap is not None:
+            gaps[adept.id] = gap
+    return gaps
+
+
+async def mentor_proposals(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    unit_id: str,
+    as_of: date,
+) -> list[MentorProposal]:
+    """Proposed mentor-adept pairs for the unit subtree's designated adepts
+    with no active mentorship (DESIGN §4); `NotFoundError` for an unknown unit."""
+    unit_ids = await store.subtree_unit_ids(unit_id)
+    if not unit_ids:
+        raise NotFoundError("unit", unit_id)
+    designated = [e for e in await store.employees_in_units(unit_ids) if e.adept]
+    if not designated:
+        return []
+    busy = {
+        m.adept_id
+        for m in await store.mentorships_of(
+            [e.id for e in designated], role="adept", active_on=as_of
+        )
+    }
+    adepts = [e for e in designated if e.id not in busy]
+    if not adepts:
+        return []
+    holdings: dict[str, list[Holding]] = {a.id: [] for a in adepts}
+    for h in await store.holdings_of([a.id for a in adepts]):
+        holdings[h.employee_id].append(h)
+    gaps = await asyncio.to_thread(
+        _gaps, adepts=adepts, holdings=holdings, catalog=catalog, rules=rules, as_of=as_of
+    )
+    min_levels: dict[str, int] = {}
+    for gap in gaps.values():
+        for item in gap.items:
+            if item.missing > 0:
+                least = mentor_level(item.required_level, rules)
+                min_levels[item.competence_id] = min(
+                    least, min_levels.get(item.competence_id, least)
+                )
+    if not min_levels:
+        return []
+    pool = await load_mentor_pool(
+        store=store, catalog=catalog, rules=rules, min_levels=min_levels, as_of=as_of
+    )
+    tree = await load_tree(store)
+    return await asyncio.to_thread(
+        propose,
+        adepts=adepts,
+        holdings=holdings,
+        gaps=gaps,
+        pool=pool,
+        tree=tree,
+        catalog=catalog,
+        rules=rules,
+        as_of=as_of,
+    )

@@ -1,0 +1,254 @@
+"""Next steps: activities and mentors that close a gap (DESIGN §4 "Next steps")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict
+
+from ladders.catalog import Catalog
+from ladders.errors import ValidationError
+from ladders.gap import GapItem, GapReport, compute_gap, load_employee, resolve_target
+from ladders.holding import held_level
+from ladders.mentors import MAX_LIMIT as MENTOR_LIMIT
+from ladders.mentors import mentor_candidates
+from ladders.models import Horizon, Unit
+from ladders.orgtree import load_tree
+from ladders.ports import Store
+from ladders.rules import Rules
+
+MAX_LIMIT = 50
+
+
+class Suggestion(BaseModel):
+    """One development step: an activity of a cheapest chain, or a mentor."""
+
+    model_config = ConfigDict(frozen=True)
+
+    competence_id: str
+    activity_id: str | None
+    mentor_id: str | None
+    from_level: int
+    to_level: int
+    hours: float
+    unit_need: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class UnitShortfall:
+    """A NOW need of a unit on the employee's path to the root that is not met."""
+
+    unit: Unit
+    level: int
+    needed: int
+    has: int
+
+    def describe(self) -> str:
+        return (
+            f"Your {self.unit.kind.value} {self.unit.name} needs {self.needed} "
+            f"at level {self.level} and has {self.has}"
+        )
+
+
+def build_suggestions(
+    *,
+    gap: GapReport,
+    catalog: Catalog,
+    rules: Rules,
+    mentors: Mapping[str, str],
+    shortfalls: Mapping[str, UnitShortfall],
+    limit: int | None = None,
+) -> list[Suggestion]:
+    """The suggestions for a gap; pure.
+
+    `mentors` maps a competence id to its best mentor candidate's id,
+    `shortfalls` a competence id to the nearest unit need it would help meet.
+    """
+    missing = [item for item in gap.items if item.missing > 0]
+    missing.sort(
+        key=lambda i: (i.competence_id not in shortfalls, not i.mandatory, i.hours, i.competence_id)
+    )
+    target = catalog.steps.get(gap.target_step_id)
+    target_name = target.name if target is not None else gap.target_step_id
+    result: list[Suggestion] = []
+    for item in missing:
+        shortfall = shortfalls.get(item.competence_id)
+        closes = _closes(item, catalog, target_name)
+        tail = f". {shortfall.describe()}." if shortfall is not None else "."
+        chain = catalog.effort(
+            item.competence_id,
+            item.held_level,
+            item.required_level,
+            unmet_hours=rules.unmet_effort_hours,
+        ).chain
+        for n, link in enumerate(chain, start=1):
+            lead = "Closes" if n == len(chain) else f"Step {n} of {len(chain)} towards"
+            result.append(
+                Suggestion(
+                    competence_id=item.competence_id,
+                    activity_id=link.activity.id,
+                    mentor_id=None,
+                    from_level=link.from_level,
+                    to_level=link.to_level,
+                    hours=link.activity.hours,
+                    unit_need=shortfall is not None,
+                    reason=f"{lead} {closes}: {link.activity.name} takes you from level "
+                    f"{link.from_level} to {link.to_level}{tail}",
+                )
+            )
+        mentor_id = mentors.get(item.competence_id)
+        if mentor_id is not None:
+            result.append(
+                Suggestion(
+                    competence_id=item.competence_id,
+                    activity_id=None,
+                    mentor_id=mentor_id,
+                    from_level=item.held_level,
+                    to_level=item.required_level,
+                    hours=0.0,
+                    unit_need=shortfall is not None,
+                    reason=f"Closes {closes}: a mentor who holds it at a high level can guide "
+                    f"you there{tail}",
+                )
+            )
+    return result if limit is None else result[:limit]
+
+
+def _closes(item: GapItem, catalog: Catalog, target_name: str) -> str:
+    competence = catalog.competences.get(item.competence_id)
+    name = competence.name if competence is not None else item.competence_id
+    kind = "the mandatory requirement" if item.mandatory else "the optional requirement"
+    if item.expired:
+        held = "your holding has expired"
+    elif item.held_level == 0:
+        held = "you do not hold it"
+    else:
+        held = f"you hold {item.held_level}"
+    return f"{kind} {name} level {item.required_level} of {target_name} ({held})"
+
+
+async def unit_shortfalls(
+    *,
+    store: Store,
+    catalog: Catalog,
+    unit_id: str | None,
+    competence_ids: Sequence[str],
+    as_of: date,
+) -> dict[str, UnitShortfall]:
+    """Per competence, the nearest unit on the path from `unit_id` to the root
+    with a NOW need it does not meet (fewer holders in its subtree at the
+    need's level, at `as_of`, than the need's count)."""
+    if unit_id is None or not competence_ids:
+        return {}
+    tree = await load_tree(store)
+    path = tree.ancestors(unit_id)
+    wanted = set(competence_ids)
+    needs = [
+        n
+        for n in await store.unit_needs(path)
+        if n.horizon == Horizon.NOW and n.competence_id in wanted and n.count > 0
+    ]
+    distance = {uid: i for i, uid in enumerate(path)}
+    needs.sort(key=lambda n: (distance[n.unit_id], n.competence_id, n.level))
+    found: dict[str, UnitShortfall] = {}
+    for need in needs:
+        if need.competence_id in found:
+            continue
+        competence = catalog.competences.get(need.competence_id)
+        holders = await store.holders(
+            need.competence_id, need.level, unit_ids=tree.subtree(need.unit_id)
+        )
+        has = sum(1 for h in holders if held_level(h, competence, as_of) >= need.level)
+        if has < need.count:
+            found[need.competence_id] = UnitShortfall(
+                unit=tree.units[need.unit_id], level=need.level, needed=need.count, has=has
+            )
+    return found
+
+
+async def best_mentors(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    adept_id: str,
+    competence_ids: Sequence[str],
+    as_of: date,
+) -> dict[str, str]:
+    """Per competence, the best-scoring mentor candidate who covers it."""
+    known = sorted({c for c in competence_ids if c in catalog.competences})
+    if not known:
+        return {}
+    candidates = await mentor_candidates(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        adept_id=adept_id,
+        competence_ids=known,
+        limit=MENTOR_LIMIT,
+        as_of=as_of,
+    )
+    best: dict[str, str] = {}
+    # Candidates come best first (score, then mentor id).
+    for candidate in candidates:
+        for competence_id in candidate.competence_ids:
+            best.setdefault(competence_id, candidate.mentor_id)
+    return best
+
+
+async def next_steps(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    employee_id: str,
+    target_step_id: str | None = None,
+    limit: int = 5,
+    as_of: date,
+) -> list[Suggestion]:
+    """The first `limit` development suggestions for the gap to the target
+    step (default: the next step)."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(
+            f"limit must be between 1 and {MAX_LIMIT}", field="limit", value=limit
+        )
+    employee = await load_employee(store, employee_id)
+    target = resolve_target(catalog, employee, target_step_id)
+    holdings = await store.holdings_of([employee.id])
+    gap = compute_gap(
+        employee=employee,
+        holdings=holdings,
+        target=target,
+        catalog=catalog,
+        rules=rules,
+        as_of=as_of,
+    )
+    missing = [item.competence_id for item in gap.items if item.missing > 0]
+    if not missing:
+        return []
+    mentors = await best_mentors(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        adept_id=employee.id,
+        competence_ids=missing,
+        as_of=as_of,
+    )
+    shortfalls = await unit_shortfalls(
+        store=store,
+        catalog=catalog,
+        unit_id=employee.unit_id,
+        competence_ids=missing,
+        as_of=as_of,
+    )
+    return build_suggestions(
+        gap=gap,
+        catalog=catalog,
+        rules=rules,
+        mentors=mentors,
+        shortfalls=shortfalls,
+        limit=limit,
+    )

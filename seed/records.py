@@ -1,0 +1,330 @@
+"""Reading one record of a dataset file, with the place of every value.
+
+A record is a YAML mapping or a CSV row. Both hand out typed values through
+the same accessors; a value that does not parse is reported at its file, line
+(and CSV column) and marks the record as failed, so no model is built from it
+but reading goes on and every error is found in one pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import TextIO, TypeVar
+
+import yaml
+from pydantic import ValidationError as PydanticValidationError
+
+from seed.issues import Issues, Loc
+from seed.layout import LIST_SEPARATOR
+
+E = TypeVar("E", bound=StrEnum)
+M = TypeVar("M")
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TRUE = frozenset({"true"})
+_FALSE = frozenset({"false"})
+
+
+class Record(ABC):
+    """Typed access to the values of one record; `failed` once any value was bad."""
+
+    def __init__(self, issues: Issues, loc: Loc) -> None:
+        self.issues = issues
+        self.loc = loc
+        self.failed = False
+
+    @abstractmethod
+    def raw(self, key: str) -> str | None:
+        """The value's text, or None when it is not set."""
+
+    @abstractmethod
+    def loc_of(self, key: str) -> Loc: ...
+
+    def fail(self, key: str, message: str) -> None:
+        self.failed = True
+        self.issues.error(self.loc_of(key), message)
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        value = self.raw(key)
+        if value is None and required:
+            self.fail(key, f"missing required {key}")
+        return value
+
+    def integer(
+        self,
+        key: str,
+        *,
+        required: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int | None:
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            self.fail(key, f"{key} {value!r} is not a whole number")
+            return None
+        if minimum is not None and maximum is not None and not minimum <= number <= maximum:
+            self.fail(key, f"{key} {number} is outside {minimum}-{maximum}")
+            return None
+        if minimum is not None and number < minimum:
+            self.fail(key, f"{key} {number} is below {minimum}")
+            return None
+        return number
+
+    def level(self, key: str, *, required: bool = True, minimum: int = 1) -> int | None:
+        """A Benner level, 1-5 (or 0-5 where "not held" is allowed)."""
+        return self.integer(key, required=required, minimum=minimum, maximum=5)
+
+    def number(self, key: str, *, required: bool = False) -> float | None:
+        """A non-negative number (hours, costs)."""
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            self.fail(key, f"{key} {value!r} is not a number")
+            return None
+        if not math.isfinite(number) or number < 0:
+            self.fail(key, f"{key} {value!r} is not a number of 0 or more")
+            return None
+        return number
+
+    def boolean(self, key: str, *, default: bool) -> bool:
+        value = self.raw(key)
+        if value is None:
+            return default
+        if value.lower() in _TRUE:
+            return True
+        if value.lower() in _FALSE:
+            return False
+        self.fail(key, f"{key} {value!r} is not true or false")
+        return default
+
+    def day(self, key: str, *, required: bool = False) -> date | None:
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        try:
+            if not _ISO_DATE.fullmatch(value):
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(key, f"{key} {value!r} is not a date (YYYY-MM-DD)")
+            return None
+
+    def choice(self, key: str, enum: type[E], *, required: bool = False) -> E | None:
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        try:
+            return enum(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in enum)
+            self.fail(key, f"unknown {key} {value!r} (expected one of: {allowed})")
+            return None
+
+    def id_list(self, key: str) -> tuple[str, ...]:
+        """Ids separated by `;` in one value; empty items are ignored."""
+        value = self.raw(key)
+        if value is None:
+            return ()
+        items = tuple(item.strip() for item in value.split(LIST_SEPARATOR))
+        return tuple(item for item in items if item)
+
+
+def build(record: Record, factory: Callable[..., M], **values: object) -> M | None:
+    """The model made from a record's values, or None when a value was bad.
+
+    Unset values are left out so the model's defaults apply. A value that is
+    required but unset has been reported where it was read, so pydantic's
+    "missing" errors are not repeated; any other rule it enforces is reported
+    at the record.
+    """
+    if record.failed:
+        return None
+    try:
+        return factory(**{key: value for key, value in values.items() if value is not None})
+    except PydanticValidationError as exc:
+        for error in exc.errors():
+            if error["type"] != "missing":
+                field = ".".join(str(part) for part in error["loc"])
+                record.failed = True
+                record.issues.error(record.loc, f"{field}: {error['msg']}")
+        return None
+
+
+# --- YAML -------------------------------------------------------------------
+
+
+def yaml_line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def compose_yaml(path: Path, rel: str, issues: Issues) -> yaml.Node | None:
+    """The file's node tree (None when empty or unreadable; errors are reported)."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        issues.error(Loc(rel, 1), f"not UTF-8 text ({exc.reason})")
+        return None
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        issues.error(Loc(rel, line), f"YAML syntax error: {exc.problem or exc.context}")
+    except yaml.YAMLError as exc:
+        issues.error(Loc(rel, 1), f"YAML syntax error: {exc}")
+    return None
+
+
+def yaml_items(node: yaml.Node | None, rel: str, issues: Issues, what: str) -> list[yaml.Node]:
+    """The items of a YAML list (a missing or empty value is an empty list)."""
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
+        return []
+    if not isinstance(node, yaml.SequenceNode):
+        issues.error(Loc(rel, yaml_line(node)), f"expected a list of {what}")
+        return []
+    return list(node.value)
+
+
+class YamlRecord(Record):
+    """One YAML mapping; unknown and repeated keys are errors."""
+
+    def __init__(
+        self, node: yaml.Node, rel: str, issues: Issues, keys: tuple[str, ...], what: str
+    ) -> None:
+        super().__init__(issues, Loc(rel, yaml_line(node)))
+        self.rel = rel
+        self.values: dict[str, yaml.Node] = {}
+        self.is_mapping = isinstance(node, yaml.MappingNode)
+        if not isinstance(node, yaml.MappingNode):
+            self.failed = True
+            issues.error(self.loc, f"expected a {what} (a mapping of {', '.join(keys)})")
+            return
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            where = Loc(rel, yaml_line(key_node))
+            if key not in keys:
+                self.failed = True
+                issues.error(where, f"unknown key {key!r} in {what} (expected: {', '.join(keys)})")
+            elif key in self.values:
+                self.failed = True
+                issues.error(where, f"duplicate key {key!r} in {what}")
+            else:
+                self.values[key] = value_node
+
+    def raw(self, key: str) -> str | None:
+        node = self.values.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.fail(key, f"{key} must be a single value, not a list or mapping")
+            return None
+        if node.tag == _NULL_TAG or not str(node.value).strip():
+            return None
+        return str(node.value)
+
+    def loc_of(self, key: str) -> Loc:
+        node = self.values.get(key)
+        return Loc(self.rel, yaml_line(node)) if node is not None else self.loc
+
+    def items(self, key: str, what: str, *, required: bool = False) -> list[yaml.Node]:
+        node = self.values.get(key)
+        if node is None and required:
+            self.fail(key, f"missing required {key}")
+        return yaml_items(node, self.rel, self.issues, what)
+
+
+# --- CSV --------------------------------------------------------------------
+
+
+class CsvRecord(Record):
+    """One CSV row; cells are stripped and an empty cell means "not set"."""
+
+    def __init__(self, cells: dict[str, str], issues: Issues, loc: Loc) -> None:
+        super().__init__(issues, loc)
+        self.cells = cells
+
+    def raw(self, key: str) -> str | None:
+        value = self.cells.get(key, "").strip()
+        return value or None
+
+    def loc_of(self, key: str) -> Loc:
+        return self.loc.at(key)
+
+
+def read_csv(
+    path: Path,
+    rel: str,
+    issues: Issues,
+    *,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+) -> Iterator[CsvRecord]:
+    """The rows of a CSV file with a header line, each with its line number.
+
+    A header that lacks a required column or names an unknown one is reported
+    and the rows are not read (every row would repeat the same error).
+    """
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            lines = list(_csv_lines(handle, rel, issues))
+    except UnicodeDecodeError as exc:
+        issues.error(Loc(rel, 1), f"not UTF-8 text ({exc.reason})")
+        return
+    if not lines:
+        issues.error(Loc(rel, 1), f"missing header line ({','.join(columns)})")
+        return
+    header_line, header = lines[0]
+    header = [name.strip() for name in header]
+    bad = False
+    for name in header:
+        if name not in columns:
+            bad = True
+            issues.error(Loc(rel, header_line, name or None), f"unknown column {name!r}")
+    seen: set[str] = set()
+    for name in header:
+        if name in seen and name in columns:
+            bad = True
+            issues.error(Loc(rel, header_line, name), f"duplicate column {name!r}")
+        seen.add(name)
+    for name in required:
+        if name not in seen:
+            bad = True
+            issues.error(Loc(rel, header_line, name), f"missing column {name!r}")
+    if bad:
+        return
+    for line, cells in lines[1:]:
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            issues.error(
+                Loc(rel, line), f"row has {len(cells)} cells but the header has {len(header)}"
+            )
+            continue
+        yield CsvRecord(dict(zip(header, cells, strict=False)), issues, Loc(rel, line))
+
+
+def _csv_lines(handle: TextIO, rel: str, issues: Issues) -> Iterator[tuple[int, list[str]]]:
+    """CSV records with the line each starts on (a quoted cell may span lines)."""
+    reader = csv.reader(handle)
+    start = 1
+    try:
+        for cells in reader:
+            yield start, cells
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        issues.error(Loc(rel, reader.line_num or start), f"CSV syntax error: {exc}")

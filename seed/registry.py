@@ -1,0 +1,62 @@
+"""The ids a dataset defines and the references it makes, checked once all is read.
+
+A dataset is self-contained (DESIGN §7): every reference must name an id
+defined in the same dataset, whatever file defines it and in whatever order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+from seed.issues import Issues, Loc
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    kind: str
+    id: str
+    loc: Loc
+
+
+class Registry:
+    def __init__(self, issues: Issues) -> None:
+        self.issues = issues
+        self._ids: dict[str, dict[str, Loc]] = {}
+        self._keys: dict[str, dict[Hashable, Loc]] = {}
+        self._refs: list[_Ref] = []
+
+    def define(self, kind: str, id: str | None, loc: Loc) -> bool:
+        """Record a new id of this kind; False (and an error) when it repeats."""
+        if id is None:
+            return False
+        known = self._ids.setdefault(kind, {})
+        first = known.get(id)
+        if first is not None:
+            self.issues.error(loc, f"duplicate {kind} id {id!r} (first defined at {first})")
+            return False
+        known[id] = loc
+        return True
+
+    def unique(self, kind: str, key: Hashable, loc: Loc, described: str) -> bool:
+        """Record a row's key (keyed rows like holdings); False when it repeats."""
+        known = self._keys.setdefault(kind, {})
+        first = known.get(key)
+        if first is not None:
+            self.issues.error(loc, f"duplicate {kind} for {described} (first at {first})")
+            return False
+        known[key] = loc
+        return True
+
+    def ref(self, kind: str, id: str | None, loc: Loc) -> None:
+        """Note a reference to be checked once every file has been read."""
+        if id is not None:
+            self._refs.append(_Ref(kind, id, loc))
+
+    def known(self, kind: str, id: str) -> bool:
+        return id in self._ids.get(kind, {})
+
+    def check_refs(self) -> None:
+        for ref in self._refs:
+            if not self.known(ref.kind, ref.id):
+                self.issues.error(ref.loc, f"unknown {ref.kind} {ref.id!r}")

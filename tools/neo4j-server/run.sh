@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Start Neo4j 5.26 Community (embedded, Bolt only) for tests.
+#
+#   tools/neo4j-server/run.sh [PORT|0|auto] [DATA_DIR]
+#
+# Builds the jar on first use (Maven), then execs java so that signals
+# (SIGTERM from a test harness) reach the JVM directly. Prints exactly one
+# stdout line, "NEO4J_READY bolt://127.0.0.1:<port>", when ready; logs go to
+# stderr. Extra JVM flags: NEO4J_SERVER_JAVA_OPTS (e.g. "-Xmx1g").
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+jar="$here/target/neo4j-server.jar"
+
+command -v java >/dev/null 2>&1 || { echo "run.sh: java not found on PATH (need Java 17+)" >&2; exit 127; }
+
+# Build when the jar (or its lib/) is missing or older than the sources/pom.
+if [[ ! -f "$jar" || ! -d "$here/target/lib" || "$here/pom.xml" -nt "$jar" \
+      || -n "$(find "$here/src" -newer "$jar" -type f -print -quit)" ]]; then
+    command -v mvn >/dev/null 2>&1 || { echo "run.sh: mvn not found on PATH (needed to build $jar)" >&2; exit 127; }
+    # Build output to stderr so stdout stays reserved for the ready line.
+    mvn -q -B -Dstyle.color=never -f "$here/pom.xml" package >&2
+fi
+
+# Flags mirror what the Neo4j 5 server launcher passes: the add-opens let
+# Neo4j's off-heap/page-cache code and Netty reach JDK internals without
+# "illegal reflective access" failures; the rest keeps a 2-core box calm.
+exec java \
+    -Xms128m -Xmx512m \
+    -XX:+UseSerialGC \
+    -XX:+ExitOnOutOfMemoryError \
+    -XX:ActiveProcessorCount="${NEO4J_SERVER_CPUS:-2}" \
+    --add-opens=java.base/java.nio=ALL-UNNAMED \
+    --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
+    --add-opens=java.base/java.io=ALL-UNNAMED \
+    --add-opens=java.base/java.lang=ALL-UNNAMED \
+    --add-opens=java.base/java.util=ALL-UNNAMED \
+    -Dio.netty.tryReflectionSetAccessible=true \
+    -Djdk.attach.allowAttachSelf=true \
+    -Dlog4j2.disable.jmx=true \
+    -Dfile.encoding=UTF-8 \
+    ${NEO4J_SERVER_JAVA_OPTS:-} \
+    -jar "$jar" "$@"
