@@ -7,6 +7,7 @@ the caller's `Policy`.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -55,11 +56,15 @@ class Context(BaseContext):
         self.loaders = Loaders(services.store)
         self.policy = Policy(caller=caller, loaders=self.loaders, today=self.today)
         self._catalog: Catalog | None = None
+        self._catalog_lock = asyncio.Lock()
 
     async def catalog(self) -> Catalog:
-        """The reference data, checked against the store's version once per request."""
+        """The reference data, checked against the store's version once per request
+        (many resolvers ask at once: the first reads, the others wait for it)."""
         if self._catalog is None:
-            self._catalog = await self.services.catalogs.get(self.store)
+            async with self._catalog_lock:
+                if self._catalog is None:
+                    self._catalog = await self.services.catalogs.get(self.store)
         return self._catalog
 
     def as_of(self, value: date | None) -> date:

@@ -70,6 +70,20 @@ def age_band(employee: m.Employee, as_of: date) -> str:
     return next((band for floor, band in AGE_BANDS if years >= floor), "<55")
 
 
+def supply_figures(view: View, *, retiring: int, projected: int, shortfall: int) -> Figures:
+    """A supply row's age-derived figures as the caller may see them."""
+    if view is View.SUPPRESSED and retiring in SMALL_CELL:
+        return Figures(suppressed=True)
+    return Figures(retiring=retiring, projected=projected, shortfall=shortfall)
+
+
+def risk_figures(view: View, *, senior_holders: int, senior_share: float) -> Figures:
+    """A risk row's age-derived figures as the caller may see them."""
+    if view is View.SUPPRESSED and senior_holders in SMALL_CELL:
+        return Figures(suppressed=True)
+    return Figures(senior_holders=senior_holders, senior_share=senior_share)
+
+
 def forbidden() -> ForbiddenError:
     return ForbiddenError("not allowed: outside your rights, or it does not exist")
 
@@ -140,6 +154,23 @@ class Policy:
             raise forbidden()
         return employee
 
+    async def viewable(self, employee_id: str) -> tuple[m.Employee, Access]:
+        """A person asked for by id: in full where the caller has rights, else
+        BASIC when they are the caller's own mentor or adept, else FORBIDDEN."""
+        employee = await self._loaders.employee.load(employee_id)
+        if employee is None:
+            if self.is_admin:
+                raise NotFoundError("employee", employee_id)
+            raise forbidden()
+        access = await self.access(employee)
+        if access is Access.NONE:
+            links = await self._loaders.mentorships.load(self.caller.employee_id)
+            if any(employee_id in (x.mentor_id, x.adept_id) for x in links):
+                access = Access.BASIC
+        if access is Access.NONE:
+            raise forbidden()
+        return employee, access
+
     def audit(self, employee_id: str, field_name: str) -> None:
         """Note that the caller read a field of another person (flushed per request)."""
         if employee_id == self.caller.employee_id:
@@ -191,20 +222,6 @@ class Policy:
         if not await self.may_list_people(unit_id):
             raise forbidden()
         await self.unit(unit_id)
-
-    # --- small cells --------------------------------------------------------
-
-    @staticmethod
-    def supply_figures(view: View, *, retiring: int, projected: int, shortfall: int) -> Figures:
-        if view is View.SUPPRESSED and retiring in SMALL_CELL:
-            return Figures(suppressed=True)
-        return Figures(retiring=retiring, projected=projected, shortfall=shortfall)
-
-    @staticmethod
-    def risk_figures(view: View, *, senior_holders: int, senior_share: float) -> Figures:
-        if view is View.SUPPRESSED and senior_holders in SMALL_CELL:
-            return Figures(suppressed=True)
-        return Figures(senior_holders=senior_holders, senior_share=senior_share)
 
     # --- writes -------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ladders.rules import Rules
+
 StoreKind = Literal["embedded", "neo4j"]
 AuthMode = Literal["jwt", "dev"]
 
@@ -37,6 +39,18 @@ class Settings(BaseSettings):
     jwt_jwks_url: str | None = None
     jwt_issuer: str | None = None
     jwt_audience: str | None = None
+    jwt_algorithms: tuple[str, ...] = ()
+    """Pinned token algorithms; empty: HS256 with a secret, RS256/ES256/PS256/EdDSA with JWKS."""
+
+    # --- the API (DESIGN §6) ------------------------------------------------
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    workers: int = Field(default=1, ge=1)
+    graphiql: bool = False
+    introspection: bool = False
+    max_query_depth: int = Field(default=12, ge=1)
+    max_query_tokens: int = Field(default=2000, ge=10)
+    max_query_aliases: int = Field(default=30, ge=1)
 
     # --- domain rules (DESIGN §4) -------------------------------------------
     retirement_age: int = Field(default=65, ge=0)
@@ -50,6 +64,19 @@ class Settings(BaseSettings):
 
     # --- operations ---------------------------------------------------------
     log_level: str = "INFO"
+
+    def rules(self) -> Rules:
+        """The domain's tunable numbers, from these settings."""
+        return Rules(
+            retirement_age=self.retirement_age,
+            mentor_min_age=self.mentor_min_age,
+            senior_age=self.senior_age,
+            senior_share=self.senior_share,
+            short_years=self.short_years,
+            long_years=self.long_years,
+            unmet_effort_hours=self.unmet_effort_hours,
+            default_mentor_capacity=self.default_mentor_capacity,
+        )
 
     def neo4j_auth(self) -> tuple[str, str] | None:
         """The driver's basic auth, or None when no user is configured."""

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import networkx as nx
 
-from ladders.effort import Effort, EffortTable
+from ladders.effort import ChainLink, Effort, EffortTable
 from ladders.models import (
     Competence,
     Ladder,
@@ -27,7 +27,7 @@ from ladders.models import (
 )
 from ladders.ports import Store
 
-__all__ = ["NEXT", "Catalog", "CatalogCache", "Effort"]
+__all__ = ["NEXT", "Catalog", "CatalogCache", "ChainLink", "Effort"]
 
 NEXT = "next"
 """`kind` of a NEXT edge in `Catalog.step_graph` (TRANSITION edges carry their

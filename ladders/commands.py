@@ -10,9 +10,10 @@ not decided here: that is the API's policy.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from ladders.catalog import Catalog
 from ladders.errors import ConflictError, NotFoundError, ValidationError
@@ -36,6 +37,7 @@ from ladders.models import (
 )
 from ladders.ports import Store
 from ladders.rules import Rules
+from ladders.suggestions import Suggestion, next_steps
 
 _OPEN_ITEM = (PlanActivityStatus.PLANNED, PlanActivityStatus.ONGOING)
 
@@ -48,6 +50,23 @@ class NewPlanItem:
     target_level: int
     activity_id: str | None = None
     due_on: date | None = None
+
+
+def plan_items_from(suggestions: Sequence[Suggestion]) -> list[NewPlanItem]:
+    """Plan items for development suggestions, in their order: one per
+    activity (to the level it takes the employee), and one without an activity
+    for a competence that only a mentor addresses."""
+    items: list[NewPlanItem] = []
+    with_activity = {s.competence_id for s in suggestions if s.activity_id is not None}
+    for s in suggestions:
+        if s.activity_id is None and s.competence_id in with_activity:
+            continue  # the activities already cover it; the mentor helps along the way
+        items.append(
+            NewPlanItem(
+                competence_id=s.competence_id, target_level=s.to_level, activity_id=s.activity_id
+            )
+        )
+    return items
 
 
 # --- lookups that raise -------------------------------------------------------
@@ -152,6 +171,7 @@ async def create_plan(
     *,
     store: Store,
     catalog: Catalog,
+    rules: Rules,
     employee_id: str,
     period_start: date,
     period_end: date,
@@ -160,8 +180,14 @@ async def create_plan(
     target_step_id: str | None = None,
     items: Sequence[NewPlanItem] = (),
     plan_id: str | None = None,
+    from_next_steps: int = 0,
 ) -> tuple[Plan, list[PlanActivity]]:
-    """Create a plan with its first items, in one transaction."""
+    """Create a plan with its first items, in one transaction.
+
+    With `from_next_steps` > 0, the first that many development suggestions
+    for the gap to the target step (default: the next step) are added after
+    `items` (`plan_items_from`).
+    """
     if period_end < period_start:
         raise ValidationError("the period ends before it starts", field="period_end")
     if status is PlanStatus.CLOSED:
@@ -171,6 +197,17 @@ async def create_plan(
     for index, item in enumerate(items):
         _check_item(catalog, item, prefix=f"items.{index}.")
     await _employee(store, employee_id)
+    if from_next_steps:
+        suggested = await next_steps(
+            store=store,
+            catalog=catalog,
+            rules=rules,
+            employee_id=employee_id,
+            target_step_id=target_step_id,
+            limit=from_next_steps,
+            as_of=created_on,
+        )
+        items = [*items, *plan_items_from(suggested)]
     if plan_id is None:
         plan_id = f"plan-{uuid.uuid4().hex[:12]}"
     elif (await store.get_plans([plan_id]))[0] is not None:
@@ -408,8 +445,30 @@ async def set_unit_need(
     return need
 
 
-async def upsert_employee(*, store: Store, catalog: Catalog, employee: Employee) -> Employee:
-    """Create or replace an employee after checking every reference."""
+EMPLOYEE_FIELDS = frozenset(Employee.model_fields) - {"id"}
+
+
+async def upsert_employee(
+    *, store: Store, catalog: Catalog, employee_id: str, changes: Mapping[str, Any]
+) -> Employee:
+    """Create an employee, or change the given fields of an existing one (the
+    others are kept), after checking every reference. A new employee needs at
+    least `name` and `birth_year`."""
+    unknown = set(changes) - EMPLOYEE_FIELDS
+    if unknown:
+        raise ValidationError(f"unknown fields: {sorted(unknown)}", field=min(unknown))
+    (existing,) = await store.get_employees([employee_id])
+    if existing is None:
+        for required in ("name", "birth_year"):
+            if changes.get(required) is None:
+                raise ValidationError(f"a new employee needs {required}", field=required)
+        base: dict[str, Any] = {"id": employee_id}
+    else:
+        base = existing.model_dump()
+    for required in ("name", "birth_year"):
+        if required in changes and changes[required] is None:
+            raise ValidationError(f"{required} cannot be cleared", field=required)
+    employee = Employee.model_validate({**base, **changes})
     if employee.profession_id is not None and employee.profession_id not in catalog.professions:
         raise NotFoundError("profession", employee.profession_id)
     if employee.step_id is not None:

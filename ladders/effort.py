@@ -68,9 +68,20 @@ class EffortTable:
                 )
         self._edges = edges
         self._memo: dict[tuple[str, int], tuple[_Best | None, ...]] = {}
+        self._answers: dict[tuple[str, int, int, float], Effort] = {}
 
     def effort(
         self, competence_id: str, from_level: int, to_level: int, *, unmet_hours: float
+    ) -> Effort:
+        key = (competence_id, from_level, to_level, unmet_hours)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answer(competence_id, from_level, to_level, unmet_hours)
+            self._answers[key] = answer
+        return answer
+
+    def _answer(
+        self, competence_id: str, from_level: int, to_level: int, unmet_hours: float
     ) -> Effort:
         start = max(0, min(from_level, MAX_LEVEL))
         if from_level >= to_level:

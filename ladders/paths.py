@@ -14,6 +14,7 @@ bound on the edges still needed prunes paths that cannot end within
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
@@ -62,6 +63,7 @@ class _Costs:
         self._current = current
         self._served = months_served
         self._hours: dict[tuple[str, str], float] = {}
+        self._months: dict[tuple[str, str], int] = {}
 
     def hours(self, u: str, v: str) -> float:
         """`Σ_c hours(c, base_u(c), max(base_u(c), req_v(c)))` over what `v` requires."""
@@ -82,13 +84,19 @@ class _Costs:
         return total
 
     def months(self, u: str, v: str) -> int:
-        data = self._catalog.step_graph.edges[u, v]
+        """A NEXT edge: from-step min_months, only those left when leaving the
+        current step; a TRANSITION: its own months."""
+        cached = self._months.get((u, v))
+        if cached is not None:
+            return cached
+        data = self._catalog.step_graph.adj[u][v]
         months = int(data["months"])
         if data["kind"] == NEXT:
             if u == self._current:
                 months = max(0, months - self._served)
             if "transition_months" in data:
                 months = min(months, int(data["transition_months"]))
+        self._months[(u, v)] = months
         return months
 
 
@@ -233,7 +241,9 @@ async def career_paths(
         )
     targets = _targets(catalog, employee.step_id, target_step_id, target_profession_id)
     holdings = await store.holdings_of([employee.id])
-    return compute_career_paths(
+    # A few ms on real ladders, tens on dense synthetic graphs: off the loop.
+    return await asyncio.to_thread(
+        compute_career_paths,
         employee=employee,
         holdings=holdings,
         catalog=catalog,

@@ -2,17 +2,14 @@
 whichever order it was read or exported in.
 
 The order is the one the store port gives its lists in (sorted by keys). The
-only orders that carry meaning, the steps of a ladder (`ordinal`) and the
-items of a plan (`seq`), are kept, because they are the keys sorted on.
+orders that carry meaning are kept: the steps of a ladder (`ordinal`) and the
+items of a plan (`seq`) are what they are sorted on, and a mentorship's focus
+keeps the order it was given in. Managed units (a set) are sorted.
 """
 
 from __future__ import annotations
 
 from ladders.models import Dataset
-
-
-def _unique_sorted(ids: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted(set(ids)))
 
 
 def canonical(dataset: Dataset) -> Dataset:
@@ -44,17 +41,14 @@ def canonical(dataset: Dataset) -> Dataset:
             )
         ),
         employees=tuple(
-            employee.model_copy(update={"manages": _unique_sorted(employee.manages)})
+            employee.model_copy(update={"manages": tuple(sorted(employee.manages))})
             for employee in sorted(dataset.employees, key=lambda e: e.id)
         ),
         holdings=tuple(sorted(dataset.holdings, key=lambda h: (h.employee_id, h.competence_id))),
         mentorships=tuple(
-            mentorship.model_copy(update={"focus": _unique_sorted(mentorship.focus)})
-            for mentorship in sorted(
-                dataset.mentorships, key=lambda m: (m.mentor_id, m.adept_id, m.started_on)
-            )
+            sorted(dataset.mentorships, key=lambda m: (m.mentor_id, m.adept_id, m.started_on))
         ),
-        plans=tuple(sorted(dataset.plans, key=lambda p: p.id)),
+        plans=tuple(sorted(dataset.plans, key=lambda p: (p.employee_id, p.id))),
         plan_activities=tuple(sorted(dataset.plan_activities, key=lambda a: (a.plan_id, a.seq))),
         conversations=tuple(
             sorted(dataset.conversations, key=lambda c: (c.employee_id, c.held_on, c.kind.value))

@@ -6,6 +6,8 @@ order documented, and a key the reader accepts is one the writer may write.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 COMPETENCES = "competences.yaml"
 PROFESSIONS = "professions.yaml"
 LADDERS_DIR = "ladders"
@@ -91,3 +93,8 @@ LIST_SEPARATOR = ";"
 """Separates the items of a list inside one CSV cell (`manages`, `focus`)."""
 
 TOP_LEVEL_FILES = (COMPETENCES, PROFESSIONS, ACTIVITIES, UNITS, *CSV_COLUMNS)
+
+
+def demo_dir() -> Path:
+    """The demo region bundled with the package (seed/demo/)."""
+    return Path(__file__).resolve().parent / "demo"

@@ -136,12 +136,15 @@ class Record(ABC):
             return None
 
     def id_list(self, key: str) -> tuple[str, ...]:
-        """Ids separated by `;` in one value; empty items are ignored."""
+        """Ids separated by `;` in one value, in their order; empty items are ignored."""
         value = self.raw(key)
         if value is None:
             return ()
         items = tuple(item.strip() for item in value.split(LIST_SEPARATOR))
-        return tuple(item for item in items if item)
+        items = tuple(item for item in items if item)
+        for item in sorted({item for item in items if items.count(item) > 1}):
+            self.fail(key, f"{key} lists {item!r} more than once")
+        return items
 
 
 def build(record: Record, factory: Callable[..., M], **values: object) -> M | None:
@@ -184,7 +187,11 @@ def compose_yaml(path: Path, rel: str, issues: Issues) -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        issues.error(Loc(rel, line), f"YAML syntax error: {exc.problem or exc.context}")
+        message = f"YAML syntax error: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark is not None and exc.problem:
+            # Unclosed brackets and quotes are found lines after they open.
+            message += f" ({exc.context} started on line {exc.context_mark.line + 1})"
+        issues.error(Loc(rel, line), message)
     except yaml.YAMLError as exc:
         issues.error(Loc(rel, 1), f"YAML syntax error: {exc}")
     return None

@@ -160,10 +160,17 @@ def _ladder(path: Path, rel: str, reg: Registry, issues: Issues, parts: Referenc
         if not t.is_mapping:
             continue
         from_id = t.text("from", required=True)
-        if from_id is not None and from_id not in own_steps:
-            t.fail("from", f"transition from {from_id!r}: not a step of ladder {ladder_id!r}")
         to_id = t.text("to", required=True)
+        reg.ref("step", from_id, t.loc_of("from"))
         reg.ref("step", to_id, t.loc_of("to"))
+        # A transition is listed with the ladder it leaves or the one it leads
+        # to (the writer puts it with the one it leaves), never with a third.
+        if from_id is not None and to_id is not None and not {from_id, to_id} & own_steps:
+            t.fail(
+                "from",
+                f"transition {from_id!r} -> {to_id!r}: neither end is a step of ladder "
+                f"{ladder_id!r}",
+            )
         if from_id is not None and to_id is not None:
             reg.unique("transition", (from_id, to_id), t.loc, f"{from_id!r} -> {to_id!r}")
         transition = build(

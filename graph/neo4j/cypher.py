@@ -1,7 +1,10 @@
 """Read queries. Every value is a parameter; labels and types are constants.
 
-Each query returns one column `row`: a map projection keyed by the model's
-field names (see mapping.to_model), in the order the port documents.
+List queries return ONE record whose `rows` column is the collected list of
+map projections keyed by the model's field names (see mapping.to_model), in
+the order the port documents (ORDER BY before collect keeps it). One record
+instead of one per row: streaming records costs the async driver far more per
+row than decoding one list does.
 """
 
 from __future__ import annotations
@@ -56,40 +59,52 @@ WIPE: Final = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 R
 
 # --- reference data ---------------------------------------------------------
 
-COMPETENCES: Final = "MATCH (c:Competence) RETURN " + _COMPETENCE + " AS row ORDER BY c.id"
-PROFESSIONS: Final = "MATCH (p:Profession) RETURN " + _PROFESSION + " AS row ORDER BY p.id"
-LADDERS: Final = "MATCH (l:Ladder) RETURN " + _LADDER + " AS row ORDER BY l.id"
+COMPETENCES: Final = (
+    "MATCH (c:Competence) WITH c ORDER BY c.id RETURN collect(" + _COMPETENCE + ") AS rows"
+)
+PROFESSIONS: Final = (
+    "MATCH (p:Profession) WITH p ORDER BY p.id RETURN collect(" + _PROFESSION + ") AS rows"
+)
+LADDERS: Final = "MATCH (l:Ladder) WITH l ORDER BY l.id RETURN collect(" + _LADDER + ") AS rows"
 STEPS: Final = (
-    "MATCH (l:Ladder)-[:HAS_STEP]->(s:Step) RETURN " + _STEP + " AS row"
-    " ORDER BY l.id, s.ordinal, s.id"
+    "MATCH (l:Ladder)-[:HAS_STEP]->(s:Step) WITH l, s ORDER BY l.id, s.ordinal, s.id"
+    " RETURN collect(" + _STEP + ") AS rows"
 )
 TRANSITIONS: Final = (
-    "MATCH (a:Step)-[t:TRANSITION]->(b:Step) RETURN " + _TRANSITION + " AS row ORDER BY a.id, b.id"
+    "MATCH (a:Step)-[t:TRANSITION]->(b:Step) WITH a, t, b ORDER BY a.id, b.id"
+    " RETURN collect(" + _TRANSITION + ") AS rows"
 )
-ACTIVITIES: Final = "MATCH (a:LearningActivity) RETURN " + _ACTIVITY + " AS row ORDER BY a.id"
+ACTIVITIES: Final = (
+    "MATCH (a:LearningActivity) WITH a ORDER BY a.id RETURN collect(" + _ACTIVITY + ") AS rows"
+)
 
 # --- organisation -----------------------------------------------------------
 
-UNITS: Final = "MATCH (u:Unit) RETURN " + _UNIT + " AS row ORDER BY u.id"
-GET_UNITS: Final = "MATCH (u:Unit) WHERE u.id IN $ids RETURN " + _UNIT + " AS row"
+UNITS: Final = "MATCH (u:Unit) WITH u ORDER BY u.id RETURN collect(" + _UNIT + ") AS rows"
+GET_UNITS: Final = "MATCH (u:Unit) WHERE u.id IN $ids RETURN collect(" + _UNIT + ") AS rows"
 SUBTREE_UNIT_IDS: Final = (
-    "MATCH (:Unit {id: $id})<-[:PART_OF*0..]-(s:Unit) RETURN DISTINCT s.id AS id ORDER BY id"
+    "MATCH (:Unit {id: $id})<-[:PART_OF*0..]-(s:Unit)"
+    " WITH DISTINCT s.id AS id ORDER BY id RETURN collect(id) AS rows"
 )
-_NEEDS_ORDER: Final = " AS row ORDER BY u.id, c.id, n.level, n.horizon"
 UNIT_NEEDS: Final = (
-    "MATCH (u:Unit)-[n:NEEDS]->(c:Competence) WHERE u.id IN $ids RETURN " + _NEED + _NEEDS_ORDER
+    "MATCH (u:Unit)-[n:NEEDS]->(c:Competence) WHERE u.id IN $ids"
+    " WITH u, n, c ORDER BY u.id, c.id, n.level, n.horizon"
+    " RETURN collect(" + _NEED + ") AS rows"
 )
-ALL_NEEDS: Final = "MATCH (u:Unit)-[n:NEEDS]->(c:Competence) RETURN " + _NEED + _NEEDS_ORDER
 
 # --- people -----------------------------------------------------------------
 
-GET_EMPLOYEES: Final = "MATCH (e:Employee) WHERE e.id IN $ids RETURN " + _EMPLOYEE + " AS row"
-ALL_EMPLOYEES: Final = "MATCH (e:Employee) RETURN " + _EMPLOYEE + " AS row ORDER BY e.id"
+ALL_EMPLOYEE_IDS: Final = (
+    "MATCH (e:Employee) WITH e.id AS id ORDER BY id RETURN collect(id) AS rows"
+)
+GET_EMPLOYEES: Final = (
+    "MATCH (e:Employee) WHERE e.id IN $ids RETURN collect(" + _EMPLOYEE + ") AS rows"
+)
 EMPLOYEES_IN_UNITS: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee)"
     " WHERE u.id IN $unit_ids AND ($after IS NULL OR e.id > $after)"
     " WITH DISTINCT e ORDER BY e.id LIMIT $first"
-    " RETURN " + _EMPLOYEE + " AS row ORDER BY e.id"
+    " RETURN collect(" + _EMPLOYEE + ") AS rows"
 )
 COUNT_EMPLOYEES_IN_UNITS: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids RETURN count(DISTINCT e) AS n"
@@ -97,41 +112,31 @@ COUNT_EMPLOYEES_IN_UNITS: Final = (
 
 HOLDINGS_OF: Final = (
     "MATCH (e:Employee)-[h:HOLDS]->(c:Competence) WHERE e.id IN $ids"
-    " RETURN " + _HOLDING + " AS row ORDER BY e.id, c.id"
-)
-ALL_HOLDINGS: Final = (
-    "MATCH (e:Employee)-[h:HOLDS]->(c:Competence)"
-    " RETURN " + _HOLDING + " AS row ORDER BY e.id, c.id"
+    " WITH e, h, c ORDER BY e.id, c.id RETURN collect(" + _HOLDING + ") AS rows"
 )
 # Start from the competence: its holders, never every employee.
 HOLDERS: Final = (
     "MATCH (c:Competence {id: $competence_id})<-[h:HOLDS]-(e:Employee)"
     " WHERE h.level >= $min_level"
-    " RETURN " + _HOLDING + " AS row ORDER BY e.id"
+    " WITH e, h, c ORDER BY e.id RETURN collect(" + _HOLDING + ") AS rows"
 )
 HOLDERS_IN_UNITS: Final = (
     "MATCH (c:Competence {id: $competence_id})<-[h:HOLDS]-(e:Employee)-[:WORKS_IN]->(u:Unit)"
     " WHERE h.level >= $min_level AND u.id IN $unit_ids"
-    " RETURN " + _HOLDING + " AS row ORDER BY e.id"
+    " WITH e, h, c ORDER BY e.id RETURN collect(" + _HOLDING + ") AS rows"
 )
 
 _ACTIVE: Final = (
     " AND ($day IS NULL OR (r.started_on <= $day AND (r.ended_on IS NULL OR r.ended_on > $day)))"
 )
-_MENTORSHIP_ORDER: Final = " AS row ORDER BY m.id, a.id, r.started_on"
+_MENTORSHIP_ROWS: Final = (
+    " WITH m, r, a ORDER BY m.id, a.id, r.started_on RETURN collect(" + _MENTORSHIP + ") AS rows"
+)
 MENTORSHIPS_AS_MENTOR: Final = (
-    "MATCH (m:Employee)-[r:MENTORS]->(a:Employee) WHERE m.id IN $ids"
-    + _ACTIVE
-    + " RETURN "
-    + _MENTORSHIP
-    + _MENTORSHIP_ORDER
+    "MATCH (m:Employee)-[r:MENTORS]->(a:Employee) WHERE m.id IN $ids" + _ACTIVE + _MENTORSHIP_ROWS
 )
 MENTORSHIPS_AS_ADEPT: Final = (
-    "MATCH (m:Employee)-[r:MENTORS]->(a:Employee) WHERE a.id IN $ids"
-    + _ACTIVE
-    + " RETURN "
-    + _MENTORSHIP
-    + _MENTORSHIP_ORDER
+    "MATCH (m:Employee)-[r:MENTORS]->(a:Employee) WHERE a.id IN $ids" + _ACTIVE + _MENTORSHIP_ROWS
 )
 # Two index seeks joined, rather than one OR that defeats the index.
 MENTORSHIPS_ANY: Final = (
@@ -139,29 +144,21 @@ MENTORSHIPS_ANY: Final = (
     " MATCH (m:Employee)-[r:MENTORS]->(a:Employee) WHERE m.id IN $ids RETURN m, r, a"
     " UNION"
     " MATCH (m:Employee)-[r:MENTORS]->(a:Employee) WHERE a.id IN $ids RETURN m, r, a"
-    " } WITH m, r, a WHERE true" + _ACTIVE + " RETURN " + _MENTORSHIP + _MENTORSHIP_ORDER
-)
-ALL_MENTORSHIPS: Final = (
-    "MATCH (m:Employee)-[r:MENTORS]->(a:Employee) RETURN " + _MENTORSHIP + _MENTORSHIP_ORDER
+    " } WITH m, r, a WHERE true" + _ACTIVE + _MENTORSHIP_ROWS
 )
 
 GET_PLANS: Final = (
-    "MATCH (e:Employee)-[:HAS_PLAN]->(p:Plan) WHERE p.id IN $ids RETURN " + _PLAN + " AS row"
+    "MATCH (e:Employee)-[:HAS_PLAN]->(p:Plan) WHERE p.id IN $ids"
+    " RETURN collect(" + _PLAN + ") AS rows"
 )
 PLANS_OF: Final = (
     "MATCH (e:Employee)-[:HAS_PLAN]->(p:Plan) WHERE e.id IN $ids"
-    " RETURN " + _PLAN + " AS row ORDER BY e.id, p.id"
+    " WITH e, p ORDER BY e.id, p.id RETURN collect(" + _PLAN + ") AS rows"
 )
-ALL_PLANS: Final = (
-    "MATCH (e:Employee)-[:HAS_PLAN]->(p:Plan) RETURN " + _PLAN + " AS row ORDER BY e.id, p.id"
-)
+ALL_PLAN_IDS: Final = "MATCH (p:Plan) WITH p.id AS id ORDER BY id RETURN collect(id) AS rows"
 PLAN_ACTIVITIES: Final = (
     "MATCH (p:Plan)-[:INCLUDES]->(x:PlanActivity) WHERE p.id IN $ids"
-    " RETURN " + _PLAN_ACTIVITY + " AS row ORDER BY p.id, x.seq"
-)
-ALL_PLAN_ACTIVITIES: Final = (
-    "MATCH (p:Plan)-[:INCLUDES]->(x:PlanActivity)"
-    " RETURN " + _PLAN_ACTIVITY + " AS row ORDER BY p.id, x.seq"
+    " WITH p, x ORDER BY p.id, x.seq RETURN collect(" + _PLAN_ACTIVITY + ") AS rows"
 )
 LAST_PLAN_SEQ: Final = (
     "MATCH (p:Plan {id: $plan_id})-[:INCLUDES]->(x:PlanActivity)"
@@ -171,9 +168,5 @@ LAST_PLAN_SEQ: Final = (
 CONVERSATIONS_OF: Final = (
     "MATCH (e:Employee)-[:HAD_CONVERSATION]->(c:Conversation) WHERE e.id IN $ids"
     " AND ($since IS NULL OR c.held_on >= $since) AND ($until IS NULL OR c.held_on <= $until)"
-    " RETURN " + _CONVERSATION + " AS row ORDER BY e.id, c.held_on, c.kind"
-)
-ALL_CONVERSATIONS: Final = (
-    "MATCH (e:Employee)-[:HAD_CONVERSATION]->(c:Conversation)"
-    " RETURN " + _CONVERSATION + " AS row ORDER BY e.id, c.held_on, c.kind"
+    " WITH e, c ORDER BY e.id, c.held_on, c.kind RETURN collect(" + _CONVERSATION + ") AS rows"
 )

@@ -25,6 +25,7 @@ from neo4j.exceptions import (
     DatabaseUnavailable,
     ServiceUnavailable,
     SessionExpired,
+    TransientError,
 )
 
 from graph.neo4j import cypher as Q
@@ -74,16 +75,21 @@ def translate_errors() -> Iterator[None]:
         raise StoreUnavailableError(f"Neo4j is unavailable: {exc}") from exc
     except ConstraintError as exc:
         raise IntegrityError(f"constraint violated: {exc.message or exc}") from exc
+    except TransientError as exc:
+        # Still failing after the driver's retries (deadlocks, memory limits).
+        raise StoreUnavailableError(f"Neo4j transient failure: {exc.message or exc}") from exc
 
 
 def _statement(query: str) -> Work[None]:
     return lambda tx: writes.run(tx, query)
 
 
-async def fetch(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[dict[str, Any]]:
-    """The `row` column of every record."""
+async def fetch(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[Any]:
+    """The `rows` list of a list query's one record."""
     result = await tx.run(query, params)
-    return [record["row"] async for record in result]
+    record = await result.single(strict=True)
+    rows: list[Any] = record["rows"]
+    return rows
 
 
 async def _reference_version(tx: AsyncManagedTransaction) -> int:
@@ -105,7 +111,25 @@ async def _reference_data(tx: AsyncManagedTransaction) -> ReferenceData:
 
 
 async def _export(tx: AsyncManagedTransaction) -> Dataset:
+    """Everything, read in one transaction; people data in chunks of ids
+    (each chunk's query keeps the port's order, and the chunks are in id order)."""
     ref = await _reference_data(tx)
+    units = [to_model(Unit, r) for r in await fetch(tx, Q.UNITS)]
+
+    async def by_chunks(query: str, ids: list[str], **params: Any) -> list[Any]:
+        rows: list[Any] = []
+        for chunk in writes.chunks(ids):
+            rows.extend(await fetch(tx, query, ids=list(chunk), **params))
+        return rows
+
+    employee_ids: list[str] = await fetch(tx, Q.ALL_EMPLOYEE_IDS)
+    plan_ids: list[str] = await fetch(tx, Q.ALL_PLAN_IDS)
+    employees = {
+        e.id: e
+        for e in (to_model(Employee, r) for r in await by_chunks(Q.GET_EMPLOYEES, employee_ids))
+    }
+    mentorships = await by_chunks(Q.MENTORSHIPS_AS_MENTOR, employee_ids, day=None)
+    conversations = await by_chunks(Q.CONVERSATIONS_OF, employee_ids, since=None, until=None)
     return Dataset(
         competences=ref.competences,
         professions=ref.professions,
@@ -113,18 +137,18 @@ async def _export(tx: AsyncManagedTransaction) -> Dataset:
         steps=ref.steps,
         transitions=ref.transitions,
         activities=ref.activities,
-        units=tuple(to_model(Unit, r) for r in await fetch(tx, Q.UNITS)),
-        needs=tuple(to_model(UnitNeed, r) for r in await fetch(tx, Q.ALL_NEEDS)),
-        employees=tuple(to_model(Employee, r) for r in await fetch(tx, Q.ALL_EMPLOYEES)),
-        holdings=tuple(to_model(Holding, r) for r in await fetch(tx, Q.ALL_HOLDINGS)),
-        mentorships=tuple(to_model(Mentorship, r) for r in await fetch(tx, Q.ALL_MENTORSHIPS)),
-        plans=tuple(to_model(Plan, r) for r in await fetch(tx, Q.ALL_PLANS)),
+        units=tuple(units),
+        needs=tuple(
+            to_model(UnitNeed, r) for r in await by_chunks(Q.UNIT_NEEDS, [u.id for u in units])
+        ),
+        employees=tuple(employees[i] for i in employee_ids),
+        holdings=tuple(to_model(Holding, r) for r in await by_chunks(Q.HOLDINGS_OF, employee_ids)),
+        mentorships=tuple(to_model(Mentorship, r) for r in mentorships),
+        plans=tuple(to_model(Plan, r) for r in await by_chunks(Q.PLANS_OF, employee_ids)),
         plan_activities=tuple(
-            to_model(PlanActivity, r) for r in await fetch(tx, Q.ALL_PLAN_ACTIVITIES)
+            to_model(PlanActivity, r) for r in await by_chunks(Q.PLAN_ACTIVITIES, plan_ids)
         ),
-        conversations=tuple(
-            to_model(Conversation, r) for r in await fetch(tx, Q.ALL_CONVERSATIONS)
-        ),
+        conversations=tuple(to_model(Conversation, r) for r in conversations),
     )
 
 
@@ -168,16 +192,26 @@ class Neo4jStore:
             async with self._driver.session(database=self._database) as session:
                 return await session.execute_write(work)
 
-    async def _rows(self, query: str, **params: Any) -> list[dict[str, Any]]:
+    async def _rows(self, query: str, **params: Any) -> list[Any]:
         return await self._read(lambda tx: fetch(tx, query, **params))
 
     # --- lifecycle ----------------------------------------------------------
 
     async def init_schema(self) -> None:
+        async def existing(tx: AsyncManagedTransaction) -> set[str]:
+            names: set[str] = set()
+            for query in schema.EXISTING:
+                result = await tx.run(query)
+                names.update([str(record["name"]) async for record in result])
+            return names
+
+        present = await self._read(existing)
+        missing = [s for name, s in (*schema.CONSTRAINTS, *schema.INDEXES) if name not in present]
         # Schema and data cannot share a transaction; one statement each.
-        for statement in (*schema.CONSTRAINTS, *schema.INDEXES):
+        for statement in missing:
             await self._write(_statement(statement))
-        await self._read(lambda tx: writes.run(tx, schema.AWAIT_INDEXES))
+        if missing:
+            await self._read(_statement(schema.AWAIT_INDEXES))
 
     async def ping(self) -> None:
         # An auto-commit query: no retries, so an unreachable server fails fast.
@@ -216,11 +250,7 @@ class Neo4jStore:
         return aligned(ids, found)
 
     async def subtree_unit_ids(self, unit_id: str) -> list[str]:
-        async def work(tx: AsyncManagedTransaction) -> list[str]:
-            result = await tx.run(Q.SUBTREE_UNIT_IDS, {"id": unit_id})
-            return [str(record["id"]) async for record in result]
-
-        return await self._read(work)
+        return [str(i) for i in await self._rows(Q.SUBTREE_UNIT_IDS, id=unit_id)]
 
     async def unit_needs(self, unit_ids: Sequence[str]) -> list[UnitNeed]:
         if not unit_ids:

@@ -25,7 +25,9 @@ from tests.builders import (
 def _reversed(data: Dataset) -> Dataset:
     """Every collection (and nested list) in reverse order."""
     flipped = {name: getattr(data, name)[::-1] for name in Dataset.model_fields}
-    flipped["steps"] = [s.model_copy(update={"requires": s.requires[::-1]}) for s in flipped["steps"]]
+    flipped["steps"] = [
+        s.model_copy(update={"requires": s.requires[::-1]}) for s in flipped["steps"]
+    ]
     flipped["activities"] = [
         a.model_copy(update={"develops": a.develops[::-1]}) for a in flipped["activities"]
     ]

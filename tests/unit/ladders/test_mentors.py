@@ -65,6 +65,8 @@ from ladders.models import (
     UnitKind,
 )
 from ladders.rules import Rules
+from tests.builders import AS_OF as TINY_AS_OF
+from tests.builders import tiny_region
 
 AS_OF = date(2025, 6, 1)
 RULES = Rules()
@@ -220,8 +222,8 @@ async def test_given_competence_outside_the_gap_targets_held_plus_one(
     # A holds team 3 and meets ssk-2's team 3: target 3 + 1 = 4, mentor needs
     # >= max(4, 4) = 4. Only M2 holds team (5): 4 - 3 = 1 level * 0.4 = 0.4.
     found = await candidates(store, adept_id="A", competence_ids=["team"])
-    assert [(c.mentor_id, c.score, c.competence_ids) for c in found] == [
-        ("M2", pytest.approx(0.4), ("team",))
+    assert [(c.mentor_id, round(c.score, 4), c.competence_ids) for c in found] == [
+        ("M2", 0.4, ("team",))
     ]
 
 
@@ -415,3 +417,46 @@ async def test_check_mentorship_reads_the_store(store: EmbeddedStore) -> None:
             focus=["ebp"],
             as_of=AS_OF,
         )
+
+
+# --- the tiny region of tests/builders.py (AS_OF 2025-03-01) -----------------
+
+
+async def test_candidates_in_the_tiny_region(tmp_path: Path) -> None:
+    """e03 (30, enh-akut, ssk-1 -> ssk-2): evb 1 of 2, team 0 of 2, bem 0 of 2
+    are missing (bem is not mandatory but still missing). Holders at >= 4:
+    evb e01, e02; team e01, e02, e06, e07; bem e07. e01 already mentors e03.
+
+        e02 57 enh-iva:  evb 1 + team 2 = 3; d(akut, iva) = 2 -> 1/2       1.5
+        e06 55 omr-akut: team 2; d = 1 -> 2/3                               1.3333
+        e07 66 enh-psyk: team 2 + bem 2 = 4; d = 3 + 3 = 6 -> 1/4; * 1.25   1.25
+
+    e04 (35, enh-iva, ssk-2 -> ssk-3) lacks evb, pcv, hlr, team by 1 and handl
+    by 2. Nobody valid holds hlr >= 4.
+
+        e01 63 enh-akut: evb, pcv, team 1 each + handl 2 = 5; 1/2; * 1.25   3.125
+        e02 57 enh-iva:  evb + team = 2; d = 0                              2.0
+        e06 55 omr-akut: team 1 + handl 2 = 3; 2/3                          2.0
+        e07 66 enh-psyk: pcv + team = 2; 1/4; * 1.25                        0.625
+    (e02's handl has expired; the tie e02/e06 goes by id.)
+    """
+    store = await EmbeddedStore.open(tmp_path / "t.db")
+    try:
+        await store.import_dataset(tiny_region())
+        cat = Catalog.build(await store.reference_data())
+
+        async def ranked(adept_id: str) -> list[tuple[str, float]]:
+            found = await mentor_candidates(
+                store=store, catalog=cat, rules=RULES, adept_id=adept_id, as_of=TINY_AS_OF
+            )
+            return [(c.mentor_id, round(c.score, 4)) for c in found]
+
+        assert await ranked("e03") == [("e02", 1.5), ("e06", 1.3333), ("e07", 1.25)]
+        assert await ranked("e04") == [
+            ("e01", 3.125),
+            ("e02", 2.0),
+            ("e06", 2.0),
+            ("e07", 0.625),
+        ]
+    finally:
+        await store.close()

@@ -1,0 +1,140 @@
+"""The ASGI app: GraphQL at /graphql, /healthz (the process) and /readyz (the store).
+
+`create_app(settings, store=None)` builds it; the lifespan opens ONE store per
+process (or uses the given one, which the caller then closes) and one catalog
+cache. Each GraphQL request authenticates (401 with WWW-Authenticate when it
+cannot) and gets a fresh `Context`: DataLoaders, the caller's policy.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+from strawberry.fastapi import GraphQLRouter
+
+from api.auth import DEV_WARNING, AuthConfig, Authenticator, AuthError, AuthUnavailableError, Caller
+from api.context import Context, Services
+from api.schema import Limits, build_schema
+from api.settings import Settings, get_settings
+from api.stores import open_store
+from ladders.catalog import CatalogCache
+from ladders.ports import Store
+
+log = logging.getLogger("stege.api")
+
+GRAPHQL_PATH = "/graphql"
+REQUEST_ID_HEADER = "X-Request-Id"
+NOBODY = Caller(employee_id="")
+"""The caller of a GET (the GraphiQL page): GET never executes an operation."""
+
+
+def auth_config(settings: Settings) -> AuthConfig:
+    return AuthConfig(
+        mode=settings.auth_mode,
+        jwt_secret=settings.jwt_secret.get_secret_value() if settings.jwt_secret else None,
+        jwks_url=settings.jwt_jwks_url,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        algorithms=tuple(settings.jwt_algorithms),
+    )
+
+
+def warn_dev_auth(logger: logging.Logger = log) -> None:
+    banner = "!" * 78
+    logger.warning("\n%s\n%s\n%s", banner, DEV_WARNING, banner)
+
+
+async def get_context(request: Request) -> Context:
+    services: Services = request.app.state.services
+    request_id = getattr(request.state, "request_id", None) or uuid.uuid4().hex
+    has_credentials = "authorization" in request.headers or "x-stege-user" in request.headers
+    if request.method == "GET" and not has_credentials:
+        return Context(services=services, caller=NOBODY, request_id=request_id)
+    try:
+        caller = await services.authenticator.caller(request.headers)
+    except AuthError as exc:
+        raise HTTPException(
+            status_code=401, detail=str(exc), headers={"WWW-Authenticate": exc.www_authenticate()}
+        ) from exc
+    except AuthUnavailableError as exc:
+        raise HTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"}) from exc
+    return Context(services=services, caller=caller, request_id=request_id)
+
+
+def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    authenticator = Authenticator(auth_config(settings))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if authenticator.dev:
+            warn_dev_auth()
+        opened = store if store is not None else await open_store(settings)
+        app.state.services = Services(
+            store=opened,
+            rules=settings.rules(),
+            authenticator=authenticator,
+            catalogs=CatalogCache(),
+        )
+        try:
+            yield
+        finally:
+            if store is None:
+                await opened.close()
+
+    app = FastAPI(
+        title="Stege",
+        description="Competence ladders and a skills graph for Swedish regional healthcare.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+
+    @app.middleware("http")
+    async def request_id(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.request_id = uuid.uuid4().hex
+        response = await call_next(request)
+        response.headers[REQUEST_ID_HEADER] = request.state.request_id
+        return response
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """The process answers."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        """The store answers too."""
+        services: Services = request.app.state.services
+        try:
+            await services.store.ping()
+        except Exception:  # any failure means "not ready", never a 500
+            log.warning("readiness check failed", exc_info=True)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    schema = build_schema(
+        introspection=settings.introspection,
+        limits=Limits(
+            max_depth=settings.max_query_depth,
+            max_tokens=settings.max_query_tokens,
+            max_aliases=settings.max_query_aliases,
+        ),
+    )
+    router: GraphQLRouter[Context, None] = GraphQLRouter(
+        schema,
+        context_getter=get_context,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=False,
+        subscription_protocols=(),
+    )
+    app.include_router(router, prefix=GRAPHQL_PATH)
+    return app

@@ -1,0 +1,325 @@
+"""The `stege` command line (DESIGN §8).
+
+Every command reads its settings from `STEGE_*` variables (api.settings).
+Expected failures (a rejected dataset, an unreachable store, a bad setting)
+end with a short message on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Coroutine, Sequence
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
+
+import pydantic
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.settings import Settings, get_settings
+from api.stores import describe_store, opened_store
+from ladders.errors import StegeError
+from ladders.models import Dataset
+from seed import layout
+from seed.canonical import record_counts
+from seed.issues import DatasetError, ValidationIssue
+from seed.loader import load_dataset
+from seed.writer import write_dataset
+
+T = TypeVar("T")
+
+app = typer.Typer(
+    name="stege",
+    help="Stege: competence ladders and a skills graph for Swedish regional healthcare.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Manage the database.", no_args_is_help=True)
+seed_app = typer.Typer(
+    help="Load bundled or generated data into the database.", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+app.add_typer(seed_app, name="seed")
+# `stege serve`, `stege schema` and `stege seed synthetic` register on `app` /
+# `seed_app` the same way as the commands below.
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+log = logging.getLogger("stege.cli")
+
+DatasetDir = Annotated[
+    Path,
+    typer.Argument(
+        exists=True,
+        file_okay=False,
+        dir_okay=True,
+        readable=True,
+        metavar="DIR",
+        help="The dataset folder.",
+    ),
+]
+
+
+# --- plumbing ---------------------------------------------------------------
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(
+            f"STEGE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
+        _fail(f"bad setting: {problems}")
+
+
+_logging_configured = False
+
+
+def _configure_logging(level: str) -> None:
+    """Once per process: log to stderr through rich."""
+    global _logging_configured
+    if _logging_configured:
+        return
+    handler = RichHandler(console=err, show_path=False, show_time=False)
+    logging.basicConfig(level=level.upper(), format="%(message)s", handlers=[handler])
+    _logging_configured = True
+
+
+def _run(work: Coroutine[Any, Any, T]) -> T:
+    """Run a command's async work, turning expected errors into a message."""
+    try:
+        return asyncio.run(work)
+    except DatasetError as exc:
+        _report_rejected(exc.issues)
+    except StegeError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+
+
+def _print_issues(issues: Sequence[ValidationIssue]) -> None:
+    for issue in issues:
+        typer.echo(str(issue), err=True)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _report_rejected(issues: Sequence[ValidationIssue]) -> NoReturn:
+    _print_issues(issues)
+    errors = sum(1 for issue in issues if issue.is_error)
+    warnings = len(issues) - errors
+    typer.echo(
+        f"dataset rejected: {_count(errors, 'error')}, {_count(warnings, 'warning')}", err=True
+    )
+    raise typer.Exit(1)
+
+
+def _load(directory: Path) -> tuple[Dataset, list[ValidationIssue]]:
+    try:
+        dataset, warnings = load_dataset(directory)
+    except DatasetError as exc:
+        _report_rejected(exc.issues)
+    _print_issues(warnings)
+    return dataset, warnings
+
+
+def _summary(title: str, dataset: Dataset, elapsed: float) -> None:
+    table = Table()
+    table.add_column("kind")
+    table.add_column("records", justify="right")
+    counts = record_counts(dataset)
+    for kind, n in counts.items():
+        table.add_row(kind.replace("_", " "), str(n))
+    table.add_row("total", str(sum(counts.values())), style="bold")
+    out.print(table)
+    typer.echo(f"{title}: {_count(sum(counts.values()), 'record')} in {elapsed:.1f}s")
+
+
+def _import(directory: Path, settings: Settings) -> None:
+    """Validate first (the store is not touched when the folder is rejected), then write."""
+    started = time.perf_counter()
+    dataset, _ = _load(directory)
+    total = sum(record_counts(dataset).values())
+
+    async def work() -> None:
+        async with opened_store(settings) as store:
+            await store.init_schema()
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=False,
+            ) as bar:
+                task = bar.add_task("importing", total=total)
+
+                def advance(n: int) -> None:
+                    bar.advance(task, n)
+
+                await store.import_dataset(dataset, progress=advance)
+                bar.update(task, completed=total)
+
+    _run(work())
+    log.debug("imported %s into %s", directory, describe_store(settings))
+    _summary(f"imported {directory} into {describe_store(settings)}", dataset, _elapsed(started))
+
+
+def _elapsed(started: float) -> float:
+    return time.perf_counter() - started
+
+
+def _is_dataset_or_empty(directory: Path) -> bool:
+    known = {*layout.TOP_LEVEL_FILES, layout.LADDERS_DIR}
+    return all(entry.name in known or entry.name.startswith(".") for entry in directory.iterdir())
+
+
+# --- commands ---------------------------------------------------------------
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log debug detail to stderr.")
+    ] = False,
+) -> None:
+    """Stege: competence ladders and a skills graph for Swedish regional healthcare.
+
+    Settings come from STEGE_* environment variables: STEGE_STORE (embedded or
+    neo4j), STEGE_DB_PATH (default ./stege.db), STEGE_NEO4J_URI, ...
+    """
+    try:
+        level = "DEBUG" if verbose else get_settings().log_level
+    except pydantic.ValidationError:
+        level = "INFO"  # the command itself reports the bad setting
+    _configure_logging(level)
+
+
+@db_app.command("init")
+def db_init() -> None:
+    """Create the database schema (tables, constraints, indexes); safe to run again."""
+    settings = _settings()
+
+    async def work() -> None:
+        async with opened_store(settings) as store:
+            await store.init_schema()
+
+    _run(work())
+    typer.echo(f"schema ready: {describe_store(settings)}")
+
+
+@app.command("import")
+def import_(directory: DatasetDir) -> None:
+    """Validate a dataset folder, then write it all or nothing.
+
+    Every error is reported with file and line before anything is written;
+    importing the same folder again changes nothing.
+    """
+    _import(directory, _settings())
+
+
+@app.command("export")
+def export(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            file_okay=False, metavar="DIR", help="The folder to write (created if missing)."
+        ),
+    ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Write into a folder that holds other files too."),
+    ] = False,
+) -> None:
+    """Write everything in the database into a dataset folder.
+
+    The folder is in the format `stege import` reads; dataset files already
+    there are replaced.
+    """
+    settings = _settings()
+    if directory.is_dir() and not force and not _is_dataset_or_empty(directory):
+        _fail(f"{directory} holds files that are not a dataset's; use --force to write there")
+    started = time.perf_counter()
+
+    async def work() -> Dataset:
+        async with opened_store(settings) as store:
+            dataset = await store.export_dataset()
+        await asyncio.to_thread(write_dataset, dataset, directory)
+        return dataset
+
+    dataset = _run(work())
+    _summary(f"exported {describe_store(settings)} into {directory}", dataset, _elapsed(started))
+
+
+@app.command("validate")
+def validate(directory: DatasetDir) -> None:
+    """Check a dataset folder without writing anything.
+
+    Every problem is reported with file and line; the exit code is 1 when
+    `stege import` would reject the folder.
+    """
+    dataset, warnings = _load(directory)
+    total = sum(record_counts(dataset).values())
+    typer.echo(f"{directory}: valid, {_count(total, 'record')}, {_count(len(warnings), 'warning')}")
+
+
+@seed_app.command("demo")
+def seed_demo() -> None:
+    """Import the demo region bundled with Stege (seed/demo/) into the database."""
+    directory = layout.demo_dir()
+    if not directory.is_dir():
+        _fail(f"the demo data is missing from this installation ({directory})")
+    _import(directory, _settings())
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (STEGE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (STEGE_PORT).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (STEGE_WORKERS).")
+    ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            "--demo",
+            help="Demo: embedded store in ./stege-demo.db with the demo region, dev auth, "
+            "GraphiQL on.",
+        ),
+    ] = False,
+) -> None:
+    """Run the GraphQL API (at /graphql; /healthz and /readyz for probes)."""
+    from api.serve import serve as run_server
+
+    settings = _settings()
+    try:
+        run_server(settings, host=host, port=port, workers=workers, demo=demo)
+    except (StegeError, ValueError) as exc:
+        _fail(str(exc))
+
+
+@app.command("schema")
+def schema() -> None:
+    """Print the GraphQL schema (SDL); docs/schema.graphql holds the same."""
+    from api.schema import sdl
+
+    typer.echo(sdl(), nl=False)
+
+
+def main() -> None:
+    """The `stege` console script."""
+    app(prog_name="stege")

@@ -1,0 +1,174 @@
+"""Errors: domain errors -> GraphQL error codes, masking of the unexpected, and
+the typed error members of mutation result unions.
+
+Queries let domain errors propagate: `ShapeErrors` gives each its
+`extensions.code` (and `field`); any other exception becomes "Unexpected
+error" with a request id, logged with its traceback under that id. Mutations
+catch domain errors and return them as `NotFound`, `Forbidden`,
+`ValidationError` or `Conflict`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pydantic
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.utils.str_converters import to_camel_case
+
+from ladders import errors as de
+
+log = logging.getLogger("stege.api")
+
+CODES: dict[type[Exception], str] = {
+    de.NotFoundError: "NOT_FOUND",
+    de.ForbiddenError: "FORBIDDEN",
+    de.ValidationError: "BAD_USER_INPUT",
+    de.ConflictError: "CONFLICT",
+    de.IntegrityError: "CONFLICT",
+    de.StoreUnavailableError: "UNAVAILABLE",
+}
+
+
+def code_of(error: BaseException | None) -> str | None:
+    for kind, code in CODES.items():
+        if isinstance(error, kind):
+            return code
+    return None
+
+
+def api_field(field: str | None) -> str | None:
+    """A domain field path (`items.0.target_level`) as the API names it."""
+    if field is None:
+        return None
+    return ".".join(to_camel_case(part) for part in field.split("."))
+
+
+def pydantic_field_errors(error: pydantic.ValidationError) -> list[tuple[str, str]]:
+    """(field, message) per problem of a pydantic validation error."""
+    return [
+        (api_field(".".join(str(p) for p in e["loc"])) or "input", e["msg"]) for e in error.errors()
+    ]
+
+
+def _request_id(context: Any) -> str:
+    return str(getattr(context, "request_id", "-"))
+
+
+def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
+    """The error the client sees: coded when expected, masked otherwise."""
+    original = error.original_error
+    if original is None:
+        # Parsing, validation, limits: about the document, safe to show.
+        return error
+    code = code_of(original)
+    if code is None and isinstance(original, GraphQLError):
+        return error  # raised on purpose with its own message
+    extensions: dict[str, Any] = {"code": code, "requestId": request_id}
+    message = str(original)
+    if code is None:
+        message = f"Unexpected error (request id {request_id})."
+        extensions["code"] = "INTERNAL_SERVER_ERROR"
+    elif code == "UNAVAILABLE":
+        message = "The store is unavailable; try again shortly."
+    elif isinstance(original, de.ValidationError) and original.field:
+        extensions["field"] = api_field(original.field)
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
+
+
+class ShapeErrors(SchemaExtension):
+    """Codes expected errors and masks unexpected ones with the request id."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            request_id = _request_id(self.execution_context.context)
+            result.errors = [shape_error(e, request_id) for e in errors]
+
+
+def log_unexpected(errors: list[GraphQLError], context: Any) -> None:
+    """Log what the client only sees masked, under the request id."""
+    for error in errors:
+        original = error.original_error
+        if original is None or code_of(original) is not None:
+            continue
+        if isinstance(original, GraphQLError):
+            continue
+        if isinstance(original, de.StoreUnavailableError):
+            continue
+        log.error(
+            "unexpected error, request id %s, path %s",
+            _request_id(context),
+            error.path,
+            exc_info=original,
+        )
+
+
+# --- typed errors of mutation results -----------------------------------------
+
+
+@strawberry.interface(description="Something a mutation could not do; nothing was changed.")
+class Error:
+    message: str
+
+
+@strawberry.type(description="An id the caller may see does not exist.")
+class NotFound(Error):
+    kind: str
+    id: strawberry.ID
+
+
+@strawberry.type(description="Outside the caller's rights (whether or not it exists).")
+class Forbidden(Error):
+    pass
+
+
+@strawberry.type
+class FieldError:
+    field: str = strawberry.field(description="The input field, e.g. `targetLevel`.")
+    message: str
+
+
+@strawberry.type(name="ValidationError", description="Input that breaks a rule.")
+class InputError(Error):
+    fields: list[FieldError]
+
+
+@strawberry.type(description="Contradicts what is stored (a duplicate, a closed plan...).")
+class Conflict(Error):
+    pass
+
+
+ErrorMember = NotFound | Forbidden | InputError | Conflict
+
+
+def error_member(exc: Exception) -> ErrorMember | None:
+    """The typed error for a domain error; None for anything else."""
+    if isinstance(exc, de.NotFoundError):
+        return NotFound(message=str(exc), kind=exc.kind, id=strawberry.ID(exc.id))
+    if isinstance(exc, de.ForbiddenError):
+        return Forbidden(message=str(exc))
+    if isinstance(exc, de.ValidationError):
+        field = api_field(exc.field) or "input"
+        return InputError(message=str(exc), fields=[FieldError(field=field, message=str(exc))])
+    if isinstance(exc, pydantic.ValidationError):
+        fields = [FieldError(field=f, message=msg) for f, msg in pydantic_field_errors(exc)]
+        return InputError(
+            message="; ".join(f"{f.field}: {f.message}" for f in fields), fields=fields
+        )
+    if isinstance(exc, de.ConflictError | de.IntegrityError):
+        return Conflict(message=str(exc))
+    return None

@@ -1,0 +1,95 @@
+"""The organisation: units and their needs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from api.context import Info
+from api.schema.enums import Horizon, UnitKind, from_domain, to_domain
+from api.schema.reference import Competence, competence
+from ladders import models as m
+
+if TYPE_CHECKING:
+    from api.schema.people import EmployeeConnection
+
+
+@strawberry.type
+class Unit:
+    id: strawberry.ID
+    name: str
+    kind: UnitKind
+    parent_id: strawberry.Private[str | None]
+
+    @classmethod
+    def from_domain(cls, u: m.Unit) -> Unit:
+        return cls(
+            id=strawberry.ID(u.id),
+            name=u.name,
+            kind=from_domain(u.kind, UnitKind),
+            parent_id=u.parent_id,
+        )
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Unit | None:
+        if self.parent_id is None:
+            return None
+        parent = await info.context.loaders.unit.load(self.parent_id)
+        return Unit.from_domain(parent) if parent else None
+
+    @strawberry.field(description="The units directly below, by id.")
+    async def children(self, info: Info) -> list[Unit]:
+        units = await info.context.loaders.all_units()
+        return [Unit.from_domain(u) for u in units if u.parent_id == self.id]
+
+    @strawberry.field(description="People working in this unit and below it (managers, admins).")
+    async def employees(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> Annotated[EmployeeConnection, strawberry.lazy("api.schema.people")] | None:
+        from api.schema.people import employee_page
+
+        unit_ids = await info.context.policy.people_units(self.id)
+        return await employee_page(info, unit_ids=unit_ids, first=first, after=after)
+
+    @strawberry.field(description="What the unit declares it needs; all horizons unless given.")
+    async def needs(self, info: Info, horizon: Horizon | None = None) -> list[UnitNeed]:
+        needs = await info.context.loaders.needs.load(self.id)
+        if horizon is not None:
+            needs = [n for n in needs if n.horizon is to_domain(horizon, m.Horizon)]
+        return [UnitNeed.from_domain(n) for n in needs]
+
+
+@strawberry.type
+class UnitNeed:
+    level: int
+    count: int
+    horizon: Horizon
+    unit_id: strawberry.Private[str]
+    competence_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, n: m.UnitNeed) -> UnitNeed:
+        return cls(
+            level=n.level,
+            count=n.count,
+            horizon=from_domain(n.horizon, Horizon),
+            unit_id=n.unit_id,
+            competence_id=n.competence_id,
+        )
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit:
+        return await unit_of(info, self.unit_id)
+
+    @strawberry.field
+    async def competence(self, info: Info) -> Competence:
+        return await competence(info, self.competence_id)
+
+
+async def unit_of(info: Info, unit_id: str) -> Unit:
+    """A unit the domain named (it exists: the store keeps references whole)."""
+    unit = await info.context.loaders.unit.load(unit_id)
+    if unit is None:
+        raise LookupError(f"unit {unit_id!r} vanished")
+    return Unit.from_domain(unit)

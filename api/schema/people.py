@@ -1,0 +1,328 @@
+"""People: employees, what they hold, their mentorships and talks, and pages of them.
+
+An `Employee` object carries the caller's `Access` to that person, decided by
+the policy when the object is made. Each field declares the access it needs
+(`Guard`); a field beyond it answers FORBIDDEN with null, and every field read
+about another person is noted for the audit log.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+from strawberry.extensions import FieldExtension
+
+from api.context import Info
+from api.policy import Access, age_band, forbidden
+from api.schema.enums import ConversationKind, HoldingSource, from_domain
+from api.schema.org import Unit
+from api.schema.reference import Competence, Profession, Step, competence, competences
+from ladders import models as m
+from ladders.errors import ValidationError
+from ladders.holding import expiry, held_level, is_expired
+
+if TYPE_CHECKING:
+    from api.schema.plans import Plan
+
+MAX_PAGE = 200
+
+
+class Guard(FieldExtension):
+    """Lets the field resolve only when the caller's access to the person suffices."""
+
+    def __init__(self, need: Access) -> None:
+        self.need = need
+
+    def _check(self, source: Employee, info: Info) -> None:
+        if source.access < self.need:
+            raise forbidden()
+        info.context.policy.audit(source.domain.id, info.field_name)
+
+    def resolve(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
+        self._check(source, info)
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
+        self._check(source, info)
+        return await next_(source, info, **kwargs)
+
+
+BASIC = [Guard(Access.BASIC)]
+FULL = [Guard(Access.FULL)]
+
+
+@strawberry.type(
+    description="A person. Others appear with name, unit, profession and age band only "
+    "(as mentor candidates, mentors or adepts); the rest needs rights over them."
+)
+class Employee:
+    id: strawberry.ID
+    name: str = strawberry.field(extensions=BASIC)
+    domain: strawberry.Private[m.Employee]
+    access: strawberry.Private[Access]
+
+    @classmethod
+    def from_domain(cls, e: m.Employee, access: Access) -> Employee:
+        return cls(id=strawberry.ID(e.id), name=e.name, domain=e, access=access)
+
+    @strawberry.field(extensions=BASIC, description="`<55`, `55-59`, `60-64` or `65+` on asOf.")
+    def age_band(self, info: Info, as_of: date | None = None) -> str:
+        return age_band(self.domain, info.context.as_of(as_of))
+
+    @strawberry.field(extensions=BASIC)
+    async def unit(self, info: Info) -> Unit | None:
+        if self.domain.unit_id is None:
+            return None
+        unit = await info.context.loaders.unit.load(self.domain.unit_id)
+        return Unit.from_domain(unit) if unit else None
+
+    @strawberry.field(extensions=BASIC)
+    async def profession(self, info: Info) -> Profession | None:
+        if self.domain.profession_id is None:
+            return None
+        profession = (await info.context.catalog()).professions.get(self.domain.profession_id)
+        return Profession.from_domain(profession) if profession else None
+
+    @strawberry.field(extensions=FULL, description="The current ladder step.")
+    async def step(self, info: Info) -> Step | None:
+        if self.domain.step_id is None:
+            return None
+        step = (await info.context.catalog()).steps.get(self.domain.step_id)
+        return Step.from_domain(step) if step else None
+
+    @strawberry.field(extensions=FULL)
+    def step_since(self) -> date | None:
+        return self.domain.step_since
+
+    @strawberry.field(extensions=FULL)
+    def employed_since(self) -> date | None:
+        return self.domain.employed_since
+
+    @strawberry.field(extensions=FULL, description="Designated for mentorship by the unit.")
+    def adept(self) -> bool | None:
+        return self.domain.adept
+
+    @strawberry.field(extensions=FULL, description="How many adepts they may mentor at once.")
+    def mentor_capacity(self, info: Info) -> int | None:
+        capacity = self.domain.mentor_capacity
+        return info.context.rules.default_mentor_capacity if capacity is None else capacity
+
+    @strawberry.field(extensions=FULL)
+    async def managed_units(self, info: Info) -> list[Unit] | None:
+        units = await info.context.loaders.unit.load_many(list(self.domain.manages))
+        return [Unit.from_domain(u) for u in units if u is not None]
+
+    @strawberry.field(
+        extensions=FULL, description="Held competencies, with expiry applied on asOf."
+    )
+    async def competences(
+        self, info: Info, as_of: date | None = None
+    ) -> list[HeldCompetence] | None:
+        day = info.context.as_of(as_of)
+        # The load first: every node's load joins one batch before anything awaits.
+        holdings = await info.context.loaders.holdings.load(self.domain.id)
+        catalog = await info.context.catalog()
+        return [
+            HeldCompetence.from_domain(h, catalog.competences.get(h.competence_id), day)
+            for h in holdings
+        ]
+
+    @strawberry.field(extensions=FULL, description="Development plans, by id.")
+    async def plans(
+        self, info: Info
+    ) -> list[Annotated[Plan, strawberry.lazy("api.schema.plans")]] | None:
+        from api.schema.plans import Plan
+
+        return [
+            Plan.from_domain(p) for p in await info.context.loaders.plans_of.load(self.domain.id)
+        ]
+
+    @strawberry.field(
+        extensions=FULL, description="Their mentors: active on asOf unless includeEnded."
+    )
+    async def mentors(
+        self, info: Info, as_of: date | None = None, include_ended: bool = False
+    ) -> list[Mentorship] | None:
+        return await self._links(info, as_of, include_ended, mentor=False)
+
+    @strawberry.field(
+        extensions=FULL, description="Their adepts: active on asOf unless includeEnded."
+    )
+    async def adepts(
+        self, info: Info, as_of: date | None = None, include_ended: bool = False
+    ) -> list[Mentorship] | None:
+        return await self._links(info, as_of, include_ended, mentor=True)
+
+    async def _links(
+        self, info: Info, as_of: date | None, include_ended: bool, *, mentor: bool
+    ) -> list[Mentorship]:
+        day = info.context.as_of(as_of)
+        links = await info.context.loaders.mentorships.load(self.domain.id)
+        mine = [x for x in links if (x.mentor_id if mentor else x.adept_id) == self.domain.id]
+        return [Mentorship.from_domain(x, day) for x in mine if include_ended or x.active_on(day)]
+
+    @strawberry.field(extensions=FULL, description="The yearly talks, by day, in [since, until].")
+    async def conversations(
+        self, info: Info, since: date | None = None, until: date | None = None
+    ) -> list[Conversation] | None:
+        talks = await info.context.loaders.conversations.load(self.domain.id)
+        return [
+            Conversation.from_domain(c)
+            for c in talks
+            if (since is None or c.held_on >= since) and (until is None or c.held_on <= until)
+        ]
+
+
+async def person(info: Info, employee: m.Employee, *, related: bool = False) -> Employee:
+    """An `Employee` with the caller's access; `related` for a mentor, adept or
+    candidate reached through someone the caller may see (at least BASIC)."""
+    policy = info.context.policy
+    access = await (policy.related_access(employee) if related else policy.access(employee))
+    return Employee.from_domain(employee, access)
+
+
+async def person_by_id(info: Info, employee_id: str, *, related: bool = False) -> Employee:
+    employee = await info.context.loaders.employee.load(employee_id)
+    if employee is None:
+        raise LookupError(f"employee {employee_id!r} vanished")
+    return await person(info, employee, related=related)
+
+
+@strawberry.type
+class HeldCompetence:
+    level: int = strawberry.field(description="The assessed level, expired or not.")
+    held_level: int = strawberry.field(description="The level that counts on asOf (0 if expired).")
+    assessed_on: date | None
+    expires_on: date | None = strawberry.field(
+        description="When it stops counting: the given date, else assessed + validity."
+    )
+    expired: bool
+    source: HoldingSource
+    competence_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, h: m.Holding, c: m.Competence | None, as_of: date) -> HeldCompetence:
+        return cls(
+            level=h.level,
+            held_level=held_level(h, c, as_of),
+            assessed_on=h.assessed_on,
+            expires_on=expiry(h, c),
+            expired=is_expired(h, c, as_of),
+            source=from_domain(h.source, HoldingSource),
+            competence_id=h.competence_id,
+        )
+
+    @strawberry.field
+    async def competence(self, info: Info) -> Competence:
+        return await competence(info, self.competence_id)
+
+
+@strawberry.type
+class Mentorship:
+    started_on: date
+    ended_on: date | None
+    active: bool = strawberry.field(description="Active on the asOf it was asked for.")
+    domain: strawberry.Private[m.Mentorship]
+
+    @classmethod
+    def from_domain(cls, x: m.Mentorship, as_of: date) -> Mentorship:
+        return cls(
+            started_on=x.started_on, ended_on=x.ended_on, active=x.active_on(as_of), domain=x
+        )
+
+    @strawberry.field
+    async def mentor(self, info: Info) -> Employee:
+        return await person_by_id(info, self.domain.mentor_id, related=True)
+
+    @strawberry.field
+    async def adept(self, info: Info) -> Employee:
+        return await person_by_id(info, self.domain.adept_id, related=True)
+
+    @strawberry.field(description="The competencies the mentorship is about.")
+    async def focus(self, info: Info) -> list[Competence]:
+        return await competences(info, self.domain.focus)
+
+
+@strawberry.type
+class Conversation:
+    kind: ConversationKind
+    held_on: date
+
+    @classmethod
+    def from_domain(cls, c: m.Conversation) -> Conversation:
+        return cls(kind=from_domain(c.kind, ConversationKind), held_on=c.held_on)
+
+
+# --- Relay-style pages of people ---------------------------------------------------
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class EmployeeEdge:
+    cursor: str
+    node: Employee
+
+
+@strawberry.type
+class EmployeeConnection:
+    edges: list[EmployeeEdge]
+    page_info: PageInfo
+    unit_ids: strawberry.Private[list[str]]
+
+    @strawberry.field(description="How many people the whole list has.")
+    async def total_count(self, info: Info) -> int:
+        return await info.context.store.count_employees_in_units(self.unit_ids)
+
+
+def encode_cursor(employee_id: str) -> str:
+    return base64.urlsafe_b64encode(f"e:{employee_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeError, ValueError):
+        raw = ""
+    if not raw.startswith("e:"):
+        raise ValidationError("not a cursor of this list", field="after", value=cursor)
+    return raw[2:]
+
+
+async def employee_page(
+    info: Info, *, unit_ids: list[str], first: int, after: str | None
+) -> EmployeeConnection:
+    """One page of the people working in `unit_ids`, by id (the caller's rights
+    over those units are checked by the caller of this function)."""
+    if not 0 <= first <= MAX_PAGE:
+        raise ValidationError(f"first must be between 0 and {MAX_PAGE}", field="first", value=first)
+    after_id = decode_cursor(after) if after is not None else None
+    rows = await info.context.store.employees_in_units(unit_ids, first=first + 1, after=after_id)
+    page = rows[:first]
+    loader = info.context.loaders.employee
+    edges = []
+    for employee in page:
+        loader.prime(employee.id, employee)
+        edges.append(
+            EmployeeEdge(cursor=encode_cursor(employee.id), node=await person(info, employee))
+        )
+    return EmployeeConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=len(rows) > first,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        unit_ids=unit_ids,
+    )

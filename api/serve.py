@@ -1,0 +1,161 @@
+"""`stege serve`: run the API under uvicorn; `--demo` prepares a working demo.
+
+The demo uses the embedded store in a working file (`./stege-demo.db` unless
+STEGE_DB_PATH is set), imports seed/demo when the store is empty, turns on
+dev auth (loudly), GraphiQL and introspection, and prints the URL with a few
+example queries. Settings reach uvicorn's workers through STEGE_* variables,
+so every worker builds the same app (`api.serve:app_from_env`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+import uvicorn
+from fastapi import FastAPI
+
+from api.app import GRAPHQL_PATH, create_app, warn_dev_auth
+from api.settings import Settings, get_settings
+from api.stores import describe_store, opened_store
+from ladders.ports import Store
+
+log = logging.getLogger("stege.serve")
+
+DEMO_DB = Path("stege-demo.db")
+
+
+def app_from_env() -> FastAPI:
+    """The app factory uvicorn's workers call."""
+    return create_app(get_settings())
+
+
+def demo_settings(settings: Settings) -> dict[str, str]:
+    """The STEGE_* variables that turn `settings` into the demo's."""
+    db_path = settings.db_path if "db_path" in settings.model_fields_set else DEMO_DB
+    return {
+        "STEGE_STORE": "embedded",
+        "STEGE_DB_PATH": str(db_path),
+        "STEGE_AUTH_MODE": "dev",
+        "STEGE_GRAPHIQL": "true",
+        "STEGE_INTROSPECTION": "true",
+    }
+
+
+@dataclass(frozen=True)
+class DemoPeople:
+    """Ids to put in the example queries."""
+
+    employee: str | None
+    manager: str | None
+    unit: str | None
+
+
+async def _is_empty(store: Store) -> bool:
+    return not await store.units() and not (await store.reference_data()).competences
+
+
+async def _pick_people(store: Store) -> DemoPeople:
+    units = await store.units()
+    if not units:
+        return DemoPeople(None, None, None)
+    root = next((u for u in units if u.parent_id is None), units[0])
+    everyone = await store.employees_in_units([u.id for u in units], first=500)
+    manager = next((e for e in everyone if e.manages), None)
+    staff = await store.employees_in_units(
+        await store.subtree_unit_ids(manager.manages[0]) if manager else [root.id], first=50
+    )
+    employee = next((e for e in staff if e.step_id and e.id != getattr(manager, "id", None)), None)
+    return DemoPeople(
+        employee=employee.id if employee else None,
+        manager=manager.id if manager else None,
+        unit=manager.manages[0] if manager else root.id,
+    )
+
+
+async def prepare_demo(settings: Settings) -> DemoPeople:
+    """Create the demo store, import seed/demo when it is empty, pick example ids."""
+    from seed import layout
+    from seed.loader import load_dataset
+
+    async with opened_store(settings) as store:
+        await store.init_schema()
+        if await _is_empty(store):
+            dataset, _ = await asyncio.to_thread(load_dataset, layout.demo_dir())
+            log.info("importing the demo region into %s", describe_store(settings))
+            await store.import_dataset(dataset)
+        return await _pick_people(store)
+
+
+EXAMPLES = Template("""\
+Open $url (GraphiQL). Put the caller in the Headers tab, e.g.
+    {"X-Stege-User": "$me"}          an employee
+    {"X-Stege-User": "$boss"}          a manager
+    {"X-Stege-User": "$boss", "X-Stege-Roles": "planner"}
+
+Example queries:
+    { me { name step { name next { name } } competences { competence { name } heldLevel } } }
+    { gap(employeeId: "$me") {
+        ready readiness totalHours items { competence { name } missing hours } } }
+    { nextSteps(employeeId: "$me") {
+        competence { name } activity { name } mentor { name } reason } }
+    { careerPaths(employeeId: "$me", k: 3) { steps { name } totalHours totalMonths } }
+    { competenceSupply(unitId: "$unit", horizon: SHORT) {
+        competence { name } required projected shortfall } }
+    { planCoverage(unitId: "$unit") { employees withCurrentPlan share } }
+
+From a shell:
+    curl -s $url -H 'content-type: application/json' -H 'X-Stege-User: $me' \\
+      -d '{"query": "{ me { name ageBand } }"}'
+""")
+
+
+def examples(url: str, people: DemoPeople) -> str:
+    """A few example queries, ready to paste (also in the README)."""
+    return EXAMPLES.substitute(
+        url=url,
+        me=people.employee or "EMPLOYEE-ID",
+        boss=people.manager or "MANAGER-ID",
+        unit=people.unit or "UNIT-ID",
+    )
+
+
+def serve(
+    settings: Settings,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    workers: int | None = None,
+    demo: bool = False,
+) -> None:
+    host = host or settings.host
+    port = settings.port if port is None else port
+    workers = workers or settings.workers
+    if demo:
+        os.environ.update(demo_settings(settings))
+        get_settings.cache_clear()
+        settings = get_settings()
+        people = asyncio.run(prepare_demo(settings))
+        warn_dev_auth(log)
+        if workers > 1:
+            log.warning("the embedded store keeps one writing process: serving with 1 worker")
+            workers = 1
+        url = f"http://{host}:{port}{GRAPHQL_PATH}"
+        print(f"\nStege demo on {describe_store(settings)}\n\n{examples(url, people)}", flush=True)
+    elif settings.store == "embedded" and workers > 1:
+        log.warning("several workers writing one SQLite file: see DESIGN §8 on the WAL race")
+    print(f"Stege serving on http://{host}:{port}{GRAPHQL_PATH}", file=sys.stderr, flush=True)
+    uvicorn.run(
+        "api.serve:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+    )

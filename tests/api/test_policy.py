@@ -1,0 +1,257 @@
+"""Who sees what (DESIGN §5), over HTTP on both stores.
+
+Tiny region rights: e05 manages enh-akut (e01 e03 e05); e06 manages omr-akut
+and enh-iva (e01..e06); e10 manages omr-psyk and enh-psyk (e07 e08 e09 e10).
+e01 mentors e03; e02 mentored e04 until AS_OF; e07 mentors e08.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from tests.api.conftest import Api, data, error_codes
+from tests.builders import tiny_region
+
+FULL_PERSON = """query($id: ID!) { employee(id: $id) { id name step { id }
+  competences { level } plans { id } conversations { kind } } }"""
+
+
+@pytest.mark.parametrize(
+    ("caller", "roles", "whom"),
+    [
+        ("e03", None, "e03"),  # oneself
+        ("e05", None, "e03"),  # manager of enh-akut
+        ("e06", None, "e04"),  # manager of enh-iva
+        ("e06", None, "e03"),  # manager of omr-akut, above enh-akut
+        ("e07", "admin", "e03"),  # admin
+    ],
+)
+async def test_who_sees_a_person_in_full(
+    api: Api, caller: str, roles: str | None, whom: str
+) -> None:
+    body = data(await api.gql(FULL_PERSON, {"id": whom}, user=caller, roles=roles))
+    assert body["employee"]["id"] == whom
+    assert body["employee"]["competences"]
+    assert body["employee"]["step"] is not None
+
+
+@pytest.mark.parametrize(
+    ("caller", "roles", "whom"),
+    [
+        ("e04", None, "e03"),  # a colleague
+        ("e05", None, "e04"),  # manager of another unit
+        ("e05", None, "e06"),  # the manager's own manager, above the managed unit
+        ("e10", None, "e01"),  # manager in another administration
+        ("e07", "planner", "e03"),  # planners see no person
+        ("e04", None, "no-such-id"),  # unknown: FORBIDDEN too, no existence oracle
+        ("e05", None, "no-such-id"),
+        ("e07", "planner", "no-such-id"),
+    ],
+)
+async def test_outside_rights_is_forbidden_whether_or_not_it_exists(
+    api: Api, caller: str, roles: str | None, whom: str
+) -> None:
+    body = await api.gql(FULL_PERSON, {"id": whom}, user=caller, roles=roles)
+    assert body["data"] == {"employee": None}
+    assert error_codes(body) == ["FORBIDDEN"]
+    assert whom not in json.dumps(body["errors"])  # the message names nothing
+
+
+async def test_unknown_person_is_not_found_for_an_admin(api: Api) -> None:
+    body = await api.gql(FULL_PERSON, {"id": "no-such-id"}, user="e01", roles="admin")
+    assert body["data"] == {"employee": None}
+    assert error_codes(body) == ["NOT_FOUND"]
+
+
+async def test_own_mentor_is_seen_with_name_unit_profession_and_age_band_only(api: Api) -> None:
+    body = await api.gql(
+        """{ employee(id: "e01") { id name ageBand(asOf: "2025-03-01") unit { id }
+             profession { id } step { id } competences { level } } }""",
+        user="e03",
+    )
+    assert body["data"]["employee"] == {
+        "id": "e01",
+        "name": "Anna Lind",
+        "ageBand": "60-64",
+        "unit": {"id": "enh-akut"},
+        "profession": {"id": "ssk"},
+        "step": None,
+        "competences": None,
+    }
+    assert sorted(e["path"][-1] for e in body["errors"]) == ["competences", "step"]
+    assert set(error_codes(body)) == {"FORBIDDEN"}
+
+
+async def test_an_adept_is_seen_by_their_mentor_with_basic_fields(api: Api) -> None:
+    body = await api.gql(
+        '{ me { adepts(asOf: "2025-03-01") { adept { name plans { id } } } } }', user="e07"
+    )
+    assert body["data"]["me"]["adepts"] == [{"adept": {"name": "Hassan Ali", "plans": None}}]
+    assert error_codes(body) == ["FORBIDDEN"]
+
+
+async def test_mentor_candidates_are_seen_with_basic_fields(api: Api) -> None:
+    body = await api.gql(
+        """{ mentorCandidates(adeptId: "e04", competenceIds: ["team"], asOf: "2025-03-01") {
+             mentor { id name unit { id } profession { id } ageBand(asOf: "2025-03-01")
+               mentorCapacity } } }""",
+        user="e04",
+    )
+    candidates = body["data"]["mentorCandidates"]
+    assert candidates
+    assert all(c["mentor"]["mentorCapacity"] is None for c in candidates)
+    assert all(c["mentor"]["name"] and c["mentor"]["unit"] for c in candidates)
+    assert set(error_codes(body)) == {"FORBIDDEN"}
+
+
+async def test_employee_cannot_ask_about_someone_else(api: Api) -> None:
+    for query in [
+        '{ gap(employeeId: "e01") { ready } }',
+        '{ careerPaths(employeeId: "e01") { totalHours } }',
+        '{ nextSteps(employeeId: "e01") { reason } }',
+        '{ mentorCandidates(adeptId: "e01") { score } }',
+    ]:
+        body = await api.gql(query, user="e03")
+        assert error_codes(body) == ["FORBIDDEN"], query
+        assert body["data"] is None  # these results are non-null: the whole data is null
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ planCoverage(unitId: "enh-akut") { employees } }',
+        '{ competenceSupply(unitId: "enh-akut") { required } }',
+        '{ knowledgeTransferRisks(unitId: "enh-akut") { holders } }',
+        '{ mentorProposals(unitId: "enh-akut") { score } }',
+        '{ unit(id: "enh-akut") { employees { totalCount } } }',
+        '{ employees(unitId: "enh-akut") { totalCount } }',
+        "{ employees { totalCount } }",
+    ],
+)
+async def test_employees_see_no_aggregates_or_lists(api: Api, query: str) -> None:
+    body = await api.gql(query, user="e03")
+    assert error_codes(body) == ["FORBIDDEN"]
+
+
+async def test_manager_sees_only_the_aggregates_of_managed_units(api: Api) -> None:
+    mine = data(await api.gql('{ planCoverage(unitId: "enh-akut") { employees } }', user="e05"))
+    assert mine["planCoverage"]["employees"] == 3
+    other = await api.gql('{ planCoverage(unitId: "enh-iva") { employees } }', user="e05")
+    assert error_codes(other) == ["FORBIDDEN"]
+    above = await api.gql('{ planCoverage(unitId: "omr-akut") { employees } }', user="e05")
+    assert error_codes(above) == ["FORBIDDEN"]
+
+
+async def test_the_organisation_tree_is_visible_to_everyone(api: Api) -> None:
+    body = data(await api.gql('{ unit(id: "omr-psyk") { name parent { id } children { id } } }'))
+    assert body["unit"]["children"] == [{"id": "enh-psyk"}]
+
+
+SUPPLY = """query($h: Horizon!) { competenceSupply(unitId: "enh-akut", horizon: $h,
+  asOf: "2025-03-01") { competence { id } level supplyNow retiring projected shortfall
+  suppressed } }"""
+
+
+async def test_planner_small_cells_are_suppressed(api: Api) -> None:
+    # Short horizon (3 years): e01 (63) retires by then; she holds evb 5, so the
+    # evb >= 3 row has retiring = 1: hidden with projected and shortfall.
+    planner = data(await api.gql(SUPPLY, {"h": "SHORT"}, user="e07", roles="planner"))
+    manager = data(await api.gql(SUPPLY, {"h": "SHORT"}, user="e05"))
+    p_evb = next(r for r in planner["competenceSupply"] if r["competence"]["id"] == "evb")
+    m_evb = next(r for r in manager["competenceSupply"] if r["competence"]["id"] == "evb")
+    assert (m_evb["retiring"], m_evb["suppressed"]) == (1, False)
+    assert p_evb == {
+        "competence": {"id": "evb"},
+        "level": 3,
+        "supplyNow": m_evb["supplyNow"],
+        "retiring": None,
+        "projected": None,
+        "shortfall": None,
+        "suppressed": True,
+    }
+    for p_row, m_row in zip(planner["competenceSupply"], manager["competenceSupply"], strict=True):
+        if m_row["retiring"] == 0:  # nothing age-derived to hide
+            assert p_row == m_row
+
+
+async def test_planner_now_rows_are_not_suppressed(api: Api) -> None:
+    # Now, nobody is counted as retiring (0 is not a small cell).
+    body = data(await api.gql(SUPPLY, {"h": "NOW"}, user="e07", roles="planner"))
+    assert body["competenceSupply"]
+    assert all(not r["suppressed"] and r["retiring"] == 0 for r in body["competenceSupply"])
+
+
+async def test_planner_risk_rows_hide_small_senior_counts(api: Api) -> None:
+    query = """{ knowledgeTransferRisks(unitId: "reg", asOf: "2025-03-01") {
+        competence { id } holders seniorHolders seniorShare suppressed } }"""
+    admin = data(await api.gql(query, user="e01", roles="admin"))["knowledgeTransferRisks"]
+    planner = data(await api.gql(query, user="e07", roles="planner"))["knowledgeTransferRisks"]
+    assert admin
+    assert len(admin) == len(planner)
+    for a, p in zip(admin, planner, strict=True):
+        assert p["holders"] == a["holders"]
+        if 1 <= a["seniorHolders"] <= 4:
+            assert (p["seniorHolders"], p["seniorShare"], p["suppressed"]) == (None, None, True)
+        else:
+            assert p == a
+
+
+async def test_planner_gets_no_people_in_aggregates(api: Api) -> None:
+    body = await api.gql(
+        '{ mentorProposals(unitId: "reg") { score } }', user="e07", roles="planner"
+    )
+    assert error_codes(body) == ["FORBIDDEN"]
+    coverage = data(
+        await api.gql('{ planCoverage(unitId: "reg") { employees } }', user="e07", roles="planner")
+    )
+    assert coverage["planCoverage"]["employees"] == 10
+
+
+async def test_birth_year_is_in_no_response(api: Api) -> None:
+    body = await api.gql("{ me { birthYear } }", user="e03")
+    assert body["data"] is None
+    assert "birthYear" in body["errors"][0]["message"]
+    every_field = await api.gql(
+        """{ employees(first: 100) { edges { node { id name ageBand adept mentorCapacity
+             stepSince employedSince } } } }""",
+        user="e01",
+        roles="admin",
+    )
+    assert len(every_field["data"]["employees"]["edges"]) == 10
+    years = {e.birth_year for e in tiny_region().employees}
+    assert not years & set(_numbers(every_field)), "a birth year is in the answer"
+
+
+def _numbers(value: object) -> list[int]:
+    """Every integer anywhere in a JSON value."""
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in _numbers(v)]
+    if isinstance(value, list):
+        return [n for v in value for n in _numbers(v)]
+    return []
+
+
+async def test_reads_of_other_people_are_audited(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="stege.audit"):
+        data(
+            await api.gql(
+                '{ employee(id: "e03") { name competences { level } } me { name plans { id } } }',
+                user="e05",
+            )
+        )
+    records = [json.loads(r.getMessage()) for r in caplog.records if r.name == "stege.audit"]
+    # e05 read e03's name and competences; reading oneself is not audited.
+    assert [(r["who"], r["whom"], r["fields"]) for r in records] == [
+        ("e05", "e03", ["competences", "name"])
+    ]
+    assert records[0]["requestId"]
+    assert records[0]["when"]

@@ -1,0 +1,248 @@
+"""What only the embedded store promises: the SQLite file, its schema, its threads.
+
+The shared behaviour is in the other files of this folder, run against both
+stores; these tests look at the file itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+from collections.abc import AsyncIterator, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graph.embedded import EmbeddedStore, reads
+from graph.embedded.schema import SCHEMA_VERSION
+from ladders.errors import IntegrityError, StoreUnavailableError
+from tests.builders import (
+    ADM_VARD,
+    AS_OF,
+    canonical,
+    make_employee,
+    make_holding,
+    tiny_region,
+    with_added,
+)
+
+# The deadlock guard of the concurrency test: generous, never a measurement.
+_GUARD_SECONDS = 30
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "stege.db"
+
+
+@pytest.fixture
+async def embedded(db_path: Path) -> AsyncIterator[EmbeddedStore]:
+    store = await EmbeddedStore.open(db_path)
+    await store.import_dataset(tiny_region())
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+def _query(path: Path, sql: str) -> list[Any]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+async def test_the_file_is_in_wal_mode_with_full_sync_and_foreign_keys(
+    embedded: EmbeddedStore, db_path: Path
+) -> None:
+    assert _query(db_path, "PRAGMA journal_mode") == [("wal",)]
+    # synchronous and foreign_keys are per connection: ask the writer itself.
+    pragmas = await embedded._db.write(  # noqa: SLF001 - nothing public exposes them
+        lambda conn: (
+            conn.execute("PRAGMA synchronous").fetchone()[0],
+            conn.execute("PRAGMA foreign_keys").fetchone()[0],
+        )
+    )
+    assert pragmas == (2, 1)  # 2 = FULL
+
+
+async def test_migrations_are_recorded_and_applied_once(db_path: Path) -> None:
+    store = await EmbeddedStore.open(db_path)
+    await store.init_schema()
+    await store.close()
+    first = _query(db_path, "SELECT version, applied_at FROM schema_migrations")
+
+    reopened = await EmbeddedStore.open(db_path)
+    await reopened.init_schema()
+    await reopened.close()
+
+    assert [v for v, _ in first] == list(range(1, SCHEMA_VERSION + 1))
+    assert _query(db_path, "SELECT version, applied_at FROM schema_migrations") == first
+
+
+async def test_a_newer_schema_is_refused(db_path: Path) -> None:
+    store = await EmbeddedStore.open(db_path)
+    await store.close()
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("INSERT INTO schema_migrations (version) VALUES (?)", (SCHEMA_VERSION + 1,))
+    conn.close()
+
+    with pytest.raises(StoreUnavailableError, match="newer"):
+        await EmbeddedStore.open(db_path)
+
+
+async def test_data_survives_closing_and_reopening(embedded: EmbeddedStore, db_path: Path) -> None:
+    version = await embedded.reference_version()
+    await embedded.close()
+
+    reopened = await EmbeddedStore.open(db_path)
+    try:
+        assert await reopened.export_dataset() == canonical(tiny_region())
+        assert await reopened.reference_version() == version
+    finally:
+        await reopened.close()
+
+
+async def test_a_closed_store_is_unavailable(embedded: EmbeddedStore) -> None:
+    await embedded.close()
+    await embedded.close()  # closing twice is harmless
+
+    with pytest.raises(StoreUnavailableError):
+        await embedded.ping()
+    with pytest.raises(StoreUnavailableError):
+        await embedded.upsert_employee(make_employee("e99"))
+
+
+async def test_an_unopenable_file_is_unavailable(tmp_path: Path) -> None:
+    (tmp_path / "a-directory.db").mkdir()
+
+    with pytest.raises(StoreUnavailableError):
+        await EmbeddedStore.open(tmp_path / "a-directory.db")
+
+
+async def test_integrity_errors_name_the_unknown_id(embedded: EmbeddedStore) -> None:
+    with pytest.raises(IntegrityError, match="no-such-unit"):
+        await embedded.upsert_employee(make_employee("e99", unit_id="no-such-unit"))
+    broken = with_added(tiny_region(), holdings=[make_holding("no-such-employee", "evb", 3)])
+    with pytest.raises(IntegrityError, match="no-such-employee"):
+        await embedded.import_dataset(broken)
+
+
+async def test_id_lists_beyond_the_sqlite_variable_limit(embedded: EmbeddedStore) -> None:
+    # SQLite allows 32766 bound variables; the ids travel as one JSON value.
+    ids = [f"x{n}" for n in range(40_000)] + ["e03"]
+
+    employees = await embedded.get_employees(ids)
+    holdings = await embedded.holdings_of(ids)
+
+    assert len(employees) == len(ids)
+    assert employees[:-1] == [None] * 40_000
+    assert employees[-1] is not None
+    assert employees[-1].id == "e03"
+    assert {h.employee_id for h in holdings} == {"e03"}
+
+
+async def test_progress_runs_on_the_event_loop_thread(db_path: Path) -> None:
+    store = await EmbeddedStore.open(db_path)
+    threads: set[int] = set()
+    try:
+        await store.import_dataset(
+            tiny_region(), progress=lambda n: threads.add(threading.get_ident())
+        )
+    finally:
+        await store.close()
+
+    assert threads == {threading.get_ident()}
+
+
+async def test_reads_do_not_wait_for_an_open_write(embedded: EmbeddedStore) -> None:
+    inside = threading.Event()
+    release = threading.Event()
+
+    def slow_write(conn: sqlite3.Connection) -> None:
+        conn.execute("UPDATE employee SET name = 'Ändrad' WHERE id = 'e03'")
+        inside.set()
+        release.wait(_GUARD_SECONDS)
+
+    write = asyncio.ensure_future(embedded._db.write(slow_write))  # noqa: SLF001
+    try:
+        await asyncio.to_thread(inside.wait, _GUARD_SECONDS)
+        assert inside.is_set()
+        # The write holds its transaction open until `release`; a read that
+        # waited for it would never return before the guard.
+        [during] = await asyncio.wait_for(embedded.get_employees(["e03"]), _GUARD_SECONDS)
+        assert not write.done()
+    finally:
+        release.set()
+        await write
+    [after] = await embedded.get_employees(["e03"])
+
+    assert during is not None
+    assert during.name == "Cecilia Berg"
+    assert after is not None
+    assert after.name == "Ändrad"
+
+
+# --- every read of the port is indexed --------------------------------------
+
+_BIG_TABLES = (
+    "employee",
+    "employee_manages",
+    "holding",
+    "mentorship",
+    "mentorship_focus",
+    "plan",
+    "plan_activity",
+    "conversation",
+    "unit",
+    "unit_need",
+)
+
+_READS: dict[str, Callable[[sqlite3.Connection], object]] = {
+    "get_units": lambda c: reads.get_units(c, ["enh-iva"]),
+    "subtree_unit_ids": lambda c: reads.subtree_unit_ids(c, ADM_VARD),
+    "unit_needs": lambda c: reads.unit_needs(c, ["enh-iva"]),
+    "get_employees": lambda c: reads.get_employees(c, ["e03", "e06"]),
+    "employees_in_units": lambda c: reads.employees_in_units(c, ["enh-akut"], 2, "e01"),
+    "count_employees_in_units": lambda c: reads.count_employees_in_units(c, ["enh-akut"]),
+    "holdings_of": lambda c: reads.holdings_of(c, ["e03"]),
+    "holders": lambda c: reads.holders(c, "evb", 3, None),
+    "holders_in_units": lambda c: reads.holders(c, "evb", 3, ["enh-akut"]),
+    "mentorships_of_any": lambda c: reads.mentorships(c, ["e07"], "any", AS_OF),
+    "mentorships_of_mentor": lambda c: reads.mentorships(c, ["e07"], "mentor", None),
+    "mentorships_of_adept": lambda c: reads.mentorships(c, ["e08"], "adept", None),
+    "get_plans": lambda c: reads.get_plans(c, ["p-e03-2025"]),
+    "plans_of": lambda c: reads.plans_of(c, ["e03"]),
+    "plan_activities": lambda c: reads.plan_activities(c, ["p-e03-2025"]),
+    "conversations_of": lambda c: reads.conversations_of(
+        c, ["e03"], date(2024, 1, 1), date(2024, 12, 31)
+    ),
+}
+
+
+@pytest.mark.parametrize("read", list(_READS), ids=list(_READS))
+async def test_reads_use_indexes_not_table_scans(
+    embedded: EmbeddedStore, db_path: Path, read: str
+) -> None:
+    conn = sqlite3.connect(db_path)
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        _READS[read](conn)
+        conn.set_trace_callback(None)
+        plans = [
+            detail
+            for sql in statements
+            for *_, detail in conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+        ]
+    finally:
+        conn.close()
+
+    scans = [p for p in plans if p.startswith("SCAN") and p.split()[1] in _BIG_TABLES]
+    assert plans, "nothing was traced"
+    assert scans == [], f"{read} scans a table: {plans}"

@@ -1,0 +1,182 @@
+"""Employees: batch reads, paging through units, counting, upserting."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from ladders.errors import IntegrityError
+from ladders.models import Dataset, Employee
+from ladders.ports import Store
+from tests.builders import (
+    ENH_AKUT,
+    ENH_IVA,
+    ENH_PSYK,
+    OMR_AKUT,
+    REGION,
+    by_id,
+    canonical,
+    changed,
+    make_employee,
+)
+
+
+async def test_get_employees_is_aligned_with_none_for_unknown(
+    loaded: Store, region: Dataset
+) -> None:
+    got = await loaded.get_employees(["e06", "nobody", "e01", "e06"])
+
+    e06 = by_id(canonical(region).employees, "e06")
+    assert got == [e06, None, by_id(region.employees, "e01"), e06]
+    assert e06.manages == (ENH_IVA, OMR_AKUT)  # sorted by unit id
+    assert await loaded.get_employees([]) == []
+
+
+async def test_employees_in_units_by_id(loaded: Store) -> None:
+    region_units = await loaded.subtree_unit_ids(REGION)
+
+    everyone = await loaded.employees_in_units(region_units)
+    akut = await loaded.employees_in_units([ENH_AKUT])
+
+    assert [e.id for e in everyone] == [f"e{n:02}" for n in range(1, 11)]
+    assert [e.id for e in akut] == ["e01", "e03", "e05"]
+    assert akut[2].manages == (ENH_AKUT,)
+    assert await loaded.employees_in_units([]) == []
+    assert await loaded.employees_in_units(["no-such"]) == []
+
+
+async def test_employees_in_units_pages_with_first_and_after(loaded: Store) -> None:
+    units = await loaded.subtree_unit_ids(REGION)
+    pages: list[list[str]] = []
+    after: str | None = None
+    while True:
+        page = await loaded.employees_in_units(units, first=3, after=after)
+        if not page:
+            break
+        pages.append([e.id for e in page])
+        after = page[-1].id
+
+    assert pages == [
+        ["e01", "e02", "e03"],
+        ["e04", "e05", "e06"],
+        ["e07", "e08", "e09"],
+        ["e10"],
+    ]
+
+
+async def test_employees_in_units_cursor_edges(loaded: Store) -> None:
+    units = [ENH_PSYK, ENH_IVA]
+
+    assert [e.id for e in await loaded.employees_in_units(units, after="e04")] == [
+        "e07",
+        "e08",
+        "e09",
+    ]
+    # The cursor need not be an employee of these units, nor exist at all.
+    assert [e.id for e in await loaded.employees_in_units(units, after="e02x")] == [
+        "e04",
+        "e07",
+        "e08",
+        "e09",
+    ]
+    assert await loaded.employees_in_units(units, after="e99") == []
+    assert await loaded.employees_in_units(units, first=0) == []
+    assert [e.id for e in await loaded.employees_in_units(units, first=1)] == ["e02"]
+
+
+async def test_count_employees_in_units(loaded: Store) -> None:
+    assert await loaded.count_employees_in_units(await loaded.subtree_unit_ids(REGION)) == 10
+    assert await loaded.count_employees_in_units([ENH_AKUT, ENH_IVA]) == 5
+    assert await loaded.count_employees_in_units([OMR_AKUT]) == 1
+    assert await loaded.count_employees_in_units([]) == 0
+    assert await loaded.count_employees_in_units(["no-such"]) == 0
+
+
+async def test_upsert_employee_creates(loaded: Store) -> None:
+    new = make_employee("e99", manages=(ENH_IVA, ENH_AKUT), mentor_capacity=1, adept=True)
+
+    await loaded.upsert_employee(new)
+
+    [got] = await loaded.get_employees(["e99"])
+    assert got == changed(new, manages=[ENH_AKUT, ENH_IVA])
+    assert await loaded.count_employees_in_units([ENH_AKUT]) == 4
+
+
+async def test_upsert_employee_replaces_links(loaded: Store, region: Dataset) -> None:
+    # e06 moves to enh-akut, loses the step it never had, manages only enh-akut,
+    # and every optional field is cleared.
+    moved = Employee(
+        id="e06", name="Fredrik Sund", birth_year=1970, unit_id=ENH_AKUT, manages=(ENH_AKUT,)
+    )
+
+    await loaded.upsert_employee(moved)
+
+    assert await loaded.get_employees(["e06"]) == [moved]
+    assert [e.id for e in await loaded.employees_in_units([OMR_AKUT])] == []
+    assert "e06" in [e.id for e in await loaded.employees_in_units([ENH_AKUT])]
+    # Nothing else changed.
+    expected = canonical(region)
+    exported = await loaded.export_dataset()
+    assert [e for e in exported.employees if e.id != "e06"] == [
+        e for e in expected.employees if e.id != "e06"
+    ]
+    assert exported.holdings == expected.holdings
+
+
+async def test_upsert_employee_changes_step_and_profession(loaded: Store) -> None:
+    [before] = await loaded.get_employees(["e08"])
+    assert before is not None
+    promoted = changed(before, step_id="usk-2", step_since=before.employed_since)
+
+    await loaded.upsert_employee(promoted)
+
+    assert await loaded.get_employees(["e08"]) == [promoted]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"unit_id": "no-such"},
+        {"profession_id": "no-such"},
+        {"step_id": "no-such"},
+        {"manages": (ENH_AKUT, "no-such")},
+    ],
+    ids=["unit", "profession", "step", "manages"],
+)
+async def test_upsert_employee_with_unknown_ids_writes_nothing(
+    loaded: Store, region: Dataset, fields: dict[str, object]
+) -> None:
+    with pytest.raises(IntegrityError):
+        await loaded.upsert_employee(make_employee("e99", **fields))
+    with pytest.raises(IntegrityError):
+        await loaded.upsert_employee(changed(by_id(region.employees, "e05"), **fields))
+
+    assert await loaded.get_employees(["e99"]) == [None]
+    assert await loaded.export_dataset() == canonical(region)
+
+
+async def test_an_employee_without_unit_is_in_no_unit(loaded: Store) -> None:
+    loose = Employee(id="e99", name="Utan Enhet", birth_year=1980)
+
+    await loaded.upsert_employee(loose)
+
+    assert await loaded.get_employees(["e99"]) == [loose]
+    region_units = await loaded.subtree_unit_ids(REGION)
+    assert "e99" not in [e.id for e in await loaded.employees_in_units(region_units)]
+    assert await loaded.count_employees_in_units(region_units) == 10
+
+
+async def test_concurrent_writes_and_reads_all_land(loaded: Store) -> None:
+    new = [make_employee(f"n{n:02}", unit_id=ENH_IVA) for n in range(12)]
+
+    results = await asyncio.gather(
+        *(loaded.upsert_employee(e) for e in new),
+        *(loaded.count_employees_in_units([ENH_IVA]) for _ in range(12)),
+    )
+
+    # Each read saw some whole number of the writes, never a broken state.
+    counts = results[12:]
+    assert all(isinstance(n, int) and 2 <= n <= 14 for n in counts), counts
+    assert await loaded.count_employees_in_units([ENH_IVA]) == 14
+    assert await loaded.get_employees([e.id for e in new]) == new

@@ -1,0 +1,133 @@
+"""Mentorships: roles, the active-on rule, upserts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from ladders.errors import IntegrityError
+from ladders.models import Dataset, Mentorship
+from ladders.ports import Store
+from tests.builders import AS_OF, canonical
+
+Key = tuple[str, str, date]
+
+
+def _keys(mentorships: list[Mentorship]) -> list[Key]:
+    return [(m.mentor_id, m.adept_id, m.started_on) for m in mentorships]
+
+
+E01_E03: Key = ("e01", "e03", date(2024, 9, 1))
+E02_E04: Key = ("e02", "e04", date(2024, 1, 1))
+E07_E08_OLD: Key = ("e07", "e08", date(2023, 1, 1))
+E07_E08_NEW: Key = ("e07", "e08", AS_OF)
+
+
+async def test_mentorships_of_in_key_order_with_focus(loaded: Store, region: Dataset) -> None:
+    everyone = [f"e{n:02}" for n in range(1, 11)]
+
+    got = await loaded.mentorships_of(everyone)
+
+    assert got == list(canonical(region).mentorships)
+    assert _keys(got) == [E01_E03, E02_E04, E07_E08_OLD, E07_E08_NEW]
+    assert got[0].focus == ("evb", "hlr")
+    assert await loaded.mentorships_of([]) == []
+    assert await loaded.mentorships_of(["e05"]) == []
+
+
+async def test_mentorships_of_by_role(loaded: Store) -> None:
+    ids = ["e07", "e04"]
+
+    assert _keys(await loaded.mentorships_of(ids, role="mentor")) == [E07_E08_OLD, E07_E08_NEW]
+    assert _keys(await loaded.mentorships_of(ids, role="adept")) == [E02_E04]
+    assert _keys(await loaded.mentorships_of(ids, role="any")) == [
+        E02_E04,
+        E07_E08_OLD,
+        E07_E08_NEW,
+    ]
+    assert _keys(await loaded.mentorships_of(ids)) == _keys(
+        await loaded.mentorships_of(ids, role="any")
+    )
+    assert await loaded.mentorships_of(["e03"], role="mentor") == []
+
+
+async def test_active_on_start_day_inclusive_end_day_exclusive(loaded: Store) -> None:
+    ids = ["e01", "e02", "e07"]
+    day_before = AS_OF - timedelta(days=1)
+
+    on_as_of = await loaded.mentorships_of(ids, active_on=AS_OF)
+    on_day_before = await loaded.mentorships_of(ids, active_on=day_before)
+    in_2023 = await loaded.mentorships_of(ids, active_on=date(2023, 6, 1))
+    on_old_end_day = await loaded.mentorships_of(ids, active_on=date(2024, 1, 1))
+
+    # e07->e08 starts on AS_OF (counts); e02->e04 ends on AS_OF (does not).
+    assert _keys(on_as_of) == [E01_E03, E07_E08_NEW]
+    assert _keys(on_day_before) == [E01_E03, E02_E04]
+    assert _keys(in_2023) == [E07_E08_OLD]
+    # The old e07->e08 ended on 2024-01-01, the day e02->e04 started.
+    assert _keys(on_old_end_day) == [E02_E04]
+
+
+async def test_active_on_combines_with_role(loaded: Store) -> None:
+    got = await loaded.mentorships_of(["e08"], role="adept", active_on=AS_OF)
+
+    assert _keys(got) == [E07_E08_NEW]
+    assert got[0].focus == ("pcv",)
+    assert await loaded.mentorships_of(["e08"], role="mentor", active_on=AS_OF) == []
+
+
+async def test_upsert_mentorship_creates_and_updates_focus_and_end(loaded: Store) -> None:
+    started = Mentorship(
+        mentor_id="e06", adept_id="e04", focus=("handl", "team"), started_on=date(2025, 2, 1)
+    )
+    await loaded.upsert_mentorship(started)
+    assert await loaded.mentorships_of(["e06"]) == [started]
+
+    ended = started.model_copy(update={"focus": ("team",), "ended_on": date(2025, 2, 20)})
+    await loaded.upsert_mentorship(ended)
+
+    assert await loaded.mentorships_of(["e06"]) == [ended]
+    assert await loaded.mentorships_of(["e06"], active_on=AS_OF) == []
+    assert len(await loaded.mentorships_of(["e04"], role="adept")) == 2
+
+
+async def test_upsert_mentorship_with_another_start_is_another_mentorship(
+    loaded: Store,
+) -> None:
+    again = Mentorship(mentor_id="e01", adept_id="e03", started_on=date(2025, 6, 1))
+
+    await loaded.upsert_mentorship(again)
+
+    assert _keys(await loaded.mentorships_of(["e01"], role="mentor")) == [
+        E01_E03,
+        ("e01", "e03", date(2025, 6, 1)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "mentorship",
+    [
+        Mentorship(mentor_id="nobody", adept_id="e03", started_on=AS_OF),
+        Mentorship(mentor_id="e01", adept_id="nobody", started_on=AS_OF),
+        Mentorship(mentor_id="e01", adept_id="e04", focus=("evb", "no-such"), started_on=AS_OF),
+    ],
+    ids=["unknown-mentor", "unknown-adept", "unknown-focus"],
+)
+async def test_upsert_mentorship_with_unknown_ids_fails(
+    loaded: Store, region: Dataset, mentorship: Mentorship
+) -> None:
+    with pytest.raises(IntegrityError):
+        await loaded.upsert_mentorship(mentorship)
+
+    assert await loaded.export_dataset() == canonical(region)
+
+
+async def test_failed_focus_update_keeps_the_old_focus(loaded: Store, region: Dataset) -> None:
+    current = region.mentorships[0]
+    broken = current.model_copy(update={"focus": ("no-such",), "ended_on": AS_OF})
+
+    with pytest.raises(IntegrityError):
+        await loaded.upsert_mentorship(broken)
+
+    assert await loaded.mentorships_of(["e01"]) == [current]

@@ -1,0 +1,201 @@
+"""The `stege` CLI, run in process with typer's CliRunner against real SQLite files."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from api.cli import app
+from api.settings import get_settings
+from seed import load_dataset, write_dataset
+from seed.layout import demo_dir
+from tests.unit.seed.cases import CASE_PARAMS, Case
+from tests.unit.seed.sample import edit, write_sample
+from tests.unit.seed.test_write import files_of
+
+runner = CliRunner()
+
+
+def stege(*args: object) -> Result:
+    return runner.invoke(app, [str(arg) for arg in args])
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Settings pointing at a fresh SQLite file in a clean working directory."""
+    path = tmp_path / "stege.db"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("STEGE_STORE", "embedded")
+    monkeypatch.setenv("STEGE_DB_PATH", str(path))
+    get_settings.cache_clear()
+    yield path
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return write_sample(tmp_path / "sample")
+
+
+def exported(tmp_path: Path, name: str) -> dict[str, bytes]:
+    result = stege("export", tmp_path / name)
+    assert result.exit_code == 0, result.output
+    return files_of(tmp_path / name)
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        ([], "Stege: competence ladders"),
+        (["db"], "Manage the database"),
+        (["db", "init"], "Create the database schema"),
+        (["import"], "Validate a dataset folder, then write it all or nothing"),
+        (["export"], "Write everything in the database into a dataset folder"),
+        (["validate"], "Check a dataset folder without writing anything"),
+        (["seed"], "Load bundled or generated data"),
+        (["seed", "demo"], "Import the demo region"),
+    ],
+)
+def test_every_command_has_help(command: list[str], expected: str) -> None:
+    result = stege(*command, "--help")
+
+    assert result.exit_code == 0, result.output
+    assert f"Usage: stege {' '.join(command)}".rstrip() in result.output
+    assert expected in " ".join(result.output.split())
+
+
+def test_import_shows_a_summary_and_export_gives_the_files_back(
+    db: Path, sample: Path, tmp_path: Path
+) -> None:
+    canonical = tmp_path / "canonical"
+    write_dataset(load_dataset(sample)[0], canonical)
+
+    result = stege("import", canonical)
+
+    assert result.exit_code == 0, result.output
+    assert "importing" in result.stderr  # the progress bar
+    assert "40/40" in result.stderr
+    summary = result.stdout
+    assert "plan activities" in summary
+    assert f"imported {canonical} into embedded {db}: 40 records in " in " ".join(summary.split())
+    assert exported(tmp_path, "out") == files_of(canonical)
+
+
+def test_a_second_import_changes_nothing(db: Path, sample: Path, tmp_path: Path) -> None:
+    assert stege("import", sample).exit_code == 0
+    first = exported(tmp_path, "first")
+
+    assert stege("import", sample).exit_code == 0
+
+    assert exported(tmp_path, "second") == first
+
+
+@pytest.mark.parametrize("case", CASE_PARAMS)
+def test_a_rejected_import_names_file_and_line_and_changes_nothing(
+    db: Path, sample: Path, tmp_path: Path, case: Case
+) -> None:
+    assert stege("import", sample).exit_code == 0
+    before = exported(tmp_path, "before")
+    broken = tmp_path / "broken"
+    shutil.copytree(sample, broken)
+    # A valid change that must not land either.
+    edit(broken, "competences.yaml", "Handledning av studenter", "Studenthandledning")
+    line = edit(broken, case.file, case.old, case.new)
+
+    result = stege("import", broken)
+
+    assert result.exit_code == 1
+    where = f"{case.file}:{line}" + (f":{case.column}" if case.column else "")
+    lines = result.stderr.splitlines()
+    assert any(text.startswith(f"{where}: ") and case.message in text for text in lines), lines
+    assert lines[-1].startswith("dataset rejected: ")
+    assert "Traceback" not in result.output
+    assert exported(tmp_path, "after") == before
+
+
+def test_validate_reports_warnings_and_touches_no_database(db: Path, sample: Path) -> None:
+    line = edit(sample, "ladders/ssk.yaml", "level: 4", "level: 2")
+
+    result = stege("validate", sample)
+
+    assert result.exit_code == 0, result.output
+    assert f"ladders/ssk.yaml:{line}: warning: step 'ssk-3' requires 'evidens'" in result.stderr
+    assert f"{sample}: valid, 40 records, 1 warning" in result.stdout
+    assert not db.exists()
+
+
+def test_validate_reports_every_error_and_a_count(db: Path, sample: Path) -> None:
+    first = edit(sample, "units.yaml", "kind: department", "kind: avdelning")
+    second = edit(sample, "holdings.csv", "e2,hlr,2,", "e2,hlr,0,")
+
+    result = stege("validate", sample)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"holdings.csv:{second}:level: level 0 is outside 1-5",
+        f"units.yaml:{first}: unknown kind 'avdelning' (expected one of: region, "
+        "administration, area, department, unit)",
+        "dataset rejected: 2 errors, 0 warnings",
+    ]
+
+
+def test_import_of_a_missing_folder_is_a_usage_error(db: Path, tmp_path: Path) -> None:
+    result = stege("import", tmp_path / "nowhere")
+
+    assert result.exit_code == 2
+    assert "Invalid value for 'DIR'" in result.output
+    assert not db.exists()
+
+
+def test_export_refuses_a_folder_with_other_files_unless_forced(
+    db: Path, sample: Path, tmp_path: Path
+) -> None:
+    assert stege("import", sample).exit_code == 0
+    target = tmp_path / "notes"
+    target.mkdir()
+    (target / "todo.txt").write_text("köp mjölk\n", encoding="utf-8")
+
+    refused = stege("export", target)
+    forced = stege("export", target, "--force")
+
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("error: ")
+    assert "use --force" in refused.stderr
+    assert forced.exit_code == 0, forced.output
+    assert (target / "todo.txt").exists()
+    assert load_dataset(target)[0] == load_dataset(sample)[0]
+
+
+def test_db_init_creates_the_database(db: Path) -> None:
+    result = stege("db", "init")
+
+    assert result.exit_code == 0, result.output
+    assert f"schema ready: embedded {db}" in result.stdout
+    assert db.exists()
+
+
+def test_a_bad_setting_is_one_line_on_stderr(
+    db: Path, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STEGE_STORE", "oracle")
+    get_settings.cache_clear()
+
+    result = stege("import", sample)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: bad setting: STEGE_STORE: Input should be 'embedded' or 'neo4j'"
+    ]
+    assert not db.exists()
+
+
+def test_seed_demo_imports_the_bundled_demo(db: Path, tmp_path: Path) -> None:
+    result = stege("seed", "demo")
+
+    assert result.exit_code == 0, result.output
+    write_dataset(load_dataset(demo_dir())[0], tmp_path / "expected")
+    assert exported(tmp_path, "out") == files_of(tmp_path / "expected")

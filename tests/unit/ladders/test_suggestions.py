@@ -1,0 +1,208 @@
+"""Next steps (DESIGN §4 "Next steps"), worked on the example in e1_data.
+
+anna's gap to ssk-2 on 2025-03-01 (see test_gap): missing items
+    ebv optional,  held 0 -> 2, 11 h: a-ebv0 (0->1), a-ebv1 (1->3)
+    hlr mandatory, held 0 (expired) -> 2, 4 h: a-hlr (0->3)
+    sv  mandatory, held 1 -> 3, 18 h: a-sv1 (1->2), a-sv2 (2->3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from graph.embedded.store import EmbeddedStore
+from ladders.catalog import Catalog
+from ladders.errors import ValidationError
+from ladders.gap import compute_gap
+from ladders.models import Holding, Unit, UnitKind
+from ladders.rules import Rules
+from ladders.suggestions import Suggestion, UnitShortfall, build_suggestions, next_steps
+from tests.unit.ladders import e1_data
+from tests.unit.ladders.e1_data import AS_OF
+
+CATALOG = Catalog.build(e1_data.reference())
+RULES = Rules()
+ANNA_GAP = compute_gap(
+    employee=e1_data.ANNA,
+    holdings=e1_data.ANNA_HOLDINGS,
+    catalog=CATALOG,
+    rules=RULES,
+    as_of=AS_OF,
+)
+AVD12 = Unit(id="avd12", name="Avd 12", kind=UnitKind.UNIT)
+
+Row = tuple[str, str | None, str | None, int, int, float, bool]
+
+
+def _rows(suggestions: Sequence[Suggestion]) -> list[Row]:
+    return [
+        (
+            s.competence_id,
+            s.activity_id,
+            s.mentor_id,
+            s.from_level,
+            s.to_level,
+            s.hours,
+            s.unit_need,
+        )
+        for s in suggestions
+    ]
+
+
+def test_mandatory_items_first_then_by_hours_activities_then_mentor() -> None:
+    # No unit needs: mandatory hlr (4 h) and sv (18 h) by hours, then the
+    # optional ebv. Within sv: its chain, then its mentor (held 1 -> required 3).
+    result = build_suggestions(
+        gap=ANNA_GAP,
+        catalog=CATALOG,
+        rules=RULES,
+        mentors={"sv": "m-sv", "ebv": "m-ebv"},
+        shortfalls={},
+    )
+    assert _rows(result) == [
+        ("hlr", "a-hlr", None, 0, 3, 4, False),
+        ("sv", "a-sv1", None, 1, 2, 10, False),
+        ("sv", "a-sv2", None, 2, 3, 8, False),
+        ("sv", None, "m-sv", 1, 3, 0, False),
+        ("ebv", "a-ebv0", None, 0, 1, 5, False),
+        ("ebv", "a-ebv1", None, 1, 3, 6, False),
+        ("ebv", None, "m-ebv", 0, 2, 0, False),
+    ]
+
+
+def test_unit_needs_come_first_and_are_named_in_the_reason() -> None:
+    short = UnitShortfall(unit=AVD12, level=2, needed=2, has=1)
+    result = build_suggestions(
+        gap=ANNA_GAP, catalog=CATALOG, rules=RULES, mentors={}, shortfalls={"ebv": short}
+    )
+    assert [(s.competence_id, s.activity_id, s.unit_need) for s in result] == [
+        ("ebv", "a-ebv0", True),
+        ("ebv", "a-ebv1", True),
+        ("hlr", "a-hlr", False),
+        ("sv", "a-sv1", False),
+        ("sv", "a-sv2", False),
+    ]
+    assert result[1].reason == (
+        "Closes the optional requirement Evidensbaserad vård level 2 of SSK 2 "
+        "(you do not hold it): Aktivitet a-ebv1 takes you from level 1 to 3. "
+        "Your unit Avd 12 needs 2 at level 2 and has 1."
+    )
+    assert result[0].reason.startswith("Step 1 of 2 towards the optional requirement")
+
+
+def test_reasons_say_what_is_held() -> None:
+    result = build_suggestions(
+        gap=ANNA_GAP, catalog=CATALOG, rules=RULES, mentors={"sv": "m"}, shortfalls={}
+    )
+    by_activity = {s.activity_id or s.mentor_id: s.reason for s in result}
+    assert by_activity["a-hlr"].startswith(
+        "Closes the mandatory requirement HLR level 2 of SSK 2 (your holding has expired)"
+    )
+    assert by_activity["a-sv2"].startswith(
+        "Closes the mandatory requirement Säker vård level 3 of SSK 2 (you hold 1)"
+    )
+    assert "mentor" in by_activity["m"]
+
+
+def test_limit_applies_to_the_flat_list_and_unknown_chains_give_nothing() -> None:
+    assert (
+        len(
+            build_suggestions(
+                gap=ANNA_GAP, catalog=CATALOG, rules=RULES, mentors={}, shortfalls={}, limit=2
+            )
+        )
+        == 2
+    )
+    # cara towards ssk-3: led has no activity and no mentor, so no suggestion
+    # for it; hlr 2->3 (a-hlr) and sv 3->4 (a-sv3) remain, hlr first (4 h < 30 h).
+    gap = compute_gap(
+        employee=e1_data.CARA,
+        holdings=e1_data.CARA_HOLDINGS,
+        target=CATALOG.steps["ssk-3"],
+        catalog=CATALOG,
+        rules=RULES,
+        as_of=AS_OF,
+    )
+    result = build_suggestions(gap=gap, catalog=CATALOG, rules=RULES, mentors={}, shortfalls={})
+    assert [(s.competence_id, s.activity_id, s.from_level, s.to_level) for s in result] == [
+        ("hlr", "a-hlr", 2, 3),
+        ("sv", "a-sv3", 3, 4),
+    ]
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[EmbeddedStore]:
+    s = await EmbeddedStore.open(tmp_path / "t.db")
+    await s.import_dataset(e1_data.dataset())
+    try:
+        yield s
+    finally:
+        await s.close()
+
+
+async def test_next_steps_from_the_store(store: EmbeddedStore) -> None:
+    # Unit needs on anna's path avd12 -> medicin -> region (NOW only):
+    #   avd12 ebv >= 2 x2: bo has it -> 1 < 2, shortfall
+    #   medicin hlr >= 2 x2: anna's expired, bo's valid -> 1 < 2, shortfall
+    #   region sv >= 3 x1: bo and the mentor -> 2 >= 1, met
+    #   (avd12's SHORT hlr need is ignored)
+    # The mentor (60, sv 5, in medicin) is a candidate for sv only.
+    # Order: unit-need items (hlr mandatory, then ebv optional), then sv.
+    catalog = Catalog.build(await store.reference_data())
+    result = await next_steps(
+        store=store, catalog=catalog, rules=RULES, employee_id="anna", limit=10, as_of=AS_OF
+    )
+    assert _rows(result) == [
+        ("hlr", "a-hlr", None, 0, 3, 4, True),
+        ("ebv", "a-ebv0", None, 0, 1, 5, True),
+        ("ebv", "a-ebv1", None, 1, 3, 6, True),
+        ("sv", "a-sv1", None, 1, 2, 10, False),
+        ("sv", "a-sv2", None, 2, 3, 8, False),
+        ("sv", None, "mentor", 1, 3, 0, False),
+    ]
+    assert result[0].reason.endswith("Your area Medicin needs 2 at level 2 and has 1.")
+    # The default limit is 5.
+    default = await next_steps(
+        store=store, catalog=catalog, rules=RULES, employee_id="anna", as_of=AS_OF
+    )
+    assert default == result[:5]
+
+
+async def test_a_renewed_holding_removes_the_unit_need(store: EmbeddedStore) -> None:
+    # anna's hlr is re-assessed on AS_OF: she has no hlr gap any more, and
+    # medicin's need (2 at hlr >= 2) is met by her and bo.
+    await store.upsert_holding(
+        Holding(employee_id="anna", competence_id="hlr", level=2, assessed_on=AS_OF)
+    )
+    catalog = Catalog.build(await store.reference_data())
+    result = await next_steps(
+        store=store, catalog=catalog, rules=RULES, employee_id="anna", limit=10, as_of=AS_OF
+    )
+    assert [s.competence_id for s in result] == ["ebv", "ebv", "sv", "sv", "sv"]
+
+
+async def test_nothing_missing_means_no_suggestions(store: EmbeddedStore) -> None:
+    catalog = Catalog.build(await store.reference_data())
+    # bo meets every requirement of ssk-2.
+    assert (
+        await next_steps(store=store, catalog=catalog, rules=RULES, employee_id="bo", as_of=AS_OF)
+        == []
+    )
+
+
+@pytest.mark.parametrize("limit", [0, 51])
+async def test_limit_is_validated(store: EmbeddedStore, limit: int) -> None:
+    catalog = Catalog.build(await store.reference_data())
+    with pytest.raises(ValidationError) as bad:
+        await next_steps(
+            store=store,
+            catalog=catalog,
+            rules=RULES,
+            employee_id="anna",
+            limit=limit,
+            as_of=AS_OF,
+        )
+    assert bad.value.field == "limit"

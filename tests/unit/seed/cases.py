@@ -1,0 +1,141 @@
+"""Broken variants of the sample dataset: one edit each, with the issue it must cause.
+
+Shared by the loader tests and the CLI tests, so each rejection is checked
+both where it is found and where a user sees it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    old: str
+    new: str
+    message: str
+    column: str | None = None
+
+
+CASES = {
+    "unknown competence (YAML)": Case(
+        "ladders/ssk.yaml",
+        "competence: handledning",
+        "competence: handledningg",
+        "unknown competence 'handledningg'",
+    ),
+    "unknown competence (CSV)": Case(
+        "holdings.csv", "e1,handledning,4", "e1,okänd,4", "unknown competence 'okänd'", "competence"
+    ),
+    "level 7 (YAML)": Case(
+        "ladders/usk.yaml",
+        "{competence: hlr, level: 2}",
+        "{competence: hlr, level: 7}",
+        "level 7 is outside 1-5",
+    ),
+    "level 7 (CSV)": Case(
+        "holdings.csv", "e1,handledning,4,", "e1,handledning,7,", "level 7 is outside 1-5", "level"
+    ),
+    "duplicate id (YAML)": Case(
+        "competences.yaml", "- id: handledning", "- id: hlr", "duplicate competence id 'hlr'"
+    ),
+    "duplicate id (CSV)": Case(
+        "employees.csv", "e3,Maria", "e1,Maria", "duplicate employee id 'e1'", "id"
+    ),
+    "duplicate key (CSV)": Case(
+        "conversations.csv",
+        "e2,lonesamtal,2024-04-10",
+        "e2,medarbetarsamtal,2024-02-01",
+        "duplicate conversation for employee 'e2'",
+    ),
+    "bad date": Case(
+        "holdings.csv",
+        "2024-01-15",
+        "2024-13-45",
+        "assessed_on '2024-13-45' is not a date",
+        "assessed_on",
+    ),
+    "unit cycle": Case(
+        "units.yaml",
+        "parent: region",
+        "parent: avd-5",
+        "unit tree has a cycle: 'med' -> 'avd-5' -> 'med'",
+    ),
+    "bad boolean": Case(
+        "employees.csv",
+        "1990-08-15,,3,false",
+        "1990-08-15,,3,nej",
+        "adept 'nej' is not true or false",
+        "adept",
+    ),
+    "bad boolean (YAML)": Case(
+        "professions.yaml", "licensed: true", "licensed: ja", "licensed 'ja' is not true or false"
+    ),
+    "missing column": Case(
+        "holdings.csv", "competence,level,", "competence,", "missing column 'level'", "level"
+    ),
+    "unknown enum (YAML)": Case(
+        "competences.yaml",
+        "category: supervision",
+        "category: handledning",
+        "unknown category 'handledning'",
+    ),
+    "unknown enum (CSV)": Case(
+        "conversations.csv", "lonesamtal", "lönesamtal", "unknown kind 'lönesamtal'", "kind"
+    ),
+    "bad number": Case(
+        "activities.yaml", "hours: 12.5", "hours: tolv", "hours 'tolv' is not a number"
+    ),
+    "bad whole number": Case(
+        "employees.csv",
+        "Maria Lind,1980",
+        "Maria Lind,19x0",
+        "birth_year '19x0' is not a whole number",
+        "birth_year",
+    ),
+    "unknown key": Case(
+        "professions.yaml", "name: Undersköterska", "nam: Undersköterska", "unknown key 'nam'"
+    ),
+    "unknown step": Case(
+        "employees.csv", "ssk-1,2022", "ssk-9,2022", "unknown step 'ssk-9'", "step"
+    ),
+    "unknown transition target": Case(
+        "ladders/usk.yaml", "to: ssk-1", "to: ssk-9", "unknown step 'ssk-9'"
+    ),
+    "unknown profession": Case(
+        "ladders/usk.yaml", "profession: usk", "profession: usx", "unknown profession 'usx'"
+    ),
+    "unknown unit": Case(
+        "employees.csv", "med;avd-5", "med;avd-6", "unknown unit 'avd-6'", "manages"
+    ),
+    "repeated list item": Case(
+        "mentorships.csv",
+        "handledning;evidens",
+        "handledning;evidens;handledning",
+        "focus lists 'handledning' more than once",
+        "focus",
+    ),
+    "unknown employee": Case("plans.csv", "p2,e3", "p2,e9", "unknown employee 'e9'", "employee"),
+    "unknown plan": Case(
+        "plan_activities.csv",
+        "p2,,personcentrerad",
+        "p9,,personcentrerad",
+        "unknown plan 'p9'",
+        "plan",
+    ),
+    "unknown activity": Case(
+        "plan_activities.csv",
+        "p1,hlr-kurs",
+        "p1,hlr-kurser",
+        "unknown activity 'hlr-kurser'",
+        "activity",
+    ),
+    "YAML syntax": Case(
+        "units.yaml", "  kind: department", "\tkind: department", "YAML syntax error: found"
+    ),
+}
+
+CASE_PARAMS = [pytest.param(case, id=name) for name, case in CASES.items()]

@@ -1,0 +1,92 @@
+"""Every rule of DESIGN §7 rejects the dataset, naming file, line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from seed import DatasetError, ValidationIssue, load_dataset
+from tests.unit.seed.cases import CASE_PARAMS, Case
+from tests.unit.seed.sample import edit
+
+
+def rejected(root: Path) -> list[ValidationIssue]:
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(root)
+    return caught.value.errors
+
+
+@pytest.mark.parametrize("case", CASE_PARAMS)
+def test_each_broken_rule_is_reported_at_its_file_line_and_column(sample: Path, case: Case) -> None:
+    line = edit(sample, case.file, case.old, case.new)
+
+    errors = rejected(sample)
+
+    matching = [e for e in errors if case.message in e.message]
+    assert matching, f"no error with {case.message!r} in {[str(e) for e in errors]}"
+    issue = matching[0]
+    assert (issue.file, issue.line, issue.column) == (case.file, line, case.column)
+    where = f"{case.file}:{line}" + (f":{case.column}" if case.column else "")
+    assert str(issue).startswith(f"{where}: ")
+
+
+def test_all_errors_are_collected_in_one_pass(sample: Path) -> None:
+    competence_line = edit(sample, "competences.yaml", "category: mandatory", "category: kärna")
+    holding_line = edit(sample, "holdings.csv", "e2,hlr,2,", "e2,hlr,9,")
+    plan_line = edit(sample, "plans.csv", "p2,e3", "p2,e99")
+
+    errors = rejected(sample)
+
+    assert [(e.file, e.line, e.column) for e in errors] == [
+        ("competences.yaml", competence_line, None),
+        ("holdings.csv", holding_line, "level"),
+        ("plans.csv", plan_line, "employee"),
+    ]
+
+
+def test_missing_required_field_is_reported_at_its_record(sample: Path) -> None:
+    # The record starts at "- id: hlr"; its name is gone.
+    record_line = edit(sample, "competences.yaml", "- id: hlr", "- id: hlr")
+    edit(sample, "competences.yaml", "  name: Hjärt-lungräddning", "  name_en: CPR")
+
+    errors = rejected(sample)
+
+    assert [(e.file, e.line, e.message) for e in errors] == [
+        ("competences.yaml", record_line, "missing required name")
+    ]
+
+
+def test_empty_required_cell_is_reported_at_its_column(sample: Path) -> None:
+    line = edit(sample, "plans.csv", "2023-01-01,2023-12-31,closed", ",2023-12-31,closed")
+
+    errors = rejected(sample)
+
+    assert [str(e) for e in errors] == [
+        f"plans.csv:{line}:period_start: missing required period_start"
+    ]
+
+
+def test_transition_must_touch_its_ladder(sample: Path) -> None:
+    # ssk-2 -> ssk-3 is a real pair of steps, but neither is on the usk ladder.
+    edit(sample, "ladders/usk.yaml", "from: usk-2", "from: ssk-2")
+    line = edit(sample, "ladders/usk.yaml", "to: ssk-1", "to: ssk-3") - 1
+
+    errors = rejected(sample)
+
+    assert [(e.file, e.line) for e in errors] == [("ladders/usk.yaml", line)]
+    assert "neither end is a step of ladder 'usk'" in errors[0].message
+
+
+def test_a_folder_without_dataset_files_is_rejected(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hej", encoding="utf-8")
+
+    with pytest.raises(DatasetError) as caught:
+        load_dataset(tmp_path)
+
+    assert "no dataset files found" in str(caught.value)
+
+
+def test_a_missing_folder_is_rejected(tmp_path: Path) -> None:
+    with pytest.raises(DatasetError, match="not a folder"):
+        load_dataset(tmp_path / "nowhere")
