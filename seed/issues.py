@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from ladders.errors import ValidationError
 
@@ -14,10 +15,11 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True)
-class Loc:
+class Loc(NamedTuple):
     """Where something sits in a dataset: a file relative to the dataset folder,
-    a 1-based line (0: the whole file) and, for CSV, the column name."""
+    a 1-based line (0: the whole file) and, for CSV, the column name.
+
+    A named tuple, not a dataclass: one is made for every row read."""
 
     file: str
     line: int

@@ -59,14 +59,14 @@ def _employees(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) ->
         id = r.text("id", required=True)
         reg.define("employee", id, r.loc_of("id"))
         unit_id = r.text("unit")
-        reg.ref("unit", unit_id, r.loc_of("unit"))
+        reg.ref("unit", unit_id, r, "unit")
         profession_id = r.text("profession")
-        reg.ref("profession", profession_id, r.loc_of("profession"))
+        reg.ref("profession", profession_id, r, "profession")
         step_id = r.text("step")
-        reg.ref("step", step_id, r.loc_of("step"))
+        reg.ref("step", step_id, r, "step")
         manages = r.id_list("manages")
         for managed in manages:
-            reg.ref("unit", managed, r.loc_of("manages"))
+            reg.ref("unit", managed, r, "manages")
         employee = build(
             r,
             Employee,
@@ -90,9 +90,9 @@ def _employees(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) ->
 def _holdings(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) -> None:
     for r in _rows(root, layout.HOLDINGS, issues):
         employee_id = r.text("employee", required=True)
-        reg.ref("employee", employee_id, r.loc_of("employee"))
+        reg.ref("employee", employee_id, r, "employee")
         competence_id = r.text("competence", required=True)
-        reg.ref("competence", competence_id, r.loc_of("competence"))
+        reg.ref("competence", competence_id, r, "competence")
         if employee_id is not None and competence_id is not None:
             described = f"employee {employee_id!r} and competence {competence_id!r}"
             if not reg.unique("holding", (employee_id, competence_id), r.loc, described):
@@ -114,14 +114,14 @@ def _holdings(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) -> 
 def _mentorships(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) -> None:
     for r in _rows(root, layout.MENTORSHIPS, issues):
         mentor_id = r.text("mentor", required=True)
-        reg.ref("employee", mentor_id, r.loc_of("mentor"))
+        reg.ref("employee", mentor_id, r, "mentor")
         adept_id = r.text("adept", required=True)
-        reg.ref("employee", adept_id, r.loc_of("adept"))
+        reg.ref("employee", adept_id, r, "adept")
         if mentor_id is not None and mentor_id == adept_id:
             r.fail("adept", f"employee {adept_id!r} cannot mentor themselves")
         focus = r.id_list("focus")
         for competence_id in focus:
-            reg.ref("competence", competence_id, r.loc_of("focus"))
+            reg.ref("competence", competence_id, r, "focus")
         started_on = r.day("started_on", required=True)
         ended_on = r.day("ended_on")
         if started_on is not None and ended_on is not None and ended_on < started_on:
@@ -148,9 +148,9 @@ def _plans(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) -> Non
         id = r.text("id", required=True)
         reg.define("plan", id, r.loc_of("id"))
         employee_id = r.text("employee", required=True)
-        reg.ref("employee", employee_id, r.loc_of("employee"))
+        reg.ref("employee", employee_id, r, "employee")
         target_step_id = r.text("target_step")
-        reg.ref("step", target_step_id, r.loc_of("target_step"))
+        reg.ref("step", target_step_id, r, "target_step")
         period_start = r.day("period_start", required=True)
         period_end = r.day("period_end", required=True)
         if period_start is not None and period_end is not None and period_end < period_start:
@@ -175,15 +175,15 @@ def _plan_activities(root: Path, reg: Registry, issues: Issues, parts: PeoplePar
     seqs: dict[str, int] = {}
     for r in _rows(root, layout.PLAN_ACTIVITIES, issues):
         plan_id = r.text("plan", required=True)
-        reg.ref("plan", plan_id, r.loc_of("plan"))
+        reg.ref("plan", plan_id, r, "plan")
         # An item's key is its place among the rows of its plan.
         seq = None
         if plan_id is not None:
             seq = seqs[plan_id] = seqs.get(plan_id, 0) + 1
         activity_id = r.text("activity")
-        reg.ref("activity", activity_id, r.loc_of("activity"))
+        reg.ref("activity", activity_id, r, "activity")
         competence_id = r.text("competence", required=True)
-        reg.ref("competence", competence_id, r.loc_of("competence"))
+        reg.ref("competence", competence_id, r, "competence")
         item = build(
             r,
             PlanActivity,
@@ -203,7 +203,7 @@ def _plan_activities(root: Path, reg: Registry, issues: Issues, parts: PeoplePar
 def _conversations(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) -> None:
     for r in _rows(root, layout.CONVERSATIONS, issues):
         employee_id = r.text("employee", required=True)
-        reg.ref("employee", employee_id, r.loc_of("employee"))
+        reg.ref("employee", employee_id, r, "employee")
         kind = r.choice("kind", ConversationKind, required=True)
         held_on = r.day("held_on", required=True)
         if employee_id is not None and kind is not None and held_on is not None:

@@ -120,7 +120,7 @@ def _ladder(path: Path, rel: str, reg: Registry, issues: Issues, parts: Referenc
     ladder_id = r.text("id", required=True)
     reg.define("ladder", ladder_id, r.loc_of("id"))
     profession_id = r.text("profession", required=True)
-    reg.ref("profession", profession_id, r.loc_of("profession"))
+    reg.ref("profession", profession_id, r, "profession")
     name = r.text("name", required=True)
     ladder = build(r, Ladder, id=ladder_id, name=name, profession_id=profession_id)
     if ladder is not None:
@@ -161,8 +161,8 @@ def _ladder(path: Path, rel: str, reg: Registry, issues: Issues, parts: Referenc
             continue
         from_id = t.text("from", required=True)
         to_id = t.text("to", required=True)
-        reg.ref("step", from_id, t.loc_of("from"))
-        reg.ref("step", to_id, t.loc_of("to"))
+        reg.ref("step", from_id, t, "from")
+        reg.ref("step", to_id, t, "to")
         # A transition is listed with the ladder it leaves or the one it leads
         # to (the writer puts it with the one it leaves), never with a third.
         if from_id is not None and to_id is not None and not {from_id, to_id} & own_steps:
@@ -202,7 +202,7 @@ def _requirements(
             s.failed = True
             continue
         competence_id = q.text("competence", required=True)
-        reg.ref("competence", competence_id, q.loc_of("competence"))
+        reg.ref("competence", competence_id, q, "competence")
         if competence_id in seen:
             q.fail("competence", f"step {step_id!r} requires {competence_id!r} more than once")
         seen.add(competence_id or "")
@@ -241,7 +241,7 @@ def _activities(root: Path, reg: Registry, issues: Issues, parts: ReferenceParts
                 r.failed = True
                 continue
             competence_id = d.text("competence", required=True)
-            reg.ref("competence", competence_id, d.loc_of("competence"))
+            reg.ref("competence", competence_id, d, "competence")
             if competence_id in seen:
                 d.fail("competence", f"activity {id!r} develops {competence_id!r} more than once")
             seen.add(competence_id or "")
@@ -280,7 +280,7 @@ def _units(root: Path, reg: Registry, issues: Issues, parts: ReferenceParts) -> 
     for r in _records(root, layout.UNITS, issues, layout.UNIT_KEYS, "unit", "units"):
         id = r.text("id", required=True)
         parent_id = r.text("parent")
-        reg.ref("unit", parent_id, r.loc_of("parent"))
+        reg.ref("unit", parent_id, r, "parent")
         if reg.define("unit", id, r.loc_of("id")) and id is not None:
             parents[id] = (parent_id, r.loc_of("parent"))
         unit = build(
@@ -298,7 +298,7 @@ def _units(root: Path, reg: Registry, issues: Issues, parts: ReferenceParts) -> 
             if not q.is_mapping:
                 continue
             competence_id = q.text("competence", required=True)
-            reg.ref("competence", competence_id, q.loc_of("competence"))
+            reg.ref("competence", competence_id, q, "competence")
             level = q.level("level")
             horizon = q.choice("horizon", Horizon) or Horizon.NOW
             if id is not None and competence_id is not None and level is not None:

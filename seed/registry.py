@@ -7,16 +7,20 @@ defined in the same dataset, whatever file defines it and in whatever order.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 from seed.issues import Issues, Loc
 
 
-@dataclass(frozen=True, slots=True)
-class _Ref:
+class Located(Protocol):
+    def loc_of(self, key: str) -> Loc: ...
+
+
+class _Ref(NamedTuple):
     kind: str
     id: str
-    loc: Loc
+    record: Located
+    key: str
 
 
 class Registry:
@@ -48,10 +52,11 @@ class Registry:
         known[key] = loc
         return True
 
-    def ref(self, kind: str, id: str | None, loc: Loc) -> None:
-        """Note a reference to be checked once every file has been read."""
+    def ref(self, kind: str, id: str | None, record: Located, key: str) -> None:
+        """Note a reference, the value of `key` in `record`, to be checked once
+        every file has been read (its place is only worked out for an error)."""
         if id is not None:
-            self._refs.append(_Ref(kind, id, loc))
+            self._refs.append(_Ref(kind, id, record, key))
 
     def known(self, kind: str, id: str) -> bool:
         return id in self._ids.get(kind, {})
@@ -59,4 +64,4 @@ class Registry:
     def check_refs(self) -> None:
         for ref in self._refs:
             if not self.known(ref.kind, ref.id):
-                self.issues.error(ref.loc, f"unknown {ref.kind} {ref.id!r}")
+                self.issues.error(ref.record.loc_of(ref.key), f"unknown {ref.kind} {ref.id!r}")

@@ -88,6 +88,9 @@ class CreatePlanInput:
     period_start: date
     period_end: date
     id: strawberry.ID | None = strawberry.field(default=None, description="Default: generated.")
+    created_on: date | None = strawberry.field(
+        default=None, description="Default: today; fromNextSteps answers as of this day."
+    )
     target_step_id: strawberry.ID | None = None
     status: PlanStatus = PlanStatus.ACTIVE
     items: list[PlanItemInput] = strawberry.field(default_factory=list)
@@ -329,7 +332,7 @@ class Mutation:
                 employee_id=employee.id,
                 period_start=input.period_start,
                 period_end=input.period_end,
-                created_on=ctx.today,
+                created_on=ctx.as_of(input.created_on),
                 status=to_domain(input.status, m.PlanStatus),
                 target_step_id=_opt(input.target_step_id),
                 items=[i.to_domain() for i in input.items],
@@ -502,7 +505,7 @@ class Mutation:
                 employee_id=str(input.id),
                 changes=input.changes(),
             )
-            ctx.loaders.employee.clear(employee.id).prime(employee.id, employee)
+            ctx.loaders.employee.prime(employee.id, employee, force=True)
             return EmployeePayload(employee=await person(info, employee))
 
         return await attempt(work)

@@ -3,34 +3,40 @@ properties), so a retried transaction function or a second import leaves the
 graph as the first one did. Rows come from graph.neo4j.mapping.
 
 These queries MATCH the nodes they link to; the caller has already checked
-that every referenced id exists (writes.require), so a MATCH never silently
-drops a row.
+that every referenced id exists (writes.Writer.require), so a MATCH never
+silently drops a row.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-# Unknown ids among $ids, for one label each. The labels are the constants of
-# schema.LABELS_WITH_ID, never values from a request.
-_MISSING: Final = (
-    "UNWIND $ids AS id OPTIONAL MATCH (n:{label} {{id: id}})"
-    " WITH id, n WHERE n IS NULL RETURN id ORDER BY id LIMIT 20"
+# Unknown ids of every label a write can reference, in one round trip: one
+# list parameter per label (empty when not needed), one column per label.
+MISSING: Final = """
+RETURN
+  [id IN $Competence WHERE NOT EXISTS { MATCH (:Competence {id: id}) }] AS Competence,
+  [id IN $Profession WHERE NOT EXISTS { MATCH (:Profession {id: id}) }] AS Profession,
+  [id IN $Ladder WHERE NOT EXISTS { MATCH (:Ladder {id: id}) }] AS Ladder,
+  [id IN $Step WHERE NOT EXISTS { MATCH (:Step {id: id}) }] AS Step,
+  [id IN $LearningActivity WHERE NOT EXISTS { MATCH (:LearningActivity {id: id}) }]
+    AS LearningActivity,
+  [id IN $Unit WHERE NOT EXISTS { MATCH (:Unit {id: id}) }] AS Unit,
+  [id IN $Employee WHERE NOT EXISTS { MATCH (:Employee {id: id}) }] AS Employee,
+  [id IN $Plan WHERE NOT EXISTS { MATCH (:Plan {id: id}) }] AS Plan,
+  [id IN $PlanActivity WHERE NOT EXISTS { MATCH (:PlanActivity {id: id}) }] AS PlanActivity
+"""
+REFERENCED_LABELS: Final = (
+    "Competence",
+    "Profession",
+    "Ladder",
+    "Step",
+    "LearningActivity",
+    "Unit",
+    "Employee",
+    "Plan",
+    "PlanActivity",
 )
-MISSING: Final = {
-    label: _MISSING.format(label=label)
-    for label in (
-        "Competence",
-        "Profession",
-        "Ladder",
-        "Step",
-        "LearningActivity",
-        "Unit",
-        "Employee",
-        "Plan",
-        "PlanActivity",
-    )
-}
 
 BUMP_REFERENCE_VERSION: Final = (
     "MERGE (m:Meta {id: 'reference'}) SET m.version = coalesce(m.version, 0) + 1"

@@ -372,19 +372,19 @@ class Neo4jStore:
         return await self._read(_export)
 
     async def upsert_employee(self, employee: Employee) -> None:
-        await self._write(lambda tx: writes.write_employees(tx, [employee]))
+        await self._write(writes.single(writes.write_employees, employee))
 
     async def upsert_holding(self, holding: Holding) -> None:
-        await self._write(lambda tx: writes.write_holdings(tx, [holding]))
+        await self._write(writes.single(writes.write_holdings, holding))
 
     async def upsert_unit_need(self, need: UnitNeed) -> None:
-        await self._write(lambda tx: writes.write_needs(tx, [need]))
+        await self._write(writes.single(writes.write_needs, need))
 
     async def upsert_mentorship(self, mentorship: Mentorship) -> None:
-        await self._write(lambda tx: writes.write_mentorships(tx, [mentorship]))
+        await self._write(writes.single(writes.write_mentorships, mentorship))
 
     async def upsert_plan(self, plan: Plan) -> None:
-        await self._write(lambda tx: writes.write_plans(tx, [plan]))
+        await self._write(writes.single(writes.write_plans, plan))
 
     async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:
         return await self._write(lambda tx: writes.add_plan_activity(tx, activity))
@@ -395,4 +395,4 @@ class Neo4jStore:
         await self._write(lambda tx: writes.update_plan_activity(tx, activity, holding))
 
     async def add_conversation(self, conversation: Conversation) -> None:
-        await self._write(lambda tx: writes.write_conversations(tx, [conversation]))
+        await self._write(writes.single(writes.write_conversations, conversation))

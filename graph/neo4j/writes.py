@@ -2,14 +2,16 @@
 
 They run inside `session.execute_write`, which may call them again after a
 transient failure, so each one is idempotent: MERGE on keys, SET properties,
-and no state outside the transaction. Referenced ids are checked inside the
-same transaction before anything is linked; an unknown one raises
-`IntegrityError`, which rolls the whole transaction back.
+and no state outside the transaction (a `Writer` lives for one attempt).
+Referenced ids are checked inside the same transaction before anything is
+linked; an unknown one raises `IntegrityError`, which rolls the whole
+transaction back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
 from neo4j import AsyncManagedTransaction
@@ -57,7 +59,7 @@ BATCH: Final = 5_000
 """Rows per UNWIND: large enough to amortise round trips, small enough for the heap."""
 
 T = TypeVar("T")
-Done = Callable[[int], None]
+Refs = Mapping[str, Iterable[str | None]]
 
 
 def _ignore(_: int) -> None:
@@ -74,157 +76,178 @@ async def run(tx: AsyncManagedTransaction, query: str, **params: Any) -> None:
     await result.consume()
 
 
-async def require(
-    tx: AsyncManagedTransaction, label: str, ids: Iterable[str | None], what: str
-) -> None:
-    """Raise IntegrityError when any of `ids` names no `label` node."""
-    wanted = sorted({i for i in ids if i is not None})
-    for chunk in chunks(wanted):
-        result = await tx.run(W.MISSING[label], {"ids": list(chunk)})
-        missing = [str(record["id"]) async for record in result]
-        if missing:
-            raise IntegrityError(f"unknown {what}: {', '.join(missing)}")
+class Writer:
+    """One attempt of one write transaction.
 
+    Remembers the ids it has written, by label: those exist for the rest of
+    the transaction, so a whole-dataset import checks only the references
+    that point outside the dataset (usually none, so no query at all).
+    """
 
-async def _write(
-    tx: AsyncManagedTransaction, query: str, rows: Sequence[Row], done: Done = _ignore
-) -> None:
-    for chunk in chunks(rows):
-        await run(tx, query, rows=list(chunk))
-        done(len(chunk))
+    def __init__(self, tx: AsyncManagedTransaction, progress: ProgressFn | None = None) -> None:
+        self.tx = tx
+        self._progress = progress or _ignore
+        self._written: defaultdict[str, set[str]] = defaultdict(set)
+
+    async def run(self, query: str, **params: Any) -> None:
+        await run(self.tx, query, **params)
+
+    async def require(self, what: str, refs: Refs) -> None:
+        """Raise IntegrityError when a referenced id names no node of its label."""
+        wanted = {
+            label: sorted({i for i in ids if i is not None} - self._written[label])
+            for label, ids in refs.items()
+        }
+        rounds = max((len(ids) for ids in wanted.values()), default=0)
+        for start in range(0, rounds, BATCH):
+            params = {
+                label: wanted.get(label, [])[start : start + BATCH] for label in W.REFERENCED_LABELS
+            }
+            result = await self.tx.run(W.MISSING, params)
+            record = await result.single(strict=True)
+            for label in W.REFERENCED_LABELS:
+                missing = [str(i) for i in record[label]]
+                if missing:
+                    shown = ", ".join(missing[:20])
+                    raise IntegrityError(f"{what} names unknown {label} ids: {shown}")
+
+    async def write(
+        self, query: str, rows: Sequence[Row], *, label: str | None = None, count: bool = True
+    ) -> None:
+        """UNWIND `rows` in batches; `label`: remember their ids as written."""
+        for chunk in chunks(rows):
+            await self.run(query, rows=list(chunk))
+            if count:
+                self._progress(len(chunk))
+        if label is not None:
+            self._written[label].update(str(r["id"]) for r in rows)
 
 
 # --- reference data ---------------------------------------------------------
 
 
-async def bump_reference_version(tx: AsyncManagedTransaction) -> None:
-    await run(tx, W.BUMP_REFERENCE_VERSION)
+async def write_competences(w: Writer, items: Sequence[Competence]) -> None:
+    await w.write(W.COMPETENCES, [competence_row(c) for c in items], label="Competence")
 
 
-async def write_competences(
-    tx: AsyncManagedTransaction, items: Sequence[Competence], done: Done = _ignore
-) -> None:
-    await _write(tx, W.COMPETENCES, [competence_row(c) for c in items], done)
+async def write_professions(w: Writer, items: Sequence[Profession]) -> None:
+    await w.write(W.PROFESSIONS, [profession_row(p) for p in items], label="Profession")
 
 
-async def write_professions(
-    tx: AsyncManagedTransaction, items: Sequence[Profession], done: Done = _ignore
-) -> None:
-    await _write(tx, W.PROFESSIONS, [profession_row(p) for p in items], done)
+async def write_ladders(w: Writer, items: Sequence[Ladder]) -> None:
+    await w.require("ladder", {"Profession": (x.profession_id for x in items)})
+    await w.write(W.LADDERS, [ladder_row(x) for x in items], label="Ladder")
 
 
-async def write_ladders(
-    tx: AsyncManagedTransaction, items: Sequence[Ladder], done: Done = _ignore
-) -> None:
-    await require(tx, "Profession", (x.profession_id for x in items), "profession of ladder")
-    await _write(tx, W.LADDERS, [ladder_row(x) for x in items], done)
-
-
-async def write_steps(
-    tx: AsyncManagedTransaction, items: Sequence[Step], done: Done = _ignore
-) -> None:
-    await require(tx, "Ladder", (s.ladder_id for s in items), "ladder of step")
-    required = (r.competence_id for s in items for r in s.requires)
-    await require(tx, "Competence", required, "competence required by step")
-    await _write(tx, W.STEPS, [step_row(s) for s in items], done)
+async def write_steps(w: Writer, items: Sequence[Step]) -> None:
+    await w.require(
+        "step",
+        {
+            "Ladder": (s.ladder_id for s in items),
+            "Competence": (r.competence_id for s in items for r in s.requires),
+        },
+    )
+    await w.write(W.STEPS, [step_row(s) for s in items], label="Step")
     ladder_ids = sorted({s.ladder_id for s in items})
     for chunk in chunks(ladder_ids):
-        await run(tx, W.LINK_NEXT, ladder_ids=list(chunk))
+        await w.run(W.LINK_NEXT, ladder_ids=list(chunk))
 
 
-async def write_transitions(
-    tx: AsyncManagedTransaction, items: Sequence[Transition], done: Done = _ignore
-) -> None:
-    ends = [i for t in items for i in (t.from_step_id, t.to_step_id)]
-    await require(tx, "Step", ends, "step of transition")
-    await _write(tx, W.TRANSITIONS, [transition_row(t) for t in items], done)
+async def write_transitions(w: Writer, items: Sequence[Transition]) -> None:
+    ends = (i for t in items for i in (t.from_step_id, t.to_step_id))
+    await w.require("transition", {"Step": ends})
+    await w.write(W.TRANSITIONS, [transition_row(t) for t in items])
 
 
-async def write_activities(
-    tx: AsyncManagedTransaction, items: Sequence[LearningActivity], done: Done = _ignore
-) -> None:
+async def write_activities(w: Writer, items: Sequence[LearningActivity]) -> None:
     developed = (d.competence_id for a in items for d in a.develops)
-    await require(tx, "Competence", developed, "competence developed by activity")
-    await _write(tx, W.ACTIVITIES, [activity_row(a) for a in items], done)
+    await w.require("learning activity", {"Competence": developed})
+    await w.write(W.ACTIVITIES, [activity_row(a) for a in items], label="LearningActivity")
 
 
 # --- organisation -----------------------------------------------------------
 
 
-async def write_units(
-    tx: AsyncManagedTransaction, items: Sequence[Unit], done: Done = _ignore
-) -> None:
+async def write_units(w: Writer, items: Sequence[Unit]) -> None:
     rows = [unit_row(u) for u in items]
-    await _write(tx, W.UNITS, rows, done)
-    await require(tx, "Unit", (u.parent_id for u in items), "parent unit")
-    await _write(tx, W.UNIT_PARENTS, rows)
+    await w.write(W.UNITS, rows, label="Unit")
+    await w.require("unit", {"Unit": (u.parent_id for u in items)})
+    await w.write(W.UNIT_PARENTS, rows, count=False)
 
 
-async def write_needs(
-    tx: AsyncManagedTransaction, items: Sequence[UnitNeed], done: Done = _ignore
-) -> None:
-    await require(tx, "Unit", (n.unit_id for n in items), "unit of need")
-    await require(tx, "Competence", (n.competence_id for n in items), "competence of need")
-    await _write(tx, W.NEEDS, [need_row(n) for n in items], done)
+async def write_needs(w: Writer, items: Sequence[UnitNeed]) -> None:
+    await w.require(
+        "unit need",
+        {"Unit": (n.unit_id for n in items), "Competence": (n.competence_id for n in items)},
+    )
+    await w.write(W.NEEDS, [need_row(n) for n in items])
 
 
 # --- people -----------------------------------------------------------------
 
 
-async def write_employees(
-    tx: AsyncManagedTransaction, items: Sequence[Employee], done: Done = _ignore
-) -> None:
-    units = [i for e in items for i in (e.unit_id, *e.manages)]
-    await require(tx, "Unit", units, "unit of employee")
-    await require(tx, "Profession", (e.profession_id for e in items), "profession of employee")
-    await require(tx, "Step", (e.step_id for e in items), "step of employee")
+async def write_employees(w: Writer, items: Sequence[Employee]) -> None:
+    await w.require(
+        "employee",
+        {
+            "Unit": (i for e in items for i in (e.unit_id, *e.manages)),
+            "Profession": (e.profession_id for e in items),
+            "Step": (e.step_id for e in items),
+        },
+    )
     rows = [employee_row(e) for e in items]
-    await _write(tx, W.EMPLOYEES, rows, done)
-    await _write(tx, W.EMPLOYEE_LINKS, rows)
+    await w.write(W.EMPLOYEES, rows, label="Employee")
+    await w.write(W.EMPLOYEE_LINKS, rows, count=False)
 
 
-async def write_holdings(
-    tx: AsyncManagedTransaction, items: Sequence[Holding], done: Done = _ignore
-) -> None:
-    await require(tx, "Employee", (h.employee_id for h in items), "employee of holding")
-    await require(tx, "Competence", (h.competence_id for h in items), "competence of holding")
-    await _write(tx, W.HOLDINGS, [holding_row(h) for h in items], done)
+async def write_holdings(w: Writer, items: Sequence[Holding]) -> None:
+    await w.require(
+        "holding",
+        {
+            "Employee": (h.employee_id for h in items),
+            "Competence": (h.competence_id for h in items),
+        },
+    )
+    await w.write(W.HOLDINGS, [holding_row(h) for h in items])
 
 
-async def write_mentorships(
-    tx: AsyncManagedTransaction, items: Sequence[Mentorship], done: Done = _ignore
-) -> None:
-    people = [i for m in items for i in (m.mentor_id, m.adept_id)]
-    await require(tx, "Employee", people, "employee of mentorship")
-    focus = (c for m in items for c in m.focus)
-    await require(tx, "Competence", focus, "competence in mentorship focus")
-    await _write(tx, W.MENTORSHIPS, [mentorship_row(m) for m in items], done)
+async def write_mentorships(w: Writer, items: Sequence[Mentorship]) -> None:
+    await w.require(
+        "mentorship",
+        {
+            "Employee": (i for m in items for i in (m.mentor_id, m.adept_id)),
+            "Competence": (c for m in items for c in m.focus),
+        },
+    )
+    await w.write(W.MENTORSHIPS, [mentorship_row(m) for m in items])
 
 
-async def write_plans(
-    tx: AsyncManagedTransaction, items: Sequence[Plan], done: Done = _ignore
-) -> None:
-    await require(tx, "Employee", (p.employee_id for p in items), "employee of plan")
-    await require(tx, "Step", (p.target_step_id for p in items), "target step of plan")
-    await _write(tx, W.PLANS, [plan_row(p) for p in items], done)
+async def write_plans(w: Writer, items: Sequence[Plan]) -> None:
+    await w.require(
+        "plan",
+        {
+            "Employee": (p.employee_id for p in items),
+            "Step": (p.target_step_id for p in items),
+        },
+    )
+    await w.write(W.PLANS, [plan_row(p) for p in items], label="Plan")
 
 
-async def write_plan_activities(
-    tx: AsyncManagedTransaction, items: Sequence[PlanActivity], done: Done = _ignore
-) -> None:
-    await require(tx, "Plan", (a.plan_id for a in items), "plan of plan activity")
-    competences = (a.competence_id for a in items)
-    await require(tx, "Competence", competences, "competence of plan activity")
-    activities = (a.activity_id for a in items)
-    await require(tx, "LearningActivity", activities, "learning activity of plan activity")
-    await _write(tx, W.PLAN_ACTIVITIES, [plan_activity_row(a) for a in items], done)
+async def write_plan_activities(w: Writer, items: Sequence[PlanActivity]) -> None:
+    await w.require(
+        "plan activity",
+        {
+            "Plan": (a.plan_id for a in items),
+            "Competence": (a.competence_id for a in items),
+            "LearningActivity": (a.activity_id for a in items),
+        },
+    )
+    await w.write(W.PLAN_ACTIVITIES, [plan_activity_row(a) for a in items], label="PlanActivity")
 
 
-async def write_conversations(
-    tx: AsyncManagedTransaction, items: Sequence[Conversation], done: Done = _ignore
-) -> None:
-    await require(tx, "Employee", (c.employee_id for c in items), "employee of conversation")
-    await _write(tx, W.CONVERSATIONS, [conversation_row(c) for c in items], done)
+async def write_conversations(w: Writer, items: Sequence[Conversation]) -> None:
+    await w.require("conversation", {"Employee": (c.employee_id for c in items)})
+    await w.write(W.CONVERSATIONS, [conversation_row(c) for c in items])
 
 
 # --- whole units of work ----------------------------------------------------
@@ -234,49 +257,59 @@ async def import_dataset(
     tx: AsyncManagedTransaction, dataset: Dataset, progress: ProgressFn | None
 ) -> None:
     """Everything in one transaction, in dependency order."""
-    done = progress or _ignore
-    await write_competences(tx, dataset.competences, done)
-    await write_professions(tx, dataset.professions, done)
-    await write_ladders(tx, dataset.ladders, done)
-    await write_steps(tx, dataset.steps, done)
-    await write_transitions(tx, dataset.transitions, done)
-    await write_activities(tx, dataset.activities, done)
-    reference = dataset.reference()
-    if any(
-        (
-            reference.competences,
-            reference.professions,
-            reference.ladders,
-            reference.steps,
-            reference.transitions,
-            reference.activities,
-        )
-    ):
-        await bump_reference_version(tx)
-    await write_units(tx, dataset.units, done)
-    await write_needs(tx, dataset.needs, done)
-    await write_employees(tx, dataset.employees, done)
-    await write_holdings(tx, dataset.holdings, done)
-    await write_mentorships(tx, dataset.mentorships, done)
-    await write_plans(tx, dataset.plans, done)
-    await write_plan_activities(tx, dataset.plan_activities, done)
-    await write_conversations(tx, dataset.conversations, done)
+    w = Writer(tx, progress)
+    await write_competences(w, dataset.competences)
+    await write_professions(w, dataset.professions)
+    await write_ladders(w, dataset.ladders)
+    await write_steps(w, dataset.steps)
+    await write_transitions(w, dataset.transitions)
+    await write_activities(w, dataset.activities)
+    if has_reference_data(dataset):
+        await w.run(W.BUMP_REFERENCE_VERSION)
+    await write_units(w, dataset.units)
+    await write_needs(w, dataset.needs)
+    await write_employees(w, dataset.employees)
+    await write_holdings(w, dataset.holdings)
+    await write_mentorships(w, dataset.mentorships)
+    await write_plans(w, dataset.plans)
+    await write_plan_activities(w, dataset.plan_activities)
+    await write_conversations(w, dataset.conversations)
+
+
+def has_reference_data(dataset: Dataset) -> bool:
+    return bool(
+        dataset.competences
+        or dataset.professions
+        or dataset.ladders
+        or dataset.steps
+        or dataset.transitions
+        or dataset.activities
+    )
 
 
 async def add_plan_activity(tx: AsyncManagedTransaction, item: PlanActivity) -> PlanActivity:
-    await require(tx, "Plan", [item.plan_id], "plan of plan activity")
-    await run(tx, W.LOCK_PLAN, plan_id=item.plan_id)
+    w = Writer(tx)
+    await w.require("plan activity", {"Plan": [item.plan_id]})
+    await w.run(W.LOCK_PLAN, plan_id=item.plan_id)
     result = await tx.run(Q.LAST_PLAN_SEQ, {"plan_id": item.plan_id})
     record = await result.single(strict=True)
     added = item.model_copy(update={"seq": int(record["seq"]) + 1})
-    await write_plan_activities(tx, [added])
+    await write_plan_activities(w, [added])
     return added
 
 
 async def update_plan_activity(
     tx: AsyncManagedTransaction, item: PlanActivity, holding: Holding | None
 ) -> None:
-    await require(tx, "PlanActivity", [item.id], "plan activity")
-    await write_plan_activities(tx, [item])
+    w = Writer(tx)
+    await w.require("plan activity update", {"PlanActivity": [item.id]})
+    await write_plan_activities(w, [item])
     if holding is not None:
-        await write_holdings(tx, [holding])
+        await write_holdings(w, [holding])
+
+
+def single(
+    write: Callable[[Writer, Sequence[T]], Awaitable[None]], item: T
+) -> Callable[[AsyncManagedTransaction], Awaitable[None]]:
+    """A transaction function writing one record with `write`."""
+    return lambda tx: write(Writer(tx), [item])

@@ -167,7 +167,7 @@ def _climb(
             break
         # Fewer move on from the upper steps; the last step of a long ladder is rare.
         share = index / top
-        stay = min(0.95, 1.1 * share**1.3)
+        stay = min(0.95, share**1.3)
         if index == top - 1 and top >= 2:
             stay = max(stay, 0.75)
         if rng.random() < stay:

@@ -85,8 +85,10 @@ class MentorPool:
         past = 0.25 if seeker.adept else 0.06 if seeker.age < 40 else 0.0
         if rng.random() < past:
             started = as_of - timedelta(days=rng.randint(480, 1400))
-            ended = min(started + timedelta(days=rng.randint(150, 400)), as_of - timedelta(days=1))
-            found.extend(self._mentorship(seeker, held, started, ended))
+            finished = started + timedelta(days=rng.randint(150, 400))
+            found.extend(
+                self._mentorship(seeker, held, started, min(finished, as_of - timedelta(days=1)))
+            )
         if seeker.adept and rng.random() < 0.65:
             started = as_of - timedelta(days=rng.randint(20, 500))
             planned_end = started + timedelta(days=365)

@@ -3,8 +3,9 @@
 `generate_people` is a deterministic function of reference data, a unit tree,
 a head count and a seed. It yields one `PersonRecords` at a time and keeps
 only what mentor matching needs (a small record per senior), so it scales to
-tens of thousands of employees (`stege seed synthetic`). People are made one
-unit at a time: managers first, then each leaf unit's staff.
+tens of thousands of employees (`stege seed synthetic`). People are made a
+unit (or a slice of a big one) at a time: managers first, then each leaf
+unit's staff, so a unit's seniors can mentor its adepts.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ from seed.generate.mentors import MentorPool, Seeker
 from seed.generate.names import person_name
 from seed.generate.plans import Planner, PlanSubject, conversations
 from seed.generate.profile import DEMO_AS_OF, DEMO_PROFILE, GeneratorProfile
+
+_BATCH = 200
+"""People made before any is yielded: a big unit's staff comes in slices of this many."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,9 @@ def generate_people(
     leaves: list[Unit | None] = list(catalog.leaves) or [None]
     weights = [profile.unit_size.get(u.id, 1.0) if u else 1.0 for u in leaves]
     for leaf, count in zip(leaves, _allocate(staff, weights), strict=True):
-        yield from maker.batch([maker.staff(leaf) for _ in range(count)])
+        for start in range(0, count, _BATCH):
+            size = min(_BATCH, count - start)
+            yield from maker.batch([maker.staff(leaf) for _ in range(size)])
 
 
 def generate_dataset(

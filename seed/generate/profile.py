@@ -61,8 +61,8 @@ class GeneratorProfile:
     adept_share: tuple[tuple[int, float], ...] = (
         (30, 0.3),
         (36, 0.2),
-        (45, 0.07),
-        (200, 0.015),
+        (40, 0.08),
+        (200, 0.01),
     )
 
 

@@ -204,7 +204,7 @@ def test_unit_tree_shape_and_needs(demo: Dataset) -> None:
     assert root.kind is UnitKind.REGION
     for unit in demo.units:
         if unit.kind is UnitKind.UNIT:
-            chain = [unit.kind]
+            chain: list[UnitKind] = [unit.kind]
             parent = unit.parent_id
             while parent is not None:
                 chain.append(units[parent].kind)

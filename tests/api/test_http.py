@@ -1,0 +1,156 @@
+"""The HTTP surface: probes, limits, introspection and GraphiQL switches,
+masking of unexpected errors, and no 500 for any request."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+
+from ladders.errors import StoreUnavailableError
+from ladders.ports import Store
+from tests.api.conftest import Api, data, dev_settings, error_codes, serving
+
+
+class FailingStore:
+    """A real store whose chosen methods fail with the given exception."""
+
+    def __init__(self, inner: Store, failures: dict[str, Exception]) -> None:
+        self.inner = inner
+        self.failures = failures
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self.failures:
+            error = self.failures[name]
+
+            async def fail(*args: Any, **kwargs: Any) -> Any:
+                raise error
+
+            return fail
+        return getattr(self.inner, name)
+
+
+async def test_healthz_and_readyz(api: Api) -> None:
+    assert (await api.client.get("/healthz")).json() == {"status": "ok"}
+    ready = await api.client.get("/readyz")
+    assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
+
+
+async def test_readyz_is_503_when_the_store_does_not_answer(store: Store) -> None:
+    broken = FailingStore(store, {"ping": StoreUnavailableError("down")})
+    async with serving(broken) as api:  # type: ignore[arg-type]
+        assert (await api.client.get("/healthz")).status_code == 200
+        ready = await api.client.get("/readyz")
+    assert (ready.status_code, ready.json()) == (503, {"status": "unavailable"})
+
+
+async def test_unexpected_errors_are_masked_with_a_request_id(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    broken = FailingStore(store, {"holdings_of": RuntimeError("secret detail of the bug")})
+    async with serving(broken) as api:  # type: ignore[arg-type]
+        with caplog.at_level(logging.ERROR, logger="stege.api"):
+            response = await api.post("{ me { name competences { level } } }", user="e03")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["data"] == {"me": {"name": "Cecilia Berg", "competences": None}}
+    (error,) = body["errors"]
+    request_id = response.headers["X-Request-Id"]
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    assert error["message"] == f"Unexpected error (request id {request_id})."
+    assert "secret" not in response.text
+    # The operator finds the real error in the log under the same id.
+    logged = [r for r in caplog.records if request_id in r.getMessage()]
+    assert logged
+    assert logged[0].exc_info is not None
+    assert "secret detail of the bug" in str(logged[0].exc_info[1])
+
+
+async def test_an_unavailable_store_is_a_coded_error(store: Store) -> None:
+    broken = FailingStore(store, {"get_employees": StoreUnavailableError("connection refused")})
+    async with serving(broken) as api:  # type: ignore[arg-type]
+        response = await api.post("{ me { name } }", user="e03")
+    assert response.status_code == 200
+    assert error_codes(response.json()) == ["UNAVAILABLE"]
+    assert "connection refused" not in response.text
+
+
+async def test_depth_alias_and_token_limits(api: Api) -> None:
+    deep = "{ me { unit " + "{ parent " * 12 + "{ id }" + " }" * 12 + " } }"
+    body = await api.gql(deep)
+    assert body["data"] is None
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+    aliases = "{ " + " ".join(f"a{i}: professions {{ id }}" for i in range(31)) + " }"
+    body = await api.gql(aliases)
+    assert body["data"] is None
+    assert "aliases" in body["errors"][0]["message"].lower()
+    tokens = "{ " + " ".join("professions { id }" for _ in range(600)) + " }"
+    body = await api.gql(tokens)
+    assert body["data"] is None
+    assert "token" in body["errors"][0]["message"].lower()
+    ok = data(
+        await api.gql("{ " + " ".join(f"a{i}: professions {{ id }}" for i in range(5)) + " }")
+    )
+    assert len(ok) == 5
+
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+
+
+async def test_introspection_and_graphiql_are_off_unless_enabled(store: Store) -> None:
+    async with serving(store, dev_settings(introspection=False)) as api:
+        body = await api.gql(INTROSPECTION)
+        assert body["data"] is None
+        assert "introspection" in body["errors"][0]["message"].lower()
+        # Without introspection, errors do not suggest field names either.
+        typo = await api.gql("{ mee { id } }")
+        assert "Did you mean" not in typo["errors"][0]["message"]
+        page = await api.client.get("/graphql", headers={"Accept": "text/html"})
+        assert page.status_code == 404
+    async with serving(store, dev_settings(introspection=True, graphiql=True)) as api:
+        body = data(await api.gql(INTROSPECTION))
+        assert body == {"__schema": {"queryType": {"name": "Query"}}}
+        page = await api.client.get("/graphql", headers={"Accept": "text/html"})
+        assert page.status_code == 200
+        assert "graphiql" in page.text.lower()
+
+
+@pytest.mark.parametrize(
+    ("method", "kwargs"),
+    [
+        ("post", {"content": b"{not json", "headers": {"content-type": "application/json"}}),
+        ("post", {"content": b"query", "headers": {"content-type": "text/plain"}}),
+        ("post", {"json": {}}),
+        ("post", {"json": []}),
+        ("post", {"json": {"query": 42}}),
+        ("post", {"json": {"query": "{ me { id } }", "variables": "nope"}}),
+        ("post", {"json": {"query": "{"}}),
+        ("post", {"json": {"query": "mutation { nope }"}}),
+        ("post", {"json": {"query": "query($d: Date) { gap(employeeId: \"e03\", asOf: $d) "
+                           "{ ready } }", "variables": {"d": "2025-13-45"}}}),
+        ("post", {"json": {"query": "{ employees(first: 99999999999) { totalCount } }"}}),
+        ("post", {"json": {"query": "{ me { id } } { me { id } }"}}),
+        ("post", {"json": {"query": "subscription { me { id } }"}}),
+        ("get", {"params": {"query": "{ me { id } }"}}),
+        ("get", {"headers": {"accept": "application/json"}}),
+        ("put", {"json": {"query": "{ me { id } }"}}),
+        ("delete", {}),
+    ],
+)  # fmt: skip
+async def test_no_request_gets_a_500(api: Api, method: str, kwargs: dict[str, Any]) -> None:
+    headers = {"X-Stege-User": "e03", **kwargs.pop("headers", {})}
+    response = await api.client.request(method.upper(), "/graphql", headers=headers, **kwargs)
+    assert response.status_code < 500, response.text
+
+
+async def test_mutations_are_never_run_over_get(api: Api) -> None:
+    response = await api.client.get(
+        "/graphql",
+        params={"query": 'mutation { setUnitNeed(input: {unitId: "enh-akut", competenceId: '
+                '"evb", level: 3, count: 9}) { __typename } }'},
+        headers={"X-Stege-User": "e05"},
+    )  # fmt: skip
+    assert 400 <= response.status_code < 500
+    needs = await api.store.unit_needs(["enh-akut"])
+    assert all(n.count != 9 for n in needs)

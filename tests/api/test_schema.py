@@ -1,0 +1,137 @@
+"""The schema as a contract: docs/schema.graphql is what `stege schema` prints,
+the root fields of DESIGN §6 are there with their arguments, enums mirror the
+domain, and no output type can return a birth year."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLNamedType,
+    GraphQLObjectType,
+    build_schema,
+)
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.schema import sdl
+from api.schema.enums import MIRRORS
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "schema.graphql"
+
+# DESIGN §6, field -> its arguments.
+ROOT_FIELDS = {
+    "me": [],
+    "employee": ["id"],
+    "employees": ["unitId", "first", "after"],
+    "competences": ["category", "search"],
+    "professions": [],
+    "ladders": [],
+    "ladder": ["id"],
+    "unit": ["id"],
+    "gap": ["employeeId", "targetStepId", "asOf"],
+    "careerPaths": ["employeeId", "targetStepId", "targetProfessionId", "k", "asOf"],
+    "nextSteps": ["employeeId", "targetStepId", "limit", "asOf"],
+    "mentorCandidates": ["adeptId", "competenceIds", "limit", "asOf"],
+    "mentorProposals": ["unitId", "asOf"],
+    "competenceSupply": ["unitId", "horizon", "includeDescendants", "asOf"],
+    "knowledgeTransferRisks": ["unitId", "asOf"],
+    "planCoverage": ["unitId", "asOf"],
+}
+MUTATIONS = [
+    "assessCompetence", "createPlan", "addPlanActivity", "completePlanActivity",
+    "cancelPlanActivity", "followUpPlan", "startMentorship", "endMentorship",
+    "recordConversation", "setUnitNeed", "upsertEmployee",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def schema_text() -> str:
+    return sdl()
+
+
+def test_docs_schema_is_what_stege_schema_prints(schema_text: str) -> None:
+    assert DOCS.read_text(encoding="utf-8") == schema_text, (
+        "docs/schema.graphql is stale: run `stege schema > docs/schema.graphql`"
+    )
+    result = CliRunner().invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert result.stdout == schema_text
+
+
+def test_root_fields_of_the_design(schema_text: str) -> None:
+    schema = build_schema(schema_text)
+    query = schema.query_type
+    assert query is not None
+    for name, args in ROOT_FIELDS.items():
+        assert name in query.fields, name
+        assert list(query.fields[name].args) == args, name
+    assert str(query.fields["employees"].type) == "EmployeeConnection!"
+    assert query.fields["employees"].args["first"].default_value == 50
+    assert query.fields["competenceSupply"].args["horizon"].default_value == "NOW"
+    assert str(query.fields["gap"].args["asOf"].type) == "Date"
+    mutation = schema.mutation_type
+    assert mutation is not None
+    assert sorted(mutation.fields) == sorted(MUTATIONS)
+    for name in MUTATIONS:
+        result = schema.get_type(f"{name[0].upper()}{name[1:]}Result")
+        members = {t.name for t in result.types}  # type: ignore[union-attr]
+        assert {"NotFound", "Forbidden", "ValidationError", "Conflict"} < members, name
+
+
+def test_design_types_have_their_fields(schema_text: str) -> None:
+    schema = build_schema(schema_text)
+    expected = {
+        "GapItem": "competence requiredLevel heldLevel missing mandatory expired hours "
+        "activityKnown",
+        "GapReport": "employee targetStep ready readiness items totalHours",
+        "CareerPath": "steps totalHours totalMonths",
+        "DevelopmentSuggestion": "competence activity mentor fromLevel toLevel hours unitNeed "
+        "reason",
+        "MentorCandidate": "mentor score competences activeAdepts capacity",
+        "MentorProposal": "mentor adept score competences",
+        "SupplyRow": "unit competence level required supplyNow retiring inDevelopment "
+        "projected shortfall suppressed",
+        "TransferRisk": "competence holders seniorHolders seniorShare mentorshipsActive suppressed",
+        "PlanCoverage": "unit employees withCurrentPlan share conversations",
+        "ConversationCount": "kind count",
+    }
+    for type_name, names in expected.items():
+        t = schema.get_type(type_name)
+        assert isinstance(t, GraphQLObjectType), type_name
+        assert set(names.split()) <= set(t.fields), type_name
+    # What the planner may not see comes back nullable.
+    supply = schema.get_type("SupplyRow")
+    assert isinstance(supply, GraphQLObjectType)
+    assert [str(supply.fields[f].type) for f in ("retiring", "projected", "shortfall")] == [
+        "Int",
+        "Int",
+        "Int",
+    ]
+
+
+def test_enums_mirror_the_domain(schema_text: str) -> None:
+    schema = build_schema(schema_text)
+    for domain, mirror in MIRRORS.items():
+        assert [(m.name, m.value) for m in mirror] == [(d.name, d.value) for d in domain]
+        gql = schema.get_type(mirror.__name__)
+        assert isinstance(gql, GraphQLEnumType)
+        assert list(gql.values) == [d.name for d in domain]
+
+
+def _output_types(schema_text: str) -> list[GraphQLNamedType]:
+    schema = build_schema(schema_text)
+    return [
+        t
+        for name, t in schema.type_map.items()
+        if not name.startswith("__") and not isinstance(t, GraphQLInputObjectType)
+    ]
+
+
+def test_no_output_type_returns_a_birth_year(schema_text: str) -> None:
+    for t in _output_types(schema_text):
+        for field in getattr(t, "fields", {}):
+            assert "birth" not in field.lower(), f"{t.name}.{field}"
