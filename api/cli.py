@@ -130,7 +130,8 @@ def _report_rejected(issues: Sequence[ValidationIssue]) -> NoReturn:
 
 def _load(directory: Path) -> tuple[Dataset, list[ValidationIssue]]:
     try:
-        dataset, warnings = load_dataset(directory)
+        with err.status(f"validating {directory}"):
+            dataset, warnings = load_dataset(directory)
     except DatasetError as exc:
         _report_rejected(exc.issues)
     _print_issues(warnings)

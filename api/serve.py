@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from api.app import GRAPHQL_PATH, create_app, warn_dev_auth
 from api.settings import Settings, get_settings
 from api.stores import describe_store, opened_store
+from ladders.catalog import Catalog
 from ladders.ports import Store
 
 log = logging.getLogger("stege.serve")
@@ -61,21 +62,23 @@ async def _is_empty(store: Store) -> bool:
 
 
 async def _pick_people(store: Store) -> DemoPeople:
+    """A manager, a unit they manage and someone there with a next step to go to
+    (an adept if there is one), so that every example query has an answer."""
+    catalog = Catalog.build(await store.reference_data())
     units = await store.units()
-    if not units:
-        return DemoPeople(None, None, None)
-    root = next((u for u in units if u.parent_id is None), units[0])
-    everyone = await store.employees_in_units([u.id for u in units], first=500)
-    manager = next((e for e in everyone if e.manages), None)
-    staff = await store.employees_in_units(
-        await store.subtree_unit_ids(manager.manages[0]) if manager else [root.id], first=50
-    )
-    employee = next((e for e in staff if e.step_id and e.id != getattr(manager, "id", None)), None)
-    return DemoPeople(
-        employee=employee.id if employee else None,
-        manager=manager.id if manager else None,
-        unit=manager.manages[0] if manager else root.id,
-    )
+    everyone = await store.employees_in_units([u.id for u in units], first=2000)
+    for manager in (e for e in everyone if e.manages):
+        unit_id = manager.manages[0]
+        staff = await store.employees_in_units(await store.subtree_unit_ids(unit_id), first=500)
+        movable = [
+            e
+            for e in staff
+            if e.id != manager.id and e.step_id and catalog.next_step(e.step_id) is not None
+        ]
+        if movable:
+            employee = next((e for e in movable if e.adept), movable[0])
+            return DemoPeople(employee=employee.id, manager=manager.id, unit=unit_id)
+    return DemoPeople(None, None, units[0].id if units else None)
 
 
 async def prepare_demo(settings: Settings) -> DemoPeople:

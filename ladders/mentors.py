@@ -9,6 +9,7 @@ with the unit proposals, which rank candidates for many adepts at once.
 from __future__ import annotations
 
 import asyncio
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -146,6 +147,109 @@ def score_mentor(
     return levels * proximity * urgency, covered
 
 
+class MentorPool:
+    """A mentor pool prepared for ranking many adepts against it.
+
+    Mentors who can never be a candidate on `as_of` (too young, no room) are
+    dropped once. The rest are bucketed by (unit, urgency), which fixes the
+    factor proximity × urgency for a given adept; buckets are scanned best
+    factor first, and the scan stops once even covering every missing level
+    could not reach the current `limit`-th best score. So an adept usually
+    looks at its nearby seniors only, not at every holder in the region.
+    """
+
+    def __init__(
+        self, mentors: Iterable[PoolMentor], *, tree: UnitTree, rules: Rules, as_of: date
+    ) -> None:
+        self.rules = rules
+        self.tree = tree
+        self.mentors: Mapping[str, PoolMentor] = {m.employee.id: m for m in mentors}
+        buckets: dict[tuple[str | None, float], list[str]] = {}
+        for mid in sorted(self.mentors):
+            mentor = self.mentors[mid]
+            years = age(mentor.employee, as_of)
+            if years < rules.mentor_min_age or mentor.remaining <= 0:
+                continue
+            urgency = rules.urgency_factor if years >= rules.retirement_age - 3 else 1
+            buckets.setdefault((mentor.employee.unit_id, urgency), []).append(mid)
+        self._buckets = buckets
+        self._orders: dict[str | None, list[tuple[float, float, tuple[str, ...]]]] = {}
+
+    def remaining(self) -> dict[str, int]:
+        """Mentor id -> adepts they can still take."""
+        return {mid: m.remaining for mid, m in self.mentors.items()}
+
+    def _order(self, unit_id: str | None) -> list[tuple[float, float, tuple[str, ...]]]:
+        """(proximity, urgency, mentor ids) per bucket, best factor first, for
+        an adept working in `unit_id`."""
+        order = self._orders.get(unit_id)
+        if order is None:
+            order = [
+                (1 / (1 + self.tree.distance(unit_id, mentor_unit) / 2), urgency, tuple(ids))
+                for (mentor_unit, urgency), ids in self._buckets.items()
+            ]
+            order.sort(key=lambda b: -(b[0] * b[1]))
+            self._orders[unit_id] = order
+        return order
+
+    def rank(
+        self,
+        *,
+        adept: Employee,
+        adept_levels: Mapping[str, int],
+        targets: Mapping[str, int],
+        limit: int | None = None,
+    ) -> list[MentorCandidate]:
+        """The mentors who pass the rules for `adept` and cover at least one
+        competence of `targets`, best first (score, then mentor id); the first
+        `limit` of them when given. Scores exactly as `score_mentor`."""
+        asked = [
+            (c, mentor_level(t, self.rules), max(0, t - adept_levels.get(c, 0)))
+            for c, t in sorted(targets.items())
+        ]
+        most = sum(missing for _, _, missing in asked)
+        top: list[float] = []  # min-heap of the best `limit` scores so far
+        scored: list[tuple[float, str, tuple[str, ...]]] = []
+        for proximity, urgency, ids in self._order(adept.unit_id):
+            # Strictly below: an equal score could still win on mentor id.
+            if limit is not None and len(top) >= limit and most * proximity * urgency < top[0]:
+                break
+            for mid in ids:
+                mentor = self.mentors[mid]
+                if mid == adept.id or adept.id in mentor.active_adept_ids:
+                    continue
+                held = mentor.levels
+                covered = tuple(c for c, need, _ in asked if held.get(c, 0) >= need)
+                if not covered:
+                    continue
+                levels = sum(missing for c, need, missing in asked if held.get(c, 0) >= need)
+                score = levels * proximity * urgency
+                scored.append((score, mid, covered))
+                if limit is not None:
+                    if len(top) < limit:
+                        heapq.heappush(top, score)
+                    elif score > top[0]:
+                        heapq.heapreplace(top, score)
+        if limit is None:
+            best = sorted(scored, key=_best_first)
+        else:
+            best = heapq.nsmallest(limit, scored, key=_best_first)
+        return [
+            MentorCandidate(
+                mentor_id=mid,
+                score=score,
+                competence_ids=covered,
+                active_adepts=len(self.mentors[mid].active_adept_ids),
+                capacity=self.mentors[mid].capacity,
+            )
+            for score, mid, covered in best
+        ]
+
+
+def _best_first(entry: tuple[float, str, tuple[str, ...]]) -> tuple[float, str]:
+    return -entry[0], entry[1]
+
+
 def rank_candidates(
     *,
     adept: Employee,
@@ -155,34 +259,14 @@ def rank_candidates(
     tree: UnitTree,
     rules: Rules,
     as_of: date,
+    limit: int | None = None,
 ) -> list[MentorCandidate]:
     """Every mentor of `pool` who passes the rules and covers at least one
-    competence in question, by score (highest first), then mentor id."""
-    found = []
-    for mentor in pool:
-        if _person_violations(mentor=mentor, adept=adept, rules=rules, as_of=as_of):
-            continue
-        score, covered = score_mentor(
-            mentor=mentor,
-            adept=adept,
-            adept_levels=adept_levels,
-            targets=targets,
-            tree=tree,
-            rules=rules,
-            as_of=as_of,
-        )
-        if covered:
-            found.append(
-                MentorCandidate(
-                    mentor_id=mentor.employee.id,
-                    score=score,
-                    competence_ids=covered,
-                    active_adepts=len(mentor.active_adept_ids),
-                    capacity=mentor.capacity,
-                )
-            )
-    found.sort(key=lambda c: (-c.score, c.mentor_id))
-    return found
+    competence in question, by score (highest first), then mentor id (the
+    first `limit` when given). For many adepts, build one `MentorPool`."""
+    return MentorPool(pool, tree=tree, rules=rules, as_of=as_of).rank(
+        adept=adept, adept_levels=adept_levels, targets=targets, limit=limit
+    )
 
 
 def mentorship_violations(
@@ -362,7 +446,7 @@ async def mentor_candidates(
         as_of=as_of,
     )
     tree = await load_tree(store)
-    ranked = await asyncio.to_thread(
+    return await asyncio.to_thread(
         rank_candidates,
         adept=adept,
         adept_levels=adept_levels,
@@ -371,8 +455,8 @@ async def mentor_candidates(
         tree=tree,
         rules=rules,
         as_of=as_of,
+        limit=limit,
     )
-    return ranked[:limit]
 
 
 async def check_mentorship(

@@ -30,6 +30,8 @@ class UnitTree:
         self._children: Mapping[str, tuple[str, ...]] = {
             uid: tuple(sorted(kids)) for uid, kids in children.items()
         }
+        # Ranking many mentors asks for the same few unit pairs over and over.
+        self._distances: dict[tuple[str | None, str | None], int] = {}
 
     def __contains__(self, unit_id: object) -> bool:
         return unit_id in self._units
@@ -91,6 +93,12 @@ class UnitTree:
         """
         if a == b:
             return 0
+        known = self._distances.get((a, b))
+        if known is None:
+            known = self._distances[a, b] = self._distances[b, a] = self._distance(a, b)
+        return known
+
+    def _distance(self, a: str | None, b: str | None) -> int:
         up_a = self.ancestors(a) if a is not None else ()
         up_b = self.ancestors(b) if b is not None else ()
         steps_b = {uid: i for i, uid in enumerate(up_b)}

@@ -27,13 +27,13 @@ from ladders.errors import NotFoundError
 from ladders.gap import GapReport
 from ladders.mentors import (
     MentorCandidate,
+    MentorPool,
     PoolMentor,
     competence_targets,
     held_levels,
     load_mentor_pool,
     mentor_level,
     next_step_gap,
-    rank_candidates,
 )
 from ladders.models import Employee, Holding
 from ladders.orgtree import UnitTree, load_tree
@@ -115,7 +115,15 @@ def propose(
 ) -> list[MentorProposal]:
     """The proposals for `adepts` (those to pair: designated, none active)
     given their holdings and gaps to the next step (an adept without a gap has
-    no competencies in question and is left out) and the mentor pool."""
+    no competencies in question and is left out) and the mentor pool.
+
+    Each adept keeps only its best n candidates (n = the number of adepts):
+    that loses no optimum. Were an adept a paired with a mentor m outside its
+    list, the other n - 1 adepts fill at most n - 1 of the n listed mentors
+    (each has room for at least one), so one listed mentor m' has room, and
+    score(a, m') >= score(a, m): moving a to m' keeps the total.
+    """
+    indexed = MentorPool(pool, tree=tree, rules=rules, as_of=as_of)
     options: dict[str, list[MentorCandidate]] = {}
     for adept in adepts:
         gap = gaps.get(adept.id)
@@ -124,16 +132,13 @@ def propose(
         levels = held_levels(holdings.get(adept.id, ()), catalog, as_of)
         targets = competence_targets(adept_levels=levels, gap=gap, competence_ids=None)
         if targets:
-            options[adept.id] = rank_candidates(
+            options[adept.id] = indexed.rank(
                 adept=adept,
                 adept_levels=levels,
                 targets=targets,
-                pool=pool,
-                tree=tree,
-                rules=rules,
-                as_of=as_of,
+                limit=len(adepts),
             )
-    return assign_mentors(options=options, remaining={m.employee.id: m.remaining for m in pool})
+    return assign_mentors(options=options, remaining=indexed.remaining())
 
 
 def _gaps(

@@ -71,7 +71,7 @@ def _employees(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) ->
             r,
             Employee,
             id=id,
-            name=r.text("name", required=True),
+            name=r.text("name", required=True, verbatim=True),
             birth_year=r.integer("birth_year", required=True, minimum=1900, maximum=2100),
             unit_id=unit_id,
             profession_id=profession_id,

@@ -52,8 +52,14 @@ class Record(ABC):
         self.failed = True
         self.issues.error(self.loc_of(key), message)
 
-    def text(self, key: str, *, required: bool = False) -> str | None:
-        value = self.raw(key)
+    def verbatim(self, key: str) -> str | None:
+        """The value as written, spaces around it included (None when blank)."""
+        return self.raw(key)
+
+    def text(self, key: str, *, required: bool = False, verbatim: bool = False) -> str | None:
+        """A string; `verbatim` for free text (names) that must survive a
+        round trip exactly, the default for ids and codes."""
+        value = self.verbatim(key) if verbatim else self.raw(key)
         if value is None and required:
             self.fail(key, f"missing required {key}")
         return value
@@ -259,7 +265,8 @@ class YamlRecord(Record):
 
 
 class CsvRecord(Record):
-    """One CSV row; cells are stripped and an empty cell means "not set"."""
+    """One CSV row; cells are stripped (but free text is kept verbatim) and an
+    empty cell means "not set"."""
 
     def __init__(self, cells: dict[str, str], issues: Issues, loc: Loc) -> None:
         super().__init__(issues, loc)
@@ -268,6 +275,10 @@ class CsvRecord(Record):
     def raw(self, key: str) -> str | None:
         value = self.cells.get(key, "").strip()
         return value or None
+
+    def verbatim(self, key: str) -> str | None:
+        value = self.cells.get(key, "")
+        return value if value.strip() else None
 
     def loc_of(self, key: str) -> Loc:
         return self.loc.at(key)

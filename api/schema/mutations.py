@@ -22,7 +22,14 @@ from api.schema.enums import (
     PlanStatus,
     to_domain,
 )
-from api.schema.errors import Conflict, Forbidden, InputError, NotFound, error_member
+from api.schema.errors import (
+    Conflict,
+    ErrorMember,
+    Forbidden,
+    InputError,
+    NotFound,
+    error_member,
+)
 from api.schema.org import Unit, UnitNeed, unit_of
 from api.schema.people import Conversation, Employee, HeldCompetence, Mentorship, person
 from api.schema.plans import Plan, PlanActivity
@@ -34,7 +41,7 @@ P = TypeVar("P")
 MAX_SUGGESTED_ITEMS = 20
 
 
-async def attempt(work: Callable[[], Awaitable[P]]) -> Any:
+async def attempt(work: Callable[[], Awaitable[P]]) -> P | ErrorMember:
     """The payload, or the typed error for a domain or input error."""
     try:
         return await work()

@@ -51,8 +51,8 @@ class Guard(FieldExtension):
         return await next_(source, info, **kwargs)
 
 
-BASIC = [Guard(Access.BASIC)]
-FULL = [Guard(Access.FULL)]
+BASIC: list[FieldExtension] = [Guard(Access.BASIC)]
+FULL: list[FieldExtension] = [Guard(Access.FULL)]
 
 
 @strawberry.type(

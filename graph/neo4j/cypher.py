@@ -55,7 +55,6 @@ _CONVERSATION: Final = "{employee_id: e.id, kind: c.kind, held_on: c.held_on}"
 
 PING: Final = "RETURN 1 AS ok"
 REFERENCE_VERSION: Final = "OPTIONAL MATCH (m:Meta {id: 'reference'}) RETURN m.version AS version"
-WIPE: Final = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
 # --- reference data ---------------------------------------------------------
 

@@ -17,6 +17,7 @@ from neo4j import (
     AsyncDriver,
     AsyncGraphDatabase,
     AsyncManagedTransaction,
+    AsyncSession,
     NotificationDisabledClassification,
 )
 from neo4j.exceptions import (
@@ -30,21 +31,18 @@ from neo4j.exceptions import (
 
 from graph.neo4j import cypher as Q
 from graph.neo4j import schema, writes
-from graph.neo4j.mapping import aligned, to_activity, to_model, to_step
+from graph.neo4j.mapping import aligned, to_model
+from graph.neo4j.reads import export, fetch, reference_data, reference_version
 from ladders.errors import IntegrityError, StoreUnavailableError
 from ladders.models import (
-    Competence,
     Conversation,
     Dataset,
     Employee,
     Holding,
-    Ladder,
     Mentorship,
     Plan,
     PlanActivity,
-    Profession,
     ReferenceData,
-    Transition,
     Unit,
     UnitNeed,
 )
@@ -84,74 +82,6 @@ def _statement(query: str) -> Work[None]:
     return lambda tx: writes.run(tx, query)
 
 
-async def fetch(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[Any]:
-    """The `rows` list of a list query's one record."""
-    result = await tx.run(query, params)
-    record = await result.single(strict=True)
-    rows: list[Any] = record["rows"]
-    return rows
-
-
-async def _reference_version(tx: AsyncManagedTransaction) -> int:
-    result = await tx.run(Q.REFERENCE_VERSION)
-    record = await result.single(strict=True)
-    return int(record["version"] or 0)
-
-
-async def _reference_data(tx: AsyncManagedTransaction) -> ReferenceData:
-    return ReferenceData(
-        version=await _reference_version(tx),
-        competences=tuple(to_model(Competence, r) for r in await fetch(tx, Q.COMPETENCES)),
-        professions=tuple(to_model(Profession, r) for r in await fetch(tx, Q.PROFESSIONS)),
-        ladders=tuple(to_model(Ladder, r) for r in await fetch(tx, Q.LADDERS)),
-        steps=tuple(to_step(r) for r in await fetch(tx, Q.STEPS)),
-        transitions=tuple(to_model(Transition, r) for r in await fetch(tx, Q.TRANSITIONS)),
-        activities=tuple(to_activity(r) for r in await fetch(tx, Q.ACTIVITIES)),
-    )
-
-
-async def _export(tx: AsyncManagedTransaction) -> Dataset:
-    """Everything, read in one transaction; people data in chunks of ids
-    (each chunk's query keeps the port's order, and the chunks are in id order)."""
-    ref = await _reference_data(tx)
-    units = [to_model(Unit, r) for r in await fetch(tx, Q.UNITS)]
-
-    async def by_chunks(query: str, ids: list[str], **params: Any) -> list[Any]:
-        rows: list[Any] = []
-        for chunk in writes.chunks(ids):
-            rows.extend(await fetch(tx, query, ids=list(chunk), **params))
-        return rows
-
-    employee_ids: list[str] = await fetch(tx, Q.ALL_EMPLOYEE_IDS)
-    plan_ids: list[str] = await fetch(tx, Q.ALL_PLAN_IDS)
-    employees = {
-        e.id: e
-        for e in (to_model(Employee, r) for r in await by_chunks(Q.GET_EMPLOYEES, employee_ids))
-    }
-    mentorships = await by_chunks(Q.MENTORSHIPS_AS_MENTOR, employee_ids, day=None)
-    conversations = await by_chunks(Q.CONVERSATIONS_OF, employee_ids, since=None, until=None)
-    return Dataset(
-        competences=ref.competences,
-        professions=ref.professions,
-        ladders=ref.ladders,
-        steps=ref.steps,
-        transitions=ref.transitions,
-        activities=ref.activities,
-        units=tuple(units),
-        needs=tuple(
-            to_model(UnitNeed, r) for r in await by_chunks(Q.UNIT_NEEDS, [u.id for u in units])
-        ),
-        employees=tuple(employees[i] for i in employee_ids),
-        holdings=tuple(to_model(Holding, r) for r in await by_chunks(Q.HOLDINGS_OF, employee_ids)),
-        mentorships=tuple(to_model(Mentorship, r) for r in mentorships),
-        plans=tuple(to_model(Plan, r) for r in await by_chunks(Q.PLANS_OF, employee_ids)),
-        plan_activities=tuple(
-            to_model(PlanActivity, r) for r in await by_chunks(Q.PLAN_ACTIVITIES, plan_ids)
-        ),
-        conversations=tuple(to_model(Conversation, r) for r in conversations),
-    )
-
-
 class Neo4jStore:
     """The Neo4j adapter. Build it with `await Neo4jStore.open(...)`."""
 
@@ -166,12 +96,19 @@ class Neo4jStore:
         uri: str,
         auth: tuple[str, str] | None = None,
         database: str = "neo4j",
+        max_transaction_retry_time: float = 30.0,
     ) -> Neo4jStore:
-        """Create the one driver of this store; it connects lazily (see `ping`)."""
+        """Create the one driver of this store; it connects lazily (see `ping`).
+
+        `max_transaction_retry_time` bounds how long a read or write keeps
+        retrying while the server is unreachable or a cluster changes leader
+        (the driver's default), before `StoreUnavailableError`.
+        """
         with translate_errors():
             driver = AsyncGraphDatabase.driver(
                 uri,
                 auth=auth,
+                max_transaction_retry_time=max_transaction_retry_time,
                 # Unset properties are simply absent, so "property key does not
                 # exist" (UNRECOGNIZED) is expected; other notifications stay on.
                 notifications_disabled_classifications=[
@@ -182,14 +119,22 @@ class Neo4jStore:
 
     # --- sessions -----------------------------------------------------------
 
+    def _session(self) -> AsyncSession:
+        # One bookmark manager for every session of this driver: on a cluster a
+        # read follows the writes this process made before it (read your writes).
+        return self._driver.session(
+            database=self._database,
+            bookmark_manager=self._driver.execute_query_bookmark_manager,
+        )
+
     async def _read(self, work: Work[T]) -> T:
         with translate_errors():
-            async with self._driver.session(database=self._database) as session:
+            async with self._session() as session:
                 return await session.execute_read(work)
 
     async def _write(self, work: Work[T]) -> T:
         with translate_errors():
-            async with self._driver.session(database=self._database) as session:
+            async with self._session() as session:
                 return await session.execute_write(work)
 
     async def _rows(self, query: str, **params: Any) -> list[Any]:
@@ -216,27 +161,20 @@ class Neo4jStore:
     async def ping(self) -> None:
         # An auto-commit query: no retries, so an unreachable server fails fast.
         with translate_errors():
-            async with self._driver.session(database=self._database) as session:
+            async with self._session() as session:
                 result = await session.run(Q.PING)
                 await result.consume()
 
     async def close(self) -> None:
         await self._driver.close()
 
-    async def wipe(self) -> None:
-        """Delete every node and relationship, keeping the schema (tests, resets)."""
-        with translate_errors():
-            async with self._driver.session(database=self._database) as session:
-                result = await session.run(Q.WIPE)
-                await result.consume()
-
     # --- reference data -----------------------------------------------------
 
     async def reference_version(self) -> int:
-        return await self._read(_reference_version)
+        return await self._read(reference_version)
 
     async def reference_data(self) -> ReferenceData:
-        return await self._read(_reference_data)
+        return await self._read(reference_data)
 
     # --- organisation -------------------------------------------------------
 
@@ -369,7 +307,7 @@ class Neo4jStore:
         await self._write(lambda tx: writes.import_dataset(tx, dataset, progress))
 
     async def export_dataset(self) -> Dataset:
-        return await self._read(_export)
+        return await self._read(export)
 
     async def upsert_employee(self, employee: Employee) -> None:
         await self._write(writes.single(writes.write_employees, employee))

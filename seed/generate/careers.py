@@ -88,7 +88,9 @@ def sample_career(
     least = sum(legs)
 
     high = profile.max_age.get(profession_id or "", 67)
-    low = min(start_age + math.ceil(least / 12), 67)
+    low = min(
+        max(start_age + math.ceil(least / 12), profile.min_age.get(profession_id or "", 0)), 67
+    )
     age = _sample_age(rng, profile, low=low, high=max(low, high))
     career_months = max(0, (age - start_age) * 12 + rng.randint(0, 11))
 

@@ -57,6 +57,13 @@ class Catalog:
             s.id: {r.competence_id: (r.level, r.mandatory) for r in s.requires}
             for s in reference.steps
         }
+        # Which competencies each profession's ladders ask for, and all that any ladder does.
+        self.profession_competences: dict[str, frozenset[str]] = {}
+        for profession_id, ladder_ids in self.profession_ladders.items():
+            self.profession_competences[profession_id] = frozenset(
+                c for lid in ladder_ids for s in self.ladder_steps[lid] for c in self.requires[s.id]
+            )
+        self.required_anywhere = frozenset(c for reqs in self.requires.values() for c in reqs)
         self.routes: dict[str, list[Route]] = {}
         for activity in reference.activities:
             for d in activity.develops:
@@ -109,6 +116,13 @@ class Catalog:
             unit = self.unit_by_id.get(unit_id)
             unit_id = unit.parent_id if unit is not None else None
         return found
+
+    def fits(self, profession_id: str | None, competence_id: str) -> bool:
+        """Whether staff of this profession would hold it: their ladders ask for it,
+        or no ladder does (a unit's own speciality, like triage)."""
+        if competence_id not in self.required_anywhere:
+            return True
+        return competence_id in self.profession_competences.get(profession_id or "", frozenset())
 
     def is_formal(self, competence_id: str) -> bool:
         return competence_id in self.formal

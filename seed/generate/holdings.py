@@ -123,6 +123,8 @@ class HoldingMaker:
         # What the unit needs is partly there among its staff.
         if career.profession_id not in self.profile.need_holders_excluded:
             for need in catalog.unit_needs(unit_id):
+                if not catalog.fits(career.profession_id, need.competence_id):
+                    continue
                 current = held[need.competence_id].level if need.competence_id in held else 0
                 if current < need.level and rng.random() < 0.5:
                     level = need.level + rng.choice((-1, 0, 0, 1))

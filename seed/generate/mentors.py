@@ -26,7 +26,7 @@ class _Mentor:
     capacity: int
     active: int
     strong: dict[str, int]
-    """Competencies held at level 4 or 5."""
+    """Competencies held at level 4 or 5 (not degrees or expiring certificates)."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class MentorPool:
         strong = {
             c: h.level
             for c, h in sorted(held.items())
-            if h.level >= 4 and not self.catalog.is_formal(c)
+            if h.level >= 4 and not self.catalog.is_formal(c) and not self.catalog.valid_months[c]
         }
         if not strong:
             return

@@ -78,7 +78,8 @@ def generate_people(
     catalog = Catalog(reference, units, needs)
     maker = _Maker(rng, catalog, profile, as_of)
     managed = list(units)[: max(0, n)]
-    yield from maker.batch([maker.manager(unit) for unit in managed])
+    for start in range(0, len(managed), _BATCH):
+        yield from maker.batch([maker.manager(unit) for unit in managed[start : start + _BATCH]])
     staff = max(0, n - len(managed))
     leaves: list[Unit | None] = list(catalog.leaves) or [None]
     weights = [profile.unit_size.get(u.id, 1.0) if u else 1.0 for u in leaves]
@@ -163,7 +164,7 @@ class _Maker:
             self.rng, self.catalog, self.profile, self.as_of, profession_id=profession_id
         )
         adept = self.rng.random() < next(
-            share for limit, share in self.profile.adept_share if career.age < limit
+            (share for limit, share in self.profile.adept_share if career.age < limit), 0.0
         )
         return self._draft(unit.id if unit else None, career, manages=(), adept=adept)
 

@@ -106,7 +106,7 @@ class Planner:
                 self._add(subject, "closed", med[last_year], prest.get(last_year))
             followup = prest.get(this_year)
             self._add(subject, "current", med[this_year], followup)
-        elif roll < 0.7:
+        elif roll < 0.7 and subject.employed_since < date(last_year, 8, 15):
             # Made in the autumn, never followed up: more than a year old by now.
             created = random_day(rng, date(last_year, 8, 15), date(last_year, 11, 15))
             self._add(subject, "stale", created, None, months=15)
@@ -152,7 +152,7 @@ class Planner:
         statuses, weights = _STATUS_WEIGHTS[kind]
         for seq, (competence_id, target) in enumerate(self._goals(subject), start=1):
             held = subject.held.get(competence_id)
-            route = self.catalog.best_route(competence_id, held.level if held else 0)
+            route = self.catalog.best_route(competence_id, self._level(subject, competence_id))
             due = random_day(rng, created + timedelta(days=30), period_end)
             item_status = rng.choices(statuses, weights=weights)[0]
             completed = None
@@ -176,15 +176,20 @@ class Planner:
                 level = max(target, held.level if held else 0)
                 subject.held[competence_id] = Held(level, completed, None, HoldingSource.ACTIVITY)
 
+    def _level(self, subject: PlanSubject, competence_id: str) -> int:
+        """The held level on `as_of` (0 when not held or expired)."""
+        held = subject.held.get(competence_id)
+        valid = self.catalog.valid_months[competence_id]
+        return held.level_on(self.as_of, valid) if held else 0
+
     def _goals(self, subject: PlanSubject) -> list[tuple[str, int]]:
         """One to three (competence, target level) pairs: the gap to the target step
-        (mandatory items first), else what the unit needs, else a level up."""
+        (mandatory items first), else what the unit needs, else a level up where a
+        course or the like leads there."""
         rng, catalog = self.rng, self.catalog
 
         def level(competence_id: str) -> int:
-            held = subject.held.get(competence_id)
-            valid = catalog.competences[competence_id].valid_months
-            return held.level_on(self.as_of, valid) if held else 0
+            return self._level(subject, competence_id)
 
         gap: list[tuple[bool, str, int]] = []
         if subject.target_step_id is not None:
@@ -199,7 +204,7 @@ class Planner:
         if not gap and subject.step_id is not None:
             for competence_id in catalog.requires[subject.step_id]:
                 current = level(competence_id)
-                if current < 5 and not catalog.is_formal(competence_id):
+                if current < 5 and catalog.best_route(competence_id, current) is not None:
                     gap.append((True, competence_id, current + 1))
         unique: dict[str, tuple[bool, str, int]] = {}
         for item in sorted(gap):

@@ -46,7 +46,8 @@ class GeneratorProfile:
     # Age at which a career starts, by the profession of its first ladder.
     entry_age: Mapping[str, int]
     default_entry_age: int = 23
-    # Oldest age at which someone still holds a training profession.
+    # Youngest and oldest age for a profession (managers, training posts).
+    min_age: Mapping[str, int] = field(default_factory=dict)
     max_age: Mapping[str, int] = field(default_factory=dict)
     # Chance that a profession reached by transitions is entered directly
     # (e.g. ST-läkare who never did AT under the new rules).
@@ -157,6 +158,7 @@ DEMO_PROFILE = GeneratorProfile(
             "medicinsk-sekreterare": 21,
         }
     ),
+    min_age=MappingProxyType({"enhetschef": 32, "verksamhetschef": 40}),
     max_age=MappingProxyType({"at-lakare": 38, "st-lakare": 50}),
     direct_entry=MappingProxyType({"st-lakare": 0.6}),
     need_holders_excluded=frozenset(

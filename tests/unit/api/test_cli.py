@@ -199,3 +199,22 @@ def test_seed_demo_imports_the_bundled_demo(db: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     write_dataset(load_dataset(demo_dir())[0], tmp_path / "expected")
     assert exported(tmp_path, "out") == files_of(tmp_path / "expected")
+
+
+def test_settings_come_from_stege_variables_once(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEGE_RETIREMENT_AGE", "67")
+    monkeypatch.setenv("STEGE_NEO4J_USER", "neo4j")
+    monkeypatch.setenv("STEGE_NEO4J_PASSWORD", "hemligt")
+    get_settings.cache_clear()
+
+    settings = get_settings()
+
+    assert get_settings() is settings
+    assert (settings.store, settings.db_path) == ("embedded", db)
+    assert settings.retirement_age == 67
+    assert (settings.mentor_min_age, settings.short_years, settings.long_years) == (55, 3, 10)
+    assert (settings.senior_age, settings.senior_share) == (60, 0.5)
+    assert (settings.unmet_effort_hours, settings.default_mentor_capacity) == (200, 2)
+    assert settings.auth_mode == "jwt"
+    assert settings.neo4j_auth() == ("neo4j", "hemligt")
+    assert "hemligt" not in repr(settings)

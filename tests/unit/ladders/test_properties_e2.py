@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 
 from ladders.catalog import Catalog
 from ladders.holding import age
-from ladders.mentors import MentorCandidate, PoolMentor, mentor_level, rank_candidates
+from ladders.mentors import (
+    MentorCandidate,
+    MentorPool,
+    PoolMentor,
+    mentor_level,
+    rank_candidates,
+    score_mentor,
+)
 from ladders.models import (
     Competence,
     CompetenceCategory,
@@ -140,6 +147,16 @@ def test_candidates_keep_every_rule_and_miss_nobody(data: st.DataObject) -> None
     by_id = {m.employee.id: m for m in pool}
     for candidate in found:
         mentor = by_id[candidate.mentor_id]
+        # the indexed ranking scores exactly as the definition does
+        assert (candidate.score, candidate.competence_ids) == score_mentor(
+            mentor=mentor,
+            adept=adept,
+            adept_levels=adept_levels,
+            targets=targets,
+            tree=TREE,
+            rules=RULES,
+            as_of=AS_OF,
+        )
         assert candidate.competence_ids
         assert not breaks_rules(mentor, adept, candidate.competence_ids, targets)
         assert candidate.score >= 0
@@ -155,6 +172,21 @@ def test_candidates_keep_every_rule_and_miss_nobody(data: st.DataObject) -> None
         and not breaks_rules(m, adept, [], targets)
     }
     assert {c.mentor_id for c in found} == expected
+    # a limit keeps a prefix of the full ranking
+    limit = data.draw(st.integers(min_value=1, max_value=4))
+    assert (
+        rank_candidates(
+            adept=adept,
+            adept_levels=adept_levels,
+            targets=targets,
+            pool=pool,
+            tree=TREE,
+            rules=RULES,
+            as_of=AS_OF,
+            limit=limit,
+        )
+        == found[:limit]
+    )
 
 
 def greedy_total(
@@ -221,20 +253,20 @@ def test_proposals_from_real_candidates_keep_the_rules_and_beat_greedy(
     adepts = [data.draw(employees(f"a{i}")) for i in range(data.draw(st.integers(1, 4)))]
     pool = data.draw(pools([a.id for a in adepts]))
     targets = {a.id: data.draw(targets_st) for a in adepts}
-    options = {
-        a.id: rank_candidates(
-            adept=a,
-            adept_levels=data.draw(st.dictionaries(st.sampled_from(COMPETENCES), levels)),
-            targets=targets[a.id],
-            pool=pool,
-            tree=TREE,
-            rules=RULES,
-            as_of=AS_OF,
-        )
-        for a in adepts
-    }
-    room = {m.employee.id: m.remaining for m in pool}
-    found = assign_mentors(options=options, remaining=room)
+    held = {a.id: data.draw(st.dictionaries(st.sampled_from(COMPETENCES), levels)) for a in adepts}
+    indexed = MentorPool(pool, tree=TREE, rules=RULES, as_of=AS_OF)
+
+    def ranked(limit: int | None) -> dict[str, list[MentorCandidate]]:
+        return {
+            a.id: indexed.rank(adept=a, adept_levels=held[a.id], targets=targets[a.id], limit=limit)
+            for a in adepts
+        }
+
+    options = ranked(None)
+    # What `propose` does: keep each adept's best n (n adepts) -- no optimum lost.
+    shortlists = ranked(len(adepts))
+    room = indexed.remaining()
+    found = assign_mentors(options=shortlists, remaining=room)
     total = check_assignment(found, options, room)
     by_id = {m.employee.id: m for m in pool}
     adept_by_id = {a.id: a for a in adepts}

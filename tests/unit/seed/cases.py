@@ -99,6 +99,25 @@ CASES = {
     "unknown key": Case(
         "professions.yaml", "name: Undersköterska", "nam: Undersköterska", "unknown key 'nam'"
     ),
+    "duplicate key (YAML)": Case(
+        "competences.yaml",
+        "name_en: Evidence-based care",
+        "name: Evidence-based care",
+        "duplicate key 'name' in competence",
+    ),
+    "unknown column": Case(
+        "conversations.csv",
+        "employee,kind,held_on",
+        "employee,kind,held_on,note",
+        "unknown column 'note'",
+        "note",
+    ),
+    "row longer than header": Case(
+        "conversations.csv",
+        "e3,prestationssamtal,2023-09-05",
+        "e3,prestationssamtal,2023-09-05,x",
+        "row has 4 cells but the header has 3",
+    ),
     "unknown step": Case(
         "employees.csv", "ssk-1,2022", "ssk-9,2022", "unknown step 'ssk-9'", "step"
     ),
