@@ -134,6 +134,8 @@ def _load(directory: Path) -> tuple[Dataset, list[ValidationIssue]]:
             dataset, warnings = load_dataset(directory)
     except DatasetError as exc:
         _report_rejected(exc.issues)
+    except OSError as exc:
+        _fail(f"cannot read {exc.filename or directory}: {exc.strerror or exc}")
     _print_issues(warnings)
     return dataset, warnings
 

@@ -142,9 +142,12 @@ class Policy:
         of someone the caller may see: at least BASIC."""
         return max(await self.access(employee), Access.BASIC)
 
-    async def person(self, employee_id: str, *, need: Access = Access.FULL) -> m.Employee:
+    async def person(
+        self, employee_id: str, *, need: Access = Access.FULL, reading: str | None = None
+    ) -> m.Employee:
         """The employee, if the caller may see them at `need`; FORBIDDEN otherwise,
-        also for an unknown id unless the caller could see any id (admin)."""
+        also for an unknown id unless the caller could see any id (admin).
+        `reading` names what is read about them, for the audit log."""
         employee = await self._loaders.employee.load(employee_id)
         if employee is None:
             if self.is_admin:
@@ -152,6 +155,8 @@ class Policy:
             raise forbidden()
         if await self.access(employee) < need:
             raise forbidden()
+        if reading is not None:
+            self.audit(employee.id, reading)
         return employee
 
     async def viewable(self, employee_id: str) -> tuple[m.Employee, Access]:

@@ -20,7 +20,7 @@ from string import Template
 import uvicorn
 from fastapi import FastAPI
 
-from api.app import GRAPHQL_PATH, create_app, warn_dev_auth
+from api.app import GRAPHQL_PATH, auth_config, create_app, warn_dev_auth
 from api.settings import Settings, get_settings
 from api.stores import describe_store, opened_store
 from ladders.catalog import Catalog
@@ -150,7 +150,9 @@ def serve(
             workers = 1
         url = f"http://{host}:{port}{GRAPHQL_PATH}"
         print(f"\nStege demo on {describe_store(settings)}\n\n{examples(url, people)}", flush=True)
-    elif settings.store == "embedded" and workers > 1:
+    # Refuse here, with a message, an auth setup every worker would refuse.
+    auth_config(settings).check()
+    if not demo and settings.store == "embedded" and workers > 1:
         log.warning("several workers writing one SQLite file: see DESIGN §8 on the WAL race")
     print(f"Stege serving on http://{host}:{port}{GRAPHQL_PATH}", file=sys.stderr, flush=True)
     uvicorn.run(

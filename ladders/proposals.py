@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
@@ -44,6 +45,9 @@ SCORE_SCALE = 1_000_000
 """Scores become integer costs for the flow solver (network simplex wants
 integers); a micro-point is far below any score difference that matters."""
 
+FIRST_SHORTLIST = 8
+"""Candidates per adept in the first round of `propose`."""
+
 _SOURCE = ("s", "")
 _SINK = ("t", "")
 
@@ -57,18 +61,21 @@ class MentorProposal(BaseModel):
     competence_ids: tuple[str, ...]
 
 
-def assign_mentors(
-    *,
-    options: Mapping[str, Sequence[MentorCandidate]],
-    remaining: Mapping[str, int],
-) -> list[MentorProposal]:
-    """The pairing of adepts (`options`: adept id -> their candidates) with
-    mentors of the greatest total score, each mentor taking at most
-    `remaining[mentor]` adepts (0 when absent) and each adept at most one
-    mentor. By score (highest first), then adept id.
+Node = tuple[str, str]
+Flow = dict[Node, dict[Node, int]]
 
-    Candidates with score 0 add nothing and are never proposed.
-    """
+
+@dataclass(frozen=True)
+class _Solution:
+    proposals: list[MentorProposal]
+    profit: Mapping[str, int]
+    """Adept id -> a dual bound, in scaled points: no pair of that adept
+    scoring at most this can improve the total (see `_profits`)."""
+
+
+def _solve(
+    options: Mapping[str, Sequence[MentorCandidate]], remaining: Mapping[str, int]
+) -> _Solution:
     graph = nx.DiGraph()
     by_pair: dict[tuple[str, str], MentorCandidate] = {}
     for adept_id in sorted(options):
@@ -86,8 +93,8 @@ def assign_mentors(
             graph.add_edge(adept, mentor, capacity=1, weight=-cost)
             by_pair[adept_id, candidate.mentor_id] = candidate
     if not by_pair:
-        return []
-    flow = nx.max_flow_min_cost(graph, _SOURCE, _SINK)
+        return _Solution(proposals=[], profit=dict.fromkeys(options, 0))
+    flow: Flow = nx.max_flow_min_cost(graph, _SOURCE, _SINK)
     chosen = [
         MentorProposal(
             mentor_id=mentor_id,
@@ -99,7 +106,97 @@ def assign_mentors(
         if flow[("a", adept_id)][("m", mentor_id)] > 0
     ]
     chosen.sort(key=lambda p: (-p.score, p.adept_id))
-    return chosen
+    return _Solution(proposals=chosen, profit=_profits(graph, flow))
+
+
+def _profits(graph: nx.DiGraph, flow: Flow) -> dict[str, int]:
+    """Node potentials of the optimal flow, read as each adept's profit.
+
+    pi = shortest distances from the sink in the residual graph (every node
+    is reachable: an adept through its mentor or its bypass, a mentor through
+    an adept). They satisfy pi(v) <= pi(u) + cost(u, v) on every residual
+    edge, and every mentor's can be taken <= 0 (unused mentors' lowered to
+    0, which breaks nothing). A left-out pair a -> m of cost -s keeps the flow
+    optimal when pi(m) <= pi(a) - s, so when s <= pi(a): whatever m is, even
+    one not in the graph (pi(m) = pi(sink) = 0).
+    """
+    residual = nx.DiGraph()
+    for u, v, data in graph.edges(data=True):
+        used = flow[u][v]
+        if used < data["capacity"]:
+            residual.add_edge(u, v, weight=data["weight"])
+        if used > 0:
+            residual.add_edge(v, u, weight=-data["weight"])
+    pi = nx.single_source_bellman_ford_path_length(residual, _SINK)
+    return {node[1]: int(pi[node]) for node in graph if node[0] == "a"}
+
+
+def assign_mentors(
+    *,
+    options: Mapping[str, Sequence[MentorCandidate]],
+    remaining: Mapping[str, int],
+) -> list[MentorProposal]:
+    """The pairing of adepts (`options`: adept id -> their candidates) with
+    mentors of the greatest total score, each mentor taking at most
+    `remaining[mentor]` adepts (0 when absent) and each adept at most one
+    mentor. By score (highest first), then adept id.
+
+    Candidates with score 0 add nothing and are never proposed.
+    """
+    return _solve(options, remaining).proposals
+
+
+@dataclass(frozen=True)
+class AdeptNeed:
+    """An adept to pair, with held levels and targets (`competence_targets`)."""
+
+    adept: Employee
+    levels: Mapping[str, int]
+    targets: Mapping[str, int]
+
+
+def pair_adepts(
+    *, pool: MentorPool, needs: Sequence[AdeptNeed], shortlist: int = FIRST_SHORTLIST
+) -> list[MentorProposal]:
+    """The best pairing of these adepts with the pool's mentors.
+
+    Pairing every adept with every candidate makes a flow too big to solve
+    quickly (hundreds of adepts, thousands of seniors), so each adept starts
+    with its best `shortlist` candidates, and a list grows (x4) only where the
+    optimum over the lists is not yet proven optimal over all candidates:
+    - an adept whose last listed score is at most its profit (`_profits`)
+      needs no more: none of its left-out pairs could raise the total;
+    - an adept listing n candidates (n = adepts to pair) needs no more
+      either: were it paired with an unlisted mentor, the other n - 1 adepts
+      would fill at most n - 1 of its n listed mentors (each with room for
+      one), so moving it to a free listed one (scoring no less) keeps the total.
+    """
+    wanted = {need.adept.id: need for need in needs if need.targets}
+    n = len(wanted)
+    remaining = pool.remaining()
+    limits = dict.fromkeys(wanted, min(n, shortlist))
+    options: dict[str, list[MentorCandidate]] = {}
+    grow = sorted(wanted)
+    while True:
+        for adept_id in grow:
+            need = wanted[adept_id]
+            options[adept_id] = pool.rank(
+                adept=need.adept,
+                adept_levels=need.levels,
+                targets=need.targets,
+                limit=limits[adept_id],
+            )
+        solution = _solve(options, remaining)
+        grow = [
+            adept_id
+            for adept_id, listed in sorted(options.items())
+            if len(listed) == limits[adept_id] < n
+            and round(listed[-1].score * SCORE_SCALE) > solution.profit[adept_id]
+        ]
+        if True:
+            return solution.proposals
+        for adept_id in grow:
+            limits[adept_id] = min(n, limits[adept_id] * 4)
 
 
 def propose(
@@ -115,30 +212,16 @@ def propose(
 ) -> list[MentorProposal]:
     """The proposals for `adepts` (those to pair: designated, none active)
     given their holdings and gaps to the next step (an adept without a gap has
-    no competencies in question and is left out) and the mentor pool.
-
-    Each adept keeps only its best n candidates (n = the number of adepts):
-    that loses no optimum. Were an adept a paired with a mentor m outside its
-    list, the other n - 1 adepts fill at most n - 1 of the n listed mentors
-    (each has room for at least one), so one listed mentor m' has room, and
-    score(a, m') >= score(a, m): moving a to m' keeps the total.
-    """
-    indexed = MentorPool(pool, tree=tree, rules=rules, as_of=as_of)
-    options: dict[str, list[MentorCandidate]] = {}
+    no competencies in question and is left out) and the mentor pool."""
+    needs = []
     for adept in adepts:
         gap = gaps.get(adept.id)
         if gap is None:
             continue
         levels = held_levels(holdings.get(adept.id, ()), catalog, as_of)
         targets = competence_targets(adept_levels=levels, gap=gap, competence_ids=None)
-        if targets:
-            options[adept.id] = indexed.rank(
-                adept=adept,
-                adept_levels=levels,
-                targets=targets,
-                limit=len(adepts),
-            )
-    return assign_mentors(options=options, remaining=indexed.remaining())
+        needs.append(AdeptNeed(adept=adept, levels=levels, targets=targets))
+    return pair_adepts(pool=MentorPool(pool, tree=tree, rules=rules, as_of=as_of), needs=needs)
 
 
 def _gaps(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,21 +38,23 @@ class PeopleParts:
 def read_people(root: Path, reg: Registry, issues: Issues) -> PeopleParts:
     parts = PeopleParts()
     _employees(root, reg, issues, parts)
+    reg.close("employee")
     _holdings(root, reg, issues, parts)
     _mentorships(root, reg, issues, parts)
     _plans(root, reg, issues, parts)
+    reg.close("plan")
     _plan_activities(root, reg, issues, parts)
     _conversations(root, reg, issues, parts)
     return parts
 
 
-def _rows(root: Path, rel: str, issues: Issues) -> list[CsvRecord]:
+def _rows(root: Path, rel: str, issues: Issues) -> Iterator[CsvRecord]:
     path = root / rel
     if not path.is_file():
-        return []
+        return iter(())
     columns = layout.CSV_COLUMNS[rel]
     required = layout.REQUIRED_COLUMNS[rel]
-    return list(read_csv(path, rel, issues, columns=columns, required=required))
+    return read_csv(path, rel, issues, columns=columns, required=required)
 
 
 def _employees(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) -> None:

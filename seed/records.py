@@ -292,48 +292,57 @@ def read_csv(
     columns: tuple[str, ...],
     required: tuple[str, ...],
 ) -> Iterator[CsvRecord]:
-    """The rows of a CSV file with a header line, each with its line number.
+    """The rows of a CSV file with a header line, each with its line number,
+    read one at a time (people files can be large).
 
     A header that lacks a required column or names an unknown one is reported
     and the rows are not read (every row would repeat the same error).
     """
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            lines = list(_csv_lines(handle, rel, issues))
-    except UnicodeDecodeError as exc:
-        issues.error(Loc(rel, 1), f"not UTF-8 text ({exc.reason})")
-        return
-    if not lines:
-        issues.error(Loc(rel, 1), f"missing header line ({','.join(columns)})")
-        return
-    header_line, header = lines[0]
-    header = [name.strip() for name in header]
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        lines = _csv_lines(handle, rel, issues)
+        first = next(lines, None)
+        if first is None:
+            issues.error(Loc(rel, 1), f"missing header line ({','.join(columns)})")
+            return
+        header = _header(first, rel, issues, columns, required)
+        if header is None:
+            return
+        for line, cells in lines:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) > len(header):
+                issues.error(
+                    Loc(rel, line), f"row has {len(cells)} cells but the header has {len(header)}"
+                )
+                continue
+            yield CsvRecord(dict(zip(header, cells, strict=False)), issues, Loc(rel, line))
+
+
+def _header(
+    first: tuple[int, list[str]],
+    rel: str,
+    issues: Issues,
+    columns: tuple[str, ...],
+    required: tuple[str, ...],
+) -> list[str] | None:
+    """The column names, or None (errors reported) when the header is not usable."""
+    line, names = first
+    header = [name.strip() for name in names]
     bad = False
+    seen: set[str] = set()
     for name in header:
         if name not in columns:
             bad = True
-            issues.error(Loc(rel, header_line, name or None), f"unknown column {name!r}")
-    seen: set[str] = set()
-    for name in header:
-        if name in seen and name in columns:
+            issues.error(Loc(rel, line, name or None), f"unknown column {name!r}")
+        elif name in seen:
             bad = True
-            issues.error(Loc(rel, header_line, name), f"duplicate column {name!r}")
+            issues.error(Loc(rel, line, name), f"duplicate column {name!r}")
         seen.add(name)
     for name in required:
         if name not in seen:
             bad = True
-            issues.error(Loc(rel, header_line, name), f"missing column {name!r}")
-    if bad:
-        return
-    for line, cells in lines[1:]:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) > len(header):
-            issues.error(
-                Loc(rel, line), f"row has {len(cells)} cells but the header has {len(header)}"
-            )
-            continue
-        yield CsvRecord(dict(zip(header, cells, strict=False)), issues, Loc(rel, line))
+            issues.error(Loc(rel, line, name), f"missing column {name!r}")
+    return None if bad else header
 
 
 def _csv_lines(handle: TextIO, rel: str, issues: Issues) -> Iterator[tuple[int, list[str]]]:
@@ -346,3 +355,5 @@ def _csv_lines(handle: TextIO, rel: str, issues: Issues) -> Iterator[tuple[int, 
             start = reader.line_num + 1
     except csv.Error as exc:
         issues.error(Loc(rel, reader.line_num or start), f"CSV syntax error: {exc}")
+    except UnicodeDecodeError as exc:
+        issues.error(Loc(rel, start), f"not UTF-8 text ({exc.reason})")

@@ -43,11 +43,16 @@ class ReferenceParts:
 def read_reference(root: Path, reg: Registry, issues: Issues) -> ReferenceParts:
     parts = ReferenceParts()
     _competences(root, reg, issues, parts)
+    reg.close("competence")
     _professions(root, reg, issues, parts)
+    reg.close("profession")
     for path in ladder_files(root):
         _ladder(path, f"{layout.LADDERS_DIR}/{path.name}", reg, issues, parts)
+    reg.close("ladder", "step")
     _activities(root, reg, issues, parts)
+    reg.close("activity")
     _units(root, reg, issues, parts)
+    reg.close("unit")
     return parts
 
 

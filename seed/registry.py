@@ -29,6 +29,7 @@ class Registry:
         self._ids: dict[str, dict[str, Loc]] = {}
         self._keys: dict[str, dict[Hashable, Loc]] = {}
         self._refs: list[_Ref] = []
+        self._closed: set[str] = set()
 
     def define(self, kind: str, id: str | None, loc: Loc) -> bool:
         """Record a new id of this kind; False (and an error) when it repeats."""
@@ -52,10 +53,20 @@ class Registry:
         known[key] = loc
         return True
 
+    def close(self, *kinds: str) -> None:
+        """Every id of these kinds has been read: check references to them at once."""
+        self._closed.update(kinds)
+
     def ref(self, kind: str, id: str | None, record: Located, key: str) -> None:
-        """Note a reference, the value of `key` in `record`, to be checked once
-        every file has been read (its place is only worked out for an error)."""
-        if id is not None:
+        """Check a reference, the value of `key` in `record`: now when every id
+        of its kind is known, else once every file has been read. Its place is
+        only worked out for an error (people files make millions of these)."""
+        if id is None:
+            return
+        if kind in self._closed:
+            if id not in self._ids.get(kind, ()):
+                self.issues.error(record.loc_of(key), f"unknown {kind} {id!r}")
+        else:
             self._refs.append(_Ref(kind, id, record, key))
 
     def known(self, kind: str, id: str) -> bool:

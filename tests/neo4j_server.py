@@ -27,6 +27,8 @@ import time
 import weakref
 from functools import lru_cache
 from pathlib import Path
+from types import TracebackType
+from typing import IO
 
 __all__ = [
     "Neo4jServer",
@@ -44,7 +46,7 @@ _LIB = TOOL_DIR / "target" / "lib"
 
 _READY = re.compile(r"^NEO4J_READY (bolt://\S+:(\d+))\s*$")
 _MIN_JAVA = 17
-_BUILD_TIMEOUT = 1200.0  # cold Maven cache: ~200 MB of jars to download
+_BUILD_TIMEOUT = 1200.0  # cold Maven cache: ~125 MB of jars to download
 _TAIL_CHARS = 4000
 
 _build_lock = threading.Lock()
@@ -60,9 +62,7 @@ def _java_major() -> int | None:
     if java is None:
         return None
     try:
-        out = subprocess.run(
-            [java, "-version"], capture_output=True, text=True, timeout=60
-        )
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
     m = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
@@ -91,10 +91,7 @@ def _needs_build() -> bool:
     built = _JAR.stat().st_mtime
     if _POM.stat().st_mtime > built:
         return True
-    return any(
-        p.is_file() and p.stat().st_mtime > built
-        for p in (TOOL_DIR / "src").rglob("*")
-    )
+    return any(p.is_file() and p.stat().st_mtime > built for p in (TOOL_DIR / "src").rglob("*"))
 
 
 def _tail(text: str) -> str:
@@ -125,7 +122,10 @@ def build(timeout: float = _BUILD_TIMEOUT) -> Path:
         cmd = [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(_POM), "package"]
         try:
             res = subprocess.run(
-                cmd, capture_output=True, text=True, timeout=timeout,
+                cmd,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
                 stdin=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired as e:
@@ -143,7 +143,9 @@ def build(timeout: float = _BUILD_TIMEOUT) -> Path:
 class _interprocess_lock:
     """flock on a file in the temp dir: parallel test workers build once."""
 
-    def __enter__(self):
+    _fh: IO[str] | None
+
+    def __enter__(self) -> _interprocess_lock:
         self._fh = None
         try:
             import fcntl
@@ -154,10 +156,9 @@ class _interprocess_lock:
         fcntl.flock(self._fh, fcntl.LOCK_EX)
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         if self._fh is not None:
             self._fh.close()  # releases the flock
-        return False
 
 
 _live: weakref.WeakSet[Neo4jServer] = weakref.WeakSet()
@@ -196,7 +197,7 @@ class Neo4jServer:
         self.data_dir: Path | None = None
         self._root: Path | None = None
         self._proc: subprocess.Popen[str] | None = None
-        self._stderr = None
+        self._stderr: IO[bytes] | None = None
         self._stderr_path: Path | None = None
         self._reader: threading.Thread | None = None
 
@@ -242,11 +243,14 @@ class Neo4jServer:
         return self
 
     def _wait_ready(self) -> None:
-        assert self._proc is not None and self._proc.stdout is not None
+        assert self._proc is not None
+        assert self._proc.stdout is not None
         found = threading.Event()
         lines: list[str] = []
 
-        def read_stdout(stream=self._proc.stdout) -> None:
+        stream = self._proc.stdout
+
+        def read_stdout() -> None:
             # Watches for the ready line, then keeps draining stdout so the
             # server can never block on a full pipe.
             for line in stream:
@@ -257,9 +261,7 @@ class Neo4jServer:
                         self.uri, self.port = m.group(1), int(m.group(2))
                         found.set()
 
-        self._reader = threading.Thread(
-            target=read_stdout, name="neo4j-server-stdout", daemon=True
-        )
+        self._reader = threading.Thread(target=read_stdout, name="neo4j-server-stdout", daemon=True)
         self._reader.start()
         deadline = time.monotonic() + self.startup_timeout
         while not found.wait(0.2):
@@ -311,9 +313,11 @@ class Neo4jServer:
 
     def _stderr_tail(self) -> str:
         # A separate read handle: the child shares the write handle's offset.
+        if self._stderr_path is None:
+            return ""
         try:
             return _tail(self._stderr_path.read_text("utf-8", errors="replace"))
-        except (AttributeError, OSError):
+        except OSError:
             return ""
 
     # -- context manager ---------------------------------------------------
@@ -321,7 +325,12 @@ class Neo4jServer:
     def __enter__(self) -> Neo4jServer:
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def __repr__(self) -> str:

@@ -17,10 +17,10 @@ from api.schema.analytics import (
     SupplyRow,
     TransferRisk,
 )
-from api.schema.enums import Horizon, to_domain
+from api.schema.enums import ActivityKind, Horizon, to_domain
 from api.schema.org import Unit
 from api.schema.people import Employee, EmployeeConnection, employee_page
-from api.schema.reference import Competence, Ladder, Profession
+from api.schema.reference import Competence, Ladder, LearningActivity, Profession
 from ladders import coverage, gap, mentors, paths, proposals, risk, suggestions, supply
 from ladders import models as m
 from ladders.errors import NotFoundError
@@ -78,6 +78,21 @@ class Query:
         catalog = await info.context.catalog()
         return [Ladder.from_domain(lad) for lad in catalog.ladders.values()]
 
+    @strawberry.field(description="Learning activities, by id; those developing a competence.")
+    async def learning_activities(
+        self,
+        info: Info,
+        competence_id: strawberry.ID | None = None,
+        kind: ActivityKind | None = None,
+    ) -> list[LearningActivity]:
+        catalog = await info.context.catalog()
+        return [
+            LearningActivity.from_domain(a)
+            for a in catalog.activities.values()
+            if (kind is None or a.kind.value == kind.value)
+            and (competence_id is None or any(d.competence_id == competence_id for d in a.develops))
+        ]
+
     @strawberry.field
     async def ladder(self, info: Info, id: strawberry.ID) -> Ladder | None:
         found = (await info.context.catalog()).ladders.get(str(id))
@@ -98,7 +113,7 @@ class Query:
         as_of: date | None = None,
     ) -> GapReport:
         ctx = info.context
-        await ctx.policy.person(str(employee_id))
+        await ctx.policy.person(str(employee_id), reading="gap")
         report = await gap.gap_report(
             store=ctx.store,
             catalog=await ctx.catalog(),
@@ -120,7 +135,7 @@ class Query:
         as_of: date | None = None,
     ) -> list[CareerPath]:
         ctx = info.context
-        await ctx.policy.person(str(employee_id))
+        await ctx.policy.person(str(employee_id), reading="careerPaths")
         found = await paths.career_paths(
             store=ctx.store,
             catalog=await ctx.catalog(),
@@ -145,7 +160,7 @@ class Query:
         as_of: date | None = None,
     ) -> list[DevelopmentSuggestion]:
         ctx = info.context
-        await ctx.policy.person(str(employee_id))
+        await ctx.policy.person(str(employee_id), reading="nextSteps")
         found = await suggestions.next_steps(
             store=ctx.store,
             catalog=await ctx.catalog(),
@@ -167,7 +182,7 @@ class Query:
         as_of: date | None = None,
     ) -> list[MentorCandidate]:
         ctx = info.context
-        await ctx.policy.person(str(adept_id))
+        await ctx.policy.person(str(adept_id), reading="mentorCandidates")
         found = await mentors.mentor_candidates(
             store=ctx.store,
             catalog=await ctx.catalog(),

@@ -256,7 +256,11 @@ async def write_conversations(w: Writer, items: Sequence[Conversation]) -> None:
 async def import_dataset(
     tx: AsyncManagedTransaction, dataset: Dataset, progress: ProgressFn | None
 ) -> None:
-    """Everything in one transaction, in dependency order."""
+    """Everything in one transaction (all or nothing), in dependency order.
+
+    `progress` hears each batch as it is sent; should the driver retry the
+    transaction, the count starts over with the new attempt.
+    """
     w = Writer(tx, progress)
     await write_competences(w, dataset.competences)
     await write_professions(w, dataset.professions)

@@ -43,7 +43,8 @@ def fields(result: dict[str, Any]) -> list[str]:
 
 # --- assessCompetence -------------------------------------------------------------
 
-ASSESS = "... on AssessCompetencePayload { employee { id } holding { competence { id } level heldLevel source assessedOn expiresOn } }"  # noqa: E501
+ASSESS = """... on AssessCompetencePayload { employee { id }
+  holding { competence { id } level heldLevel source assessedOn expiresOn } }"""
 
 
 async def test_manager_assesses_a_competence(api: Api) -> None:

@@ -255,3 +255,13 @@ async def test_reads_of_other_people_are_audited(
     ]
     assert records[0]["requestId"]
     assert records[0]["when"]
+
+
+async def test_analytic_reads_about_a_person_are_audited(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="stege.audit"):
+        data(await api.gql('{ gap(employeeId: "e03", asOf: "2025-03-01") { ready } }', user="e05"))
+        data(await api.gql('{ gap(employeeId: "e03", asOf: "2025-03-01") { ready } }', user="e03"))
+    records = [json.loads(r.getMessage()) for r in caplog.records if r.name == "stege.audit"]
+    assert [(r["who"], r["whom"], r["fields"]) for r in records] == [("e05", "e03", ["gap"])]

@@ -254,6 +254,21 @@ async def test_learning_activities_through_a_plan(api: Api) -> None:
     assert next(a for a in items if a["id"] == "p-e03-2025#3")["activity"] is None
 
 
+async def test_learning_activities_by_competence_and_kind(api: Api) -> None:
+    body = data(
+        await api.gql(
+            """{ all: learningActivities { id }
+                 team: learningActivities(competenceId: "team") { id }
+                 courses: learningActivities(kind: COURSE) { id } }"""
+        )
+    )
+    assert [a["id"] for a in body["all"]] == [
+        "ausk-iva", "handl-utb", "hlr-e", "kurs-evb", "pcv-kurs", "sem-evb",
+    ]  # fmt: skip
+    assert [a["id"] for a in body["team"]] == ["ausk-iva", "handl-utb"]
+    assert [a["id"] for a in body["courses"]] == ["handl-utb", "kurs-evb", "pcv-kurs"]
+
+
 async def test_plan_current_and_follow_up(api: Api) -> None:
     body = data(
         await api.gql(

@@ -43,7 +43,7 @@ from ladders.models import (
     UnitNeed,
 )
 from ladders.orgtree import UnitTree
-from ladders.proposals import MentorProposal, assign_mentors
+from ladders.proposals import AdeptNeed, MentorProposal, assign_mentors, pair_adepts
 from ladders.rules import Rules
 from ladders.supply import compute_supply
 
@@ -276,6 +276,48 @@ def test_proposals_from_real_candidates_keep_the_rules_and_beat_greedy(
         )
     assert total >= greedy_total(options, room) - 1e-5
     assert abs(total - best_total(options, room)) < 1e-5
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), shortlist=st.integers(min_value=1, max_value=3))
+def test_growing_shortlists_reach_the_optimum_over_all_candidates(
+    data: st.DataObject, shortlist: int
+) -> None:
+    # Few seniors with one place each, wanted by several adepts: the first
+    # short lists collide, so the lists must grow to reach the optimum.
+    adepts = [data.draw(employees(f"a{i}")) for i in range(data.draw(st.integers(2, 5)))]
+    seniors = [
+        PoolMentor(
+            employee=Employee(
+                id=f"m{i}",
+                name=f"m{i}",
+                birth_year=AS_OF.year - data.draw(st.integers(55, 66)),
+                unit_id=data.draw(unit_ids),
+            ),
+            levels=data.draw(
+                st.dictionaries(st.sampled_from(COMPETENCES), st.integers(4, 5), min_size=1)
+            ),
+            active_adept_ids=frozenset(),
+            capacity=1,
+        )
+        for i in range(data.draw(st.integers(1, 4)))
+    ]
+    pool = MentorPool(seniors, tree=TREE, rules=RULES, as_of=AS_OF)
+    needs = [
+        AdeptNeed(
+            adept=a,
+            levels=data.draw(st.dictionaries(st.sampled_from(COMPETENCES), levels)),
+            targets=data.draw(targets_st),
+        )
+        for a in adepts
+    ]
+    everyone = {
+        n.adept.id: pool.rank(adept=n.adept, adept_levels=n.levels, targets=n.targets)
+        for n in needs
+    }
+    found = pair_adepts(pool=pool, needs=needs, shortlist=shortlist)
+    total = check_assignment(found, everyone, pool.remaining())
+    assert abs(total - best_total(everyone, pool.remaining())) < 1e-5
 
 
 @settings(max_examples=200, deadline=None)

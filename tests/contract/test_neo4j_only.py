@@ -1,0 +1,160 @@
+"""What only the Neo4j store has: the graph shape behind the port (derived
+NEXT edges, the Meta version node, native dates, absent nulls), its schema,
+its locking and its error translation. The answers themselves are held to
+the embedded store's by tests/contract.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from neo4j import AsyncGraphDatabase
+
+from graph.neo4j import Neo4jStore
+from ladders.errors import StoreUnavailableError
+from ladders.models import Dataset, PlanActivity
+from tests.builders import by_id, changed, tiny_region
+
+pytestmark = pytest.mark.neo4j
+
+
+@pytest.fixture
+async def raw(
+    neo4j_uri: str, neo4j_auth: tuple[str, str] | None, neo4j_database: str
+) -> AsyncIterator[Any]:
+    """Cypher straight through the driver, to look at the graph itself."""
+    async with AsyncGraphDatabase.driver(neo4j_uri, auth=neo4j_auth) as driver:
+        await driver.execute_query("MATCH (n) DETACH DELETE n", database_=neo4j_database)
+
+        async def query(cypher: str, **params: Any) -> list[list[Any]]:
+            records, _, _ = await driver.execute_query(cypher, params, database_=neo4j_database)
+            return [list(r.values()) for r in records]
+
+        yield query
+
+
+@pytest.fixture
+async def store(
+    raw: Any, neo4j_uri: str, neo4j_auth: tuple[str, str] | None, neo4j_database: str
+) -> AsyncIterator[Neo4jStore]:
+    opened = await Neo4jStore.open(uri=neo4j_uri, auth=neo4j_auth, database=neo4j_database)
+    await opened.init_schema()
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+NEXT = "MATCH (a:Step)-[n:NEXT]->(b:Step) RETURN a.id, b.id, n.months ORDER BY a.id"
+
+
+async def test_next_edges_join_consecutive_ordinals(store: Neo4jStore, raw: Any) -> None:
+    await store.import_dataset(tiny_region())
+
+    assert await raw(NEXT) == [
+        ["ssk-1", "ssk-2", 12],
+        ["ssk-2", "ssk-3", 24],
+        ["ssk-3", "ssk-4", 36],
+        ["usk-1", "usk-2", 12],
+        ["usk-2", "usk-3", 24],
+    ]
+
+
+async def test_next_edges_follow_rewritten_steps(store: Neo4jStore, raw: Any) -> None:
+    region = tiny_region()
+    await store.import_dataset(region)
+    steps = {s.id: s for s in region.steps}
+
+    # ssk-2 and ssk-3 swap places; ssk-1 asks for less time.
+    await store.import_dataset(
+        Dataset(
+            steps=(
+                changed(steps["ssk-1"], min_months=6),
+                changed(steps["ssk-2"], ordinal=3),
+                changed(steps["ssk-3"], ordinal=2),
+            )
+        )
+    )
+
+    assert [row for row in await raw(NEXT) if row[0].startswith("ssk")] == [
+        ["ssk-1", "ssk-3", 6],
+        ["ssk-2", "ssk-4", 24],
+        ["ssk-3", "ssk-2", 36],
+    ]
+
+
+async def test_reference_version_lives_on_the_meta_node(store: Neo4jStore, raw: Any) -> None:
+    region = tiny_region()
+    await store.import_dataset(region)
+    await store.import_dataset(region)
+
+    assert await raw("MATCH (m:Meta) RETURN m.id, m.version") == [["reference", 2]]
+    assert await store.reference_version() == 2
+
+
+async def test_dates_are_native_and_unset_properties_absent(store: Neo4jStore, raw: Any) -> None:
+    region = tiny_region()
+    await store.import_dataset(region)
+    holding = next(h for h in region.holdings if h.expires_on is None and h.assessed_on)
+
+    rows = await raw(
+        "MATCH (:Employee {id: $e})-[h:HOLDS]->(:Competence {id: $c})"
+        " RETURN valueType(h.assessed_on), 'expires_on' IN keys(h)",
+        e=holding.employee_id,
+        c=holding.competence_id,
+    )
+
+    assert rows == [["DATE NOT NULL", False]]
+
+
+async def test_init_schema_creates_constraints_and_indexes(store: Neo4jStore, raw: Any) -> None:
+    constraints = {
+        r[0]
+        for r in await raw(
+            "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes"
+            " WHERE type = 'UNIQUENESS' RETURN labelsOrTypes[0]"
+        )
+    }
+    indexes = {r[0] for r in await raw("SHOW INDEXES YIELD name RETURN name")}
+
+    assert {"Competence", "Step", "Employee", "Plan", "PlanActivity", "Conversation"} <= constraints
+    assert {"holds_level", "conversation_held_on"} <= indexes
+
+
+async def test_concurrent_appends_to_one_plan_get_distinct_seqs(store: Neo4jStore) -> None:
+    region = tiny_region()
+    await store.import_dataset(region)
+    plan_id = region.plans[0].id
+    before = len(await store.plan_activities([plan_id]))
+    item = PlanActivity(plan_id=plan_id, seq=1, competence_id="evb", target_level=3)
+
+    added = await asyncio.gather(*(store.add_plan_activity(item) for _ in range(8)))
+
+    assert sorted(a.seq for a in added) == list(range(before + 1, before + 9))
+    assert len(await store.plan_activities([plan_id])) == before + 8
+
+
+async def test_unreachable_server_is_store_unavailable() -> None:
+    store = await Neo4jStore.open(uri="bolt://127.0.0.1:9", max_transaction_retry_time=0.5)
+    try:
+        with pytest.raises(StoreUnavailableError):
+            await store.ping()
+        with pytest.raises(StoreUnavailableError):
+            await store.units()
+    finally:
+        await store.close()
+
+
+async def test_a_step_keeps_by_id_lookup_after_reimport(store: Neo4jStore, raw: Any) -> None:
+    region = tiny_region()
+    await store.import_dataset(region)
+    await store.import_dataset(region)
+
+    assert await raw("MATCH (s:Step {id: 'ssk-2'})<-[r:HAS_STEP]-(:Ladder) RETURN count(r)") == [
+        [1]
+    ]
+    step = by_id((await store.reference_data()).steps, "ssk-2")
+    assert step.ladder_id == by_id(region.steps, "ssk-2").ladder_id
