@@ -289,6 +289,49 @@ def seed_demo() -> None:
     _import(directory, _settings())
 
 
+@seed_app.command("synthetic")
+def seed_synthetic(
+    employees: Annotated[
+        int, typer.Option("--employees", "-n", min=1, help="How many employees.")
+    ] = 10_000,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same data.")] = 1,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Employees per transaction.")
+    ] = 10_000,
+) -> None:
+    """Generate a realistic region of N employees from the demo's ladders and load it."""
+    from seed.synthetic import seed_synthetic as generate_into
+
+    settings = _settings()
+
+    async def work() -> None:
+        async with opened_store(settings) as store:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=False,
+            ) as bar:
+                task = bar.add_task("employees", total=employees)
+
+                def advance(people: int, _records: int) -> None:
+                    bar.advance(task, people)
+
+                report = await generate_into(
+                    store, employees=employees, seed=seed, batch_size=batch_size, on_chunk=advance
+                )
+        typer.echo(
+            f"seeded {report.employees:,} employees ({report.records:,} records, "
+            f"{report.relationships:,} relationships) into {describe_store(settings)} "
+            f"in {report.seconds:.1f}s: {report.relationships_per_second:,.0f} relationships/s, "
+            f"{report.records_per_second:,.0f} records/s"
+        )
+
+    _run(work())
+
+
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (STEGE_HOST).")] = None,

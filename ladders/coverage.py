@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from ladders.errors import NotFoundError
 from ladders.holding import add_months
 from ladders.models import Conversation, ConversationKind, Employee, Plan, PlanStatus
-from ladders.ports import Store
+from ladders.ports import AggregateReads, CoverageCount, Store
 
 
 class ConversationCount(BaseModel):
@@ -56,14 +56,16 @@ def is_current(plan: Plan, as_of: date) -> bool:
     )
 
 
-def compute_coverage(
+def coverage_counts(
     *,
-    unit_id: str,
     employees: Sequence[Employee],
     plans: Iterable[Plan],
     conversations: Iterable[Conversation],
     as_of: date,
-) -> PlanCoverage:
+) -> CoverageCount:
+    """How many `employees`, how many with a current plan (`is_current`), and
+    per conversation kind how many had one in the 12 months before `as_of`.
+    The reference for `AggregateReads.coverage_counts`."""
     ids = {e.id for e in employees}
     with_plan = {p.employee_id for p in plans if p.employee_id in ids and is_current(p, as_of)}
     first, last = year_window(as_of)
@@ -71,32 +73,45 @@ def compute_coverage(
     for c in conversations:
         if c.employee_id in ids and first <= c.held_on <= last:
             had[c.kind].add(c.employee_id)
-    return PlanCoverage(
-        unit_id=unit_id,
+    return CoverageCount(
         employees=len(ids),
         with_current_plan=len(with_plan),
-        share=len(with_plan) / len(ids) if ids else 0.0,
+        conversations=tuple((kind, len(had[kind])) for kind in ConversationKind),
+    )
+
+
+def coverage_from_counts(unit_id: str, counts: CoverageCount) -> PlanCoverage:
+    had = dict(counts.conversations)
+    return PlanCoverage(
+        unit_id=unit_id,
+        employees=counts.employees,
+        with_current_plan=counts.with_current_plan,
+        share=counts.with_current_plan / counts.employees if counts.employees else 0.0,
         conversations=tuple(
-            ConversationCount(kind=kind, count=len(had[kind])) for kind in ConversationKind
+            ConversationCount(kind=kind, count=had.get(kind, 0)) for kind in ConversationKind
         ),
     )
 
 
 async def plan_coverage(*, store: Store, unit_id: str, as_of: date) -> PlanCoverage:
-    """The plan coverage of the unit subtree; `NotFoundError` for an unknown unit."""
+    """The plan coverage of the unit subtree; `NotFoundError` for an unknown
+    unit. Counted by the store when it offers `AggregateReads`."""
     unit_ids = await store.subtree_unit_ids(unit_id)
     if not unit_ids:
         raise NotFoundError("unit", unit_id)
+    first, last = year_window(as_of)
+    if isinstance(store, AggregateReads):
+        counts = await store.coverage_counts(unit_ids, as_of=as_of, since=first)
+        return coverage_from_counts(unit_id, counts)
     employees = await store.employees_in_units(unit_ids)
     ids = [e.id for e in employees]
-    first, last = year_window(as_of)
     plans = await store.plans_of(ids) if ids else []
     conversations = await store.conversations_of(ids, since=first, until=last) if ids else []
-    return await asyncio.to_thread(
-        compute_coverage,
-        unit_id=unit_id,
+    counts = await asyncio.to_thread(
+        coverage_counts,
         employees=employees,
         plans=plans,
         conversations=conversations,
         as_of=as_of,
     )
+    return coverage_from_counts(unit_id, counts)

@@ -18,12 +18,15 @@ Conventions every implementation keeps:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Sequence
 from datetime import date
 from typing import Literal, Protocol, runtime_checkable
 
+from pydantic import BaseModel, ConfigDict
+
 from ladders.models import (
     Conversation,
+    ConversationKind,
     Dataset,
     Employee,
     Holding,
@@ -39,6 +42,9 @@ ProgressFn = Callable[[int], None]
 """Called with the number of records just written, so a caller can show progress."""
 
 MentorRole = Literal["mentor", "adept", "any"]
+
+Chunks = AsyncIterable[Dataset] | Iterable[Dataset]
+"""A stream of partial datasets for `Store.bulk_load`."""
 
 
 @runtime_checkable
@@ -164,6 +170,18 @@ class Store(Protocol):
         """
         ...
 
+    async def bulk_load(self, chunks: Chunks, *, progress: ProgressFn | None = None) -> None:
+        """Stream many partial datasets in, one transaction per chunk.
+
+        For data too big for one transaction (`stege seed synthetic`): each
+        chunk is upserted with `import_dataset`'s keys and meaning, and is
+        wholly applied or not at all; chunks are applied in order, so one may
+        reference records of an earlier chunk, and a failure leaves the chunks
+        before it written. Stores write records that do not exist yet the fast
+        way (CREATE on Neo4j), existing ones as upserts.
+        """
+        ...
+
     async def export_dataset(self) -> Dataset:
         """Everything stored, each collection in the order of its read method."""
         ...
@@ -196,3 +214,100 @@ class Store(Protocol):
         ...
 
     async def add_conversation(self, conversation: Conversation) -> None: ...
+
+
+# --- optional store-side aggregates (issue 3, point 7) -------------------------
+#
+# Supply, transfer risk and plan coverage of a big subtree (a region of 55,000,
+# an administration of 5,000) read every employee's holdings and plans through
+# the batch reads above, which costs seconds. A store that can count in the
+# database implements `AggregateReads` too; the domain uses it when
+# `isinstance(store, AggregateReads)` and falls back to the batch reads
+# otherwise. Each method's answer must equal the domain's reference function
+# named in its docstring (the contract suite compares them), so the meaning
+# stays in one place: the rules of DESIGN §4, in ladders/.
+
+
+class SupplyCount(BaseModel):
+    """Counts for one (unit, competence, level), over the unit's OWN employees."""
+
+    model_config = ConfigDict(frozen=True)
+
+    unit_id: str
+    competence_id: str
+    level: int
+    supply_now: int
+    retiring: int
+    in_development: int
+
+
+class TransferCount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    competence_id: str
+    holders: int
+    senior_holders: int
+    mentorships_active: int
+
+
+class CoverageCount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    employees: int
+    with_current_plan: int
+    conversations: tuple[tuple[ConversationKind, int], ...]
+    """(kind, employees who had one) for every kind, in `ConversationKind` order."""
+
+
+@runtime_checkable
+class AggregateReads(Protocol):
+    async def supply_counts(
+        self,
+        unit_ids: Sequence[str],
+        wanted: Sequence[tuple[str, int]],
+        *,
+        as_of: date,
+        retiring_born_by: int | None,
+        due_by: date,
+    ) -> list[SupplyCount]:
+        """For each unit of `unit_ids` and each (competence, level) of `wanted`,
+        over the employees working in that unit itself (not its subtree):
+        `supply_now` = held level (expiry applied, `ladders.holding.held_level`)
+        >= level on `as_of`; `retiring` = of those, born in or before
+        `retiring_born_by` (0 when None); `in_development` = not in supply_now,
+        with an item for the competence in a plan that is not closed, status
+        planned or ongoing, target_level >= level, due (`due_on`, else the
+        plan's `period_end`) on or before `due_by`. Only rows with a count > 0,
+        by (unit, competence, level). Reference: `ladders.supply.supply_counts`."""
+        ...
+
+    async def transfer_counts(
+        self,
+        unit_ids: Sequence[str],
+        *,
+        min_level: int,
+        senior_born_by: int,
+        as_of: date,
+    ) -> list[TransferCount]:
+        """Per competence held at >= `min_level` (expiry applied) by someone
+        working in `unit_ids`: `holders`, `senior_holders` (born in or before
+        `senior_born_by`), `mentorships_active` (mentorships active on `as_of`
+        whose mentor is one of those holders and whose focus has the
+        competence). By competence id. Reference: `ladders.risk.transfer_counts`."""
+        ...
+
+    async def coverage_counts(
+        self, unit_ids: Sequence[str], *, as_of: date, since: date
+    ) -> CoverageCount:
+        """Over the employees working in `unit_ids`: how many; how many have
+        an active plan whose period contains `as_of`, created or followed up
+        in [since, as_of]; per conversation kind, how many had one held in
+        [since, as_of]. Reference: `ladders.coverage.coverage_counts`."""
+        ...
+
+    async def senior_holders(
+        self, competence_id: str, min_level: int, *, born_by: int
+    ) -> list[Holding]:
+        """`Store.holders(competence_id, min_level)` of the employees born in
+        or before `born_by` only (the mentor pool wants the 55+), by employee id."""
+        ...

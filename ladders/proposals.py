@@ -26,16 +26,14 @@ from pydantic import BaseModel, ConfigDict
 from ladders.catalog import Catalog
 from ladders.errors import NotFoundError
 from ladders.gap import GapReport
-from ladders.mentors import (
+from ladders.mentor_pool import (
     MentorCandidate,
     MentorPool,
     PoolMentor,
-    competence_targets,
-    held_levels,
     load_mentor_pool,
     mentor_level,
-    next_step_gap,
 )
+from ladders.mentors import competence_targets, held_levels, next_step_gap
 from ladders.models import Employee, Holding
 from ladders.orgtree import UnitTree, load_tree
 from ladders.ports import Store
@@ -193,7 +191,7 @@ def pair_adepts(
             if len(listed) == limits[adept_id] < n
             and round(listed[-1].score * SCORE_SCALE) > solution.profit[adept_id]
         ]
-        if True:
+        if not grow:
             return solution.proposals
         for adept_id in grow:
             limits[adept_id] = min(n, limits[adept_id] * 4)

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
 from ladders.catalog import Catalog
 from ladders.errors import NotFoundError
-from ladders.holding import add_months, age, held_level
+from ladders.holding import add_months, held_level
 from ladders.models import (
     Employee,
     Holding,
@@ -33,7 +32,7 @@ from ladders.models import (
     UnitNeed,
 )
 from ladders.orgtree import UnitTree
-from ladders.ports import Store
+from ladders.ports import AggregateReads, Store, SupplyCount
 from ladders.rules import Rules
 
 HORIZON_ORDER: Mapping[Horizon, int] = {Horizon.NOW: 0, Horizon.SHORT: 1, Horizon.LONG: 2}
@@ -70,60 +69,128 @@ def needs_in_effect(needs: Iterable[UnitNeed], horizon: Horizon) -> list[UnitNee
     return [best[k] for k in sorted(best)]
 
 
-@dataclass(frozen=True)
-class _Person:
-    unit_id: str | None
-    retiring: bool
-    levels: Mapping[str, int]
-    """Held level per needed competence (0 when not held or expired)."""
-    developing: Mapping[str, int]
-    """Highest target level of a counting plan activity per competence."""
-
-
-def _people(
+def supply_counts(
     *,
     employees: Sequence[Employee],
     holdings: Iterable[Holding],
     plans: Iterable[Plan],
     plan_activities: Iterable[PlanActivity],
-    competence_ids: frozenset[str],
+    wanted: Iterable[tuple[str, int]],
     catalog: Catalog,
-    rules: Rules,
-    years: int,
+    retiring_born_by: int | None,
+    due_by: date,
     as_of: date,
-) -> list[_Person]:
-    until = add_months(as_of, 12 * years)
-    levels: dict[str, dict[str, int]] = {e.id: {} for e in employees}
+) -> list[SupplyCount]:
+    """Per employee's own unit and (competence, level) of `wanted`: supplyNow,
+    retiring (born in or before `retiring_born_by`, 0 when None) and
+    inDevelopment (a counting item due by `due_by`); rows with a count > 0,
+    by (unit, competence, level). The reference for
+    `AggregateReads.supply_counts`; counts add up over units, so a subtree's
+    are the sum of its units'."""
+    wanted_levels: dict[str, list[int]] = {}
+    for competence_id, level in sorted(set(wanted)):
+        wanted_levels.setdefault(competence_id, []).append(level)
+    people = {e.id: e for e in employees}
+    levels: dict[tuple[str, str], int] = {}
     for h in holdings:
-        if h.employee_id in levels and h.competence_id in competence_ids:
+        if h.employee_id in people and h.competence_id in wanted_levels:
             held = held_level(h, catalog.competences.get(h.competence_id), as_of)
-            levels[h.employee_id][h.competence_id] = held
-    plan_by_id = {p.id: p for p in plans if p.employee_id in levels}
-    developing: dict[str, dict[str, int]] = {e.id: {} for e in employees}
+            levels[h.employee_id, h.competence_id] = held
+    plan_by_id = {p.id: p for p in plans if p.employee_id in people}
+    developing: dict[tuple[str, str], int] = {}
     for item in plan_activities:
         plan = plan_by_id.get(item.plan_id)
         if (
             plan is None
             or plan.status is PlanStatus.CLOSED
             or item.status not in _DEVELOPING
-            or item.competence_id not in competence_ids
+            or item.competence_id not in wanted_levels
         ):
             continue
         due = item.due_on if item.due_on is not None else plan.period_end
-        if due > until:
+        if due <= due_by:
+            key = (plan.employee_id, item.competence_id)
+            developing[key] = max(item.target_level, developing.get(key, 0))
+    counts: dict[tuple[str, str, int], list[int]] = {}
+    for e in employees:
+        if e.unit_id is None:
             continue
-        mine = developing[plan.employee_id]
-        mine[item.competence_id] = max(item.target_level, mine.get(item.competence_id, 0))
+        retires = retiring_born_by is not None and e.birth_year <= retiring_born_by
+        for competence_id, want in wanted_levels.items():
+            held = levels.get((e.id, competence_id), 0)
+            planned = developing.get((e.id, competence_id), 0)
+            for level in want:
+                if held >= level:
+                    row = counts.setdefault((e.unit_id, competence_id, level), [0, 0, 0])
+                    row[0] += 1
+                    row[1] += retires
+                elif planned >= level:
+                    counts.setdefault((e.unit_id, competence_id, level), [0, 0, 0])[2] += 1
     return [
-        _Person(
-            unit_id=e.unit_id,
-            # "0 for now": nobody retires within a zero-year horizon.
-            retiring=years > 0 and age(e, as_of) + years >= rules.retirement_age,
-            levels=levels[e.id],
-            developing=developing[e.id],
+        SupplyCount(
+            unit_id=unit_id,
+            competence_id=competence_id,
+            level=level,
+            supply_now=now,
+            retiring=retiring,
+            in_development=developing_count,
         )
-        for e in employees
+        for (unit_id, competence_id, level), (now, retiring, developing_count) in sorted(
+            counts.items()
+        )
     ]
+
+
+def horizon_bounds(*, rules: Rules, horizon: Horizon, as_of: date) -> tuple[int | None, date]:
+    """(retiring_born_by, due_by) for a horizon of H years: age(e) + H >=
+    retirement_age is birth_year <= as_of.year + H - retirement_age, and no
+    one retires within a zero-year horizon ("0 for now")."""
+    years = rules.horizon_years(horizon)
+    born_by = as_of.year + years - rules.retirement_age if years > 0 else None
+    return born_by, add_months(as_of, 12 * years)
+
+
+def fold_supply(
+    *,
+    row_unit_ids: Sequence[str],
+    tree: UnitTree,
+    needs: Iterable[UnitNeed],
+    counts: Iterable[SupplyCount],
+    horizon: Horizon,
+) -> list[SupplyRow]:
+    """One row per need in effect on each unit of `row_unit_ids`, its counts
+    summed over the unit's subtree (in `tree`); by unit, competence, level."""
+    rows_for = set(row_unit_ids)
+    own: dict[tuple[str, str, int], SupplyCount] = {
+        (c.unit_id, c.competence_id, c.level): c for c in counts
+    }
+    rows = []
+    for need in needs_in_effect(needs, horizon):
+        if need.unit_id not in rows_for:
+            continue
+        mine = [
+            found
+            for uid in tree.subtree(need.unit_id)
+            if (found := own.get((uid, need.competence_id, need.level))) is not None
+        ]
+        supply_now = sum(c.supply_now for c in mine)
+        retiring = sum(c.retiring for c in mine)
+        in_development = sum(c.in_development for c in mine)
+        projected = supply_now - retiring + in_development
+        rows.append(
+            SupplyRow(
+                unit_id=need.unit_id,
+                competence_id=need.competence_id,
+                level=need.level,
+                required=need.count,
+                supply_now=supply_now,
+                retiring=retiring,
+                in_development=in_development,
+                projected=projected,
+                shortfall=max(0, need.count - projected),
+            )
+        )
+    return rows
 
 
 def compute_supply(
@@ -143,53 +210,35 @@ def compute_supply(
     """One row per need in effect on each unit of `row_unit_ids`, with supply
     counted over that unit's subtree (in `tree`) among `employees`; by unit
     id, competence id, level."""
-    rows_for = set(row_unit_ids)
-    effective = [n for n in needs_in_effect(needs, horizon) if n.unit_id in rows_for]
-    years = rules.horizon_years(horizon)
-    people = _people(
+    needs = list(needs)
+    born_by, due_by = horizon_bounds(rules=rules, horizon=horizon, as_of=as_of)
+    counts = supply_counts(
         employees=employees,
         holdings=holdings,
         plans=plans,
         plan_activities=plan_activities,
-        competence_ids=frozenset(n.competence_id for n in effective),
+        wanted=_wanted(needs, row_unit_ids, horizon),
         catalog=catalog,
-        rules=rules,
-        years=years,
+        retiring_born_by=born_by,
+        due_by=due_by,
         as_of=as_of,
     )
-    by_unit: dict[str | None, list[_Person]] = {}
-    for person in people:
-        by_unit.setdefault(person.unit_id, []).append(person)
-    members: dict[str, list[_Person]] = {}
-    rows = []
-    for need in effective:
-        if need.unit_id not in members:
-            members[need.unit_id] = [
-                p for uid in tree.subtree(need.unit_id) for p in by_unit.get(uid, ())
-            ]
-        c, level = need.competence_id, need.level
-        supply_now = retiring = in_development = 0
-        for p in members[need.unit_id]:
-            if p.levels.get(c, 0) >= level:
-                supply_now += 1
-                retiring += p.retiring
-            elif p.developing.get(c, 0) >= level:
-                in_development += 1
-        projected = supply_now - retiring + in_development
-        rows.append(
-            SupplyRow(
-                unit_id=need.unit_id,
-                competence_id=c,
-                level=level,
-                required=need.count,
-                supply_now=supply_now,
-                retiring=retiring,
-                in_development=in_development,
-                projected=projected,
-                shortfall=max(0, need.count - projected),
-            )
-        )
-    return rows
+    return fold_supply(
+        row_unit_ids=row_unit_ids, tree=tree, needs=needs, counts=counts, horizon=horizon
+    )
+
+
+def _wanted(
+    needs: Iterable[UnitNeed], row_unit_ids: Sequence[str], horizon: Horizon
+) -> list[tuple[str, int]]:
+    rows_for = set(row_unit_ids)
+    return sorted(
+        {
+            (n.competence_id, n.level)
+            for n in needs_in_effect(needs, horizon)
+            if n.unit_id in rows_for
+        }
+    )
 
 
 async def competence_supply(
@@ -204,18 +253,52 @@ async def competence_supply(
 ) -> list[SupplyRow]:
     """Supply against the needs in effect on the unit (with
     `include_descendants`, on every unit of its subtree) at `horizon`;
-    `NotFoundError` for an unknown unit."""
+    `NotFoundError` for an unknown unit. Counted by the store when it offers
+    `AggregateReads`, else from batch reads."""
     unit_ids = await store.subtree_unit_ids(unit_id)
     if not unit_ids:
         raise NotFoundError("unit", unit_id)
     row_unit_ids = unit_ids if include_descendants else [unit_id]
     needs = await store.unit_needs(row_unit_ids)
-    if not needs:
+    wanted = _wanted(needs, row_unit_ids, horizon)
+    if not wanted:
         return []
     tree = UnitTree(u for u in await store.get_units(unit_ids) if u is not None)
+    if isinstance(store, AggregateReads):
+        born_by, due_by = horizon_bounds(rules=rules, horizon=horizon, as_of=as_of)
+        counts = await store.supply_counts(
+            unit_ids, wanted, as_of=as_of, retiring_born_by=born_by, due_by=due_by
+        )
+    else:
+        counts = await supply_counts_from_reads(
+            store=store,
+            catalog=catalog,
+            rules=rules,
+            unit_ids=unit_ids,
+            wanted=wanted,
+            horizon=horizon,
+            as_of=as_of,
+        )
+    return fold_supply(
+        row_unit_ids=row_unit_ids, tree=tree, needs=needs, counts=counts, horizon=horizon
+    )
+
+
+async def supply_counts_from_reads(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    unit_ids: Sequence[str],
+    wanted: Sequence[tuple[str, int]],
+    horizon: Horizon,
+    as_of: date,
+) -> list[SupplyCount]:
+    """`supply_counts` over the employees of `unit_ids`, from batch reads
+    (what `AggregateReads.supply_counts` must answer too)."""
     employees = await store.employees_in_units(unit_ids)
     ids = [e.id for e in employees]
-    needed = {n.competence_id for n in needs}
+    needed = {c for c, _ in wanted}
     holdings = [h for h in await store.holdings_of(ids) if h.competence_id in needed]
     plans = [p for p in await store.plans_of(ids) if p.status is not PlanStatus.CLOSED]
     activities = (
@@ -223,17 +306,16 @@ async def competence_supply(
         if plans
         else []
     )
+    born_by, due_by = horizon_bounds(rules=rules, horizon=horizon, as_of=as_of)
     return await asyncio.to_thread(
-        compute_supply,
-        row_unit_ids=row_unit_ids,
-        tree=tree,
-        needs=needs,
+        supply_counts,
         employees=employees,
         holdings=holdings,
         plans=plans,
         plan_activities=activities,
+        wanted=wanted,
         catalog=catalog,
-        rules=rules,
-        horizon=horizon,
+        retiring_born_by=born_by,
+        due_by=due_by,
         as_of=as_of,
     )

@@ -13,6 +13,7 @@ from datetime import date
 from os import PathLike
 from pathlib import Path
 
+from graph.chunks import each_chunk
 from graph.embedded import reads, writes
 from graph.embedded.connection import Database
 from ladders.errors import ValidationError
@@ -28,7 +29,7 @@ from ladders.models import (
     Unit,
     UnitNeed,
 )
-from ladders.ports import MentorRole, ProgressFn
+from ladders.ports import Chunks, MentorRole, ProgressFn
 
 
 class EmbeddedStore:
@@ -175,6 +176,12 @@ class EmbeddedStore:
         await self._db.write(
             lambda conn: writes.import_dataset(conn, dataset, report), tables=writes.ALL_TABLES
         )
+
+    async def bulk_load(self, chunks: Chunks, *, progress: ProgressFn | None = None) -> None:
+        # One transaction per chunk; the import already writes with executemany
+        # per batch, and upserts cost little more than inserts in SQLite.
+        async for chunk in each_chunk(chunks):
+            await self.import_dataset(chunk, progress=progress)
 
     async def export_dataset(self) -> Dataset:
         return await self._db.read(reads.export_dataset)

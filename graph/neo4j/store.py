@@ -29,8 +29,9 @@ from neo4j.exceptions import (
     TransientError,
 )
 
+from graph.chunks import each_chunk
+from graph.neo4j import bulk, schema, writes
 from graph.neo4j import cypher as Q
-from graph.neo4j import schema, writes
 from graph.neo4j.mapping import aligned, to_model
 from graph.neo4j.reads import export, fetch, reference_data, reference_version
 from ladders.errors import IntegrityError, StoreUnavailableError
@@ -46,7 +47,7 @@ from ladders.models import (
     Unit,
     UnitNeed,
 )
-from ladders.ports import MentorRole, ProgressFn
+from ladders.ports import Chunks, MentorRole, ProgressFn
 
 T = TypeVar("T")
 Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
@@ -305,6 +306,10 @@ class Neo4jStore:
 
     async def import_dataset(self, dataset: Dataset, *, progress: ProgressFn | None = None) -> None:
         await self._write(lambda tx: writes.import_dataset(tx, dataset, progress))
+
+    async def bulk_load(self, chunks: Chunks, *, progress: ProgressFn | None = None) -> None:
+        async for chunk in each_chunk(chunks):
+            await self._write(bulk.chunk_work(chunk, progress))
 
     async def export_dataset(self) -> Dataset:
         return await self._read(export)

@@ -111,6 +111,14 @@ class Writer:
                     shown = ", ".join(missing[:20])
                     raise IntegrityError(f"{what} names unknown {label} ids: {shown}")
 
+    def report(self, n: int) -> None:
+        """Tell the caller `n` more records were sent."""
+        self._progress(n)
+
+    def mark_written(self, label: str, ids: Iterable[str]) -> None:
+        """Remember ids written by a query of the caller's own (bulk CREATEs)."""
+        self._written[label].update(ids)
+
     async def write(
         self, query: str, rows: Sequence[Row], *, label: str | None = None, count: bool = True
     ) -> None:

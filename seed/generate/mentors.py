@@ -89,7 +89,7 @@ class MentorPool:
             found.extend(
                 self._mentorship(seeker, held, started, min(finished, as_of - timedelta(days=1)))
             )
-        if seeker.adept and rng.random() < 0.65:
+        if seeker.adept and rng.random() < 0.75:
             started = as_of - timedelta(days=rng.randint(20, 500))
             planned_end = started + timedelta(days=365)
             ended = planned_end if planned_end > as_of and rng.random() < 0.3 else None

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from ladders.catalog import Catalog
-from ladders.commands import plan_items_from
 from ladders.models import Dataset, HoldingSource, PlanActivityStatus
+from ladders.plan_commands import plan_items_from
 from ladders.rules import Rules
 from ladders.suggestions import next_steps
 from tests.api.conftest import Api, data

@@ -1,4 +1,5 @@
-"""ladders.commands: the pure part, and the write rules on the real embedded store.
+"""ladders.commands and ladders.plan_commands: the pure part, and the write
+rules on the real embedded store.
 
 (Every command also runs over HTTP on both stores in tests/api/test_mutations.py.)
 """
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from graph.embedded import EmbeddedStore
-from ladders import commands
+from ladders import commands, plan_commands
 from ladders.catalog import Catalog
 from ladders.errors import ConflictError, NotFoundError, ValidationError
 from ladders.models import HoldingSource, PlanStatus
@@ -35,7 +36,7 @@ def suggestion(competence: str, activity: str | None, mentor: str | None, to: in
 
 
 def test_plan_items_from_suggestions() -> None:
-    items = commands.plan_items_from(
+    items = plan_commands.plan_items_from(
         [
             suggestion("evb", "kurs-evb", None, 2),
             suggestion("evb", "sem-evb", None, 3),
@@ -44,9 +45,9 @@ def test_plan_items_from_suggestions() -> None:
         ]
     )
     assert items == [
-        commands.NewPlanItem("evb", 2, "kurs-evb"),
-        commands.NewPlanItem("evb", 3, "sem-evb"),
-        commands.NewPlanItem("team", 2, None),
+        plan_commands.NewPlanItem("evb", 2, "kurs-evb"),
+        plan_commands.NewPlanItem("evb", 3, "sem-evb"),
+        plan_commands.NewPlanItem("team", 2, None),
     ]
 
 
@@ -63,12 +64,12 @@ async def loaded(tmp_path: Path) -> AsyncIterator[tuple[EmbeddedStore, Catalog]]
 async def test_completing_renews_an_equal_holding(loaded: tuple[EmbeddedStore, Catalog]) -> None:
     store, catalog = loaded
     # e08 holds hlr 2 (expires 2025-08-20); an item to hlr 2 done again renews it.
-    plan, _ = await commands.create_plan(
+    plan, _ = await plan_commands.create_plan(
         store=store, catalog=catalog, rules=Rules(), employee_id="e08",
         period_start=AS_OF, period_end=date(2025, 12, 31), created_on=AS_OF,
-        items=[commands.NewPlanItem("hlr", 2, "hlr-e")],
+        items=[plan_commands.NewPlanItem("hlr", 2, "hlr-e")],
     )  # fmt: skip
-    done, holding = await commands.complete_plan_activity(
+    done, holding = await plan_commands.complete_plan_activity(
         store=store, catalog=catalog, plan_activity_id=f"{plan.id}#1", completed_on=AS_OF
     )
     assert done.completed_on == AS_OF
@@ -84,14 +85,14 @@ async def test_follow_up_moves_a_plan_on_but_never_back(
     loaded: tuple[EmbeddedStore, Catalog],
 ) -> None:
     store, _ = loaded
-    closed = await commands.follow_up_plan(
+    closed = await plan_commands.follow_up_plan(
         store=store, plan_id="p-e04-2025", followed_up_on=AS_OF, status=PlanStatus.CLOSED
     )
     assert closed.status is PlanStatus.CLOSED
     with pytest.raises(ConflictError):
-        await commands.follow_up_plan(store=store, plan_id="p-e04-2025", followed_up_on=AS_OF)
+        await plan_commands.follow_up_plan(store=store, plan_id="p-e04-2025", followed_up_on=AS_OF)
     with pytest.raises(ValidationError) as back:
-        await commands.follow_up_plan(
+        await plan_commands.follow_up_plan(
             store=store, plan_id="p-e03-2025", followed_up_on=AS_OF, status=PlanStatus.DRAFT
         )
     assert back.value.field == "status"
