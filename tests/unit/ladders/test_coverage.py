@@ -22,9 +22,16 @@ from pathlib import Path
 import pytest
 
 from graph.embedded import EmbeddedStore
-from ladders.coverage import PlanCoverage, is_current, plan_coverage, year_window
+from ladders.coverage import (
+    PlanCoverage,
+    coverage_counts,
+    is_current,
+    plan_coverage,
+    year_window,
+)
 from ladders.errors import NotFoundError
 from ladders.models import ConversationKind, Dataset, Plan, PlanStatus, Unit, UnitKind
+from ladders.ports import AggregateReads
 from tests.builders import AS_OF, tiny_region
 
 
@@ -110,3 +117,20 @@ def test_a_current_plan_is_active_in_period_and_touched_within_the_year() -> Non
     assert not is_current(plan(created_on=date(2024, 6, 1)), day)
     assert is_current(plan(created_on=None, last_followup_on=date(2025, 6, 1)), day)
     assert not is_current(plan(created_on=None), day)
+
+
+async def test_store_aggregates_equal_the_reference(store: EmbeddedStore) -> None:
+    if not isinstance(store, AggregateReads):
+        pytest.skip("the embedded store has no AggregateReads (yet): nothing to compare")
+    for unit in ("reg", "enh-psyk", "adm-vard"):
+        units = await store.subtree_unit_ids(unit)
+        employees = await store.employees_in_units(units)
+        ids = [e.id for e in employees]
+        for day in (AS_OF, date(2025, 6, 19), date(2025, 6, 20)):
+            since, until = year_window(day)
+            assert await store.coverage_counts(units, as_of=day, since=since) == coverage_counts(
+                employees=employees,
+                plans=await store.plans_of(ids),
+                conversations=await store.conversations_of(ids, since=since, until=until),
+                as_of=day,
+            )

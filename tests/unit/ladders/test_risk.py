@@ -32,7 +32,8 @@ from ladders.models import (
     Mentorship,
     ReferenceData,
 )
-from ladders.risk import TransferRisk, compute_risks, knowledge_transfer_risks
+from ladders.ports import AggregateReads
+from ladders.risk import TransferRisk, compute_risks, knowledge_transfer_risks, transfer_counts
 from ladders.rules import Rules
 from tests.builders import AS_OF, tiny_region
 
@@ -122,3 +123,25 @@ def test_only_mentorships_of_holders_with_the_competence_in_focus_count() -> Non
     # holders old, mid (low is below 4); 1 senior of 2; only old -> x counts:
     # old -> y has another focus, low is no holder, mid -> w starts later.
     assert rows(found) == [("c", 2, 1, 0.5, 1)]
+
+
+async def test_store_aggregates_equal_the_reference(store: EmbeddedStore) -> None:
+    if not isinstance(store, AggregateReads):
+        pytest.skip("the embedded store has no AggregateReads (yet): nothing to compare")
+    catalog = Catalog.build(await store.reference_data())
+    for unit in ("reg", "omr-akut", "enh-psyk"):
+        units = await store.subtree_unit_ids(unit)
+        employees = await store.employees_in_units(units)
+        ids = [e.id for e in employees]
+        for min_level, born_by in ((4, 1965), (3, 1970), (5, 1900)):
+            assert await store.transfer_counts(
+                units, min_level=min_level, senior_born_by=born_by, as_of=AS_OF
+            ) == transfer_counts(
+                employees=employees,
+                holdings=await store.holdings_of(ids),
+                mentorships=await store.mentorships_of(ids, role="mentor"),
+                catalog=catalog,
+                min_level=min_level,
+                senior_born_by=born_by,
+                as_of=AS_OF,
+            )
