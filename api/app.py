@@ -19,6 +19,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from api.auth import DEV_WARNING, AuthConfig, Authenticator, AuthError, AuthUnavailableError, Caller
 from api.context import Context, Services
+from api.guard import check_request
 from api.schema import Limits, build_schema
 from api.settings import Settings, get_settings
 from api.stores import open_store
@@ -29,6 +30,7 @@ log = logging.getLogger("stege.api")
 
 GRAPHQL_PATH = "/graphql"
 REQUEST_ID_HEADER = "X-Request-Id"
+DEV_WARNING_HEADER = "X-Stege-Warning"
 NOBODY = Caller(employee_id="")
 """The caller of a GET (the GraphiQL page): GET never executes an operation."""
 
@@ -41,6 +43,8 @@ def auth_config(settings: Settings) -> AuthConfig:
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
         algorithms=tuple(settings.jwt_algorithms),
+        jwks_cache_seconds=settings.jwt_jwks_cache_seconds,
+        jwks_refresh_cooldown_seconds=settings.jwt_jwks_refresh_cooldown_seconds,
     )
 
 
@@ -101,8 +105,14 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         request.state.request_id = uuid.uuid4().hex
-        response = await call_next(request)
+        refused = None
+        if request.method == "POST" and request.url.path.rstrip("/") == GRAPHQL_PATH:
+            refused = await check_request(request, settings.max_body_bytes)
+        response = refused or await call_next(request)
         response.headers[REQUEST_ID_HEADER] = request.state.request_id
+        if authenticator.dev:
+            # Loud on every answer, not only in the start-up log.
+            response.headers[DEV_WARNING_HEADER] = DEV_WARNING
         return response
 
     @app.get("/healthz")

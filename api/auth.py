@@ -71,6 +71,11 @@ class AuthConfig:
     issuer: str | None = None
     audience: str | None = None
     algorithms: tuple[str, ...] = field(default=())
+    jwks_cache_seconds: float = 300.0
+    """How long a fetched key set is used before it is fetched again."""
+    jwks_refresh_cooldown_seconds: float = 30.0
+    """Least time between fetches forced by an unknown `kid` (a rotated key):
+    tokens with made-up kids cannot make us hammer the identity provider."""
 
     def check(self) -> None:
         """Refuse to start with a configuration that could not verify anything."""
@@ -103,7 +108,15 @@ class Authenticator:
     def __init__(self, config: AuthConfig) -> None:
         config.check()
         self.config = config
-        self._jwks = jwt.PyJWKClient(config.jwks_url) if config.jwks_url else None
+        self._jwks = (
+            jwt.PyJWKClient(
+                config.jwks_url,
+                lifespan=config.jwks_cache_seconds,
+                cooldown_duration=config.jwks_refresh_cooldown_seconds,
+            )
+            if config.jwks_url
+            else None
+        )
         if config.algorithms:
             self._algorithms = list(config.algorithms)
         else:

@@ -3,7 +3,8 @@
 Resolvers ask a per-request `Policy` before they read or write; they never
 decide rights themselves. The rules:
 
-- admin: everything.
+- admin: everything; alone may change the roster, read the audit log, export
+  or erase a person's data (GDPR).
 - an employee: everything about themselves; other people only as mentor
   candidates, their own mentors and adepts (`Access.BASIC`: name, unit,
   profession, age band).
@@ -268,3 +269,18 @@ class Policy:
         """Changing the roster or reference data: admins only."""
         if not self.is_admin:
             raise forbidden()
+
+    # --- personal-data rights (GDPR) ------------------------------------------
+
+    async def personal_data(self, employee_id: str, *, reading: str) -> m.Employee:
+        """Everything held about a person (export, erasure): admins only.
+        FORBIDDEN for anyone else before the id is even looked up."""
+        self.may_administer()
+        return await self.person(employee_id, reading=reading)
+
+    def may_read_audit_log(self, whom: str | None) -> None:
+        """The audit log: admins only; a look at one person's trail is itself
+        a read about them."""
+        self.may_administer()
+        if whom is not None:
+            self.audit(whom, "auditLog")

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     neo4j_user: str | None = None
     neo4j_password: SecretStr | None = None
     neo4j_database: str = "neo4j"
+    neo4j_max_retry_seconds: float = Field(default=30.0, ge=0)
+    """How long a Neo4j read or write keeps retrying (server down, leader
+    change) before the API answers 503."""
 
     # --- authentication (DESIGN §5) -----------------------------------------
     auth_mode: AuthMode = "jwt"
@@ -41,6 +44,8 @@ class Settings(BaseSettings):
     jwt_audience: str | None = None
     jwt_algorithms: tuple[str, ...] = ()
     """Pinned token algorithms; empty: HS256 with a secret, RS256/ES256/PS256/EdDSA with JWKS."""
+    jwt_jwks_cache_seconds: float = Field(default=300.0, gt=0)
+    jwt_jwks_refresh_cooldown_seconds: float = Field(default=30.0, ge=0)
 
     # --- the API (DESIGN §6) ------------------------------------------------
     host: str = "127.0.0.1"
@@ -51,6 +56,8 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=1)
     max_query_tokens: int = Field(default=2000, ge=10)
     max_query_aliases: int = Field(default=30, ge=1)
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    """Larger request bodies get 413 (a document within the token limit is far smaller)."""
 
     # --- domain rules (DESIGN §4) -------------------------------------------
     retirement_age: int = Field(default=65, ge=0)

@@ -20,6 +20,7 @@ async def open_store(settings: Settings) -> Store:
             uri=settings.neo4j_uri,
             auth=settings.neo4j_auth(),
             database=settings.neo4j_database,
+            max_transaction_retry_time=settings.neo4j_max_retry_seconds,
         )
     from graph.embedded import EmbeddedStore
 

@@ -19,10 +19,10 @@ Conventions every implementation keeps:
 from __future__ import annotations
 
 from collections.abc import AsyncIterable, Callable, Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from ladders.models import (
     Conversation,
@@ -45,6 +45,24 @@ MentorRole = Literal["mentor", "adept", "any"]
 
 Chunks = AsyncIterable[Dataset] | Iterable[Dataset]
 """A stream of partial datasets for `Store.bulk_load`."""
+
+AUDIT_PAGE = 1_000
+"""The most audit records one `Store.audit_log` call returns."""
+
+
+class AuditRecord(BaseModel):
+    """One caller's read of another person's data in one request (DESIGN §5):
+    who, whom, which fields, when. Ids only: no values that were read."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at: AwareDatetime
+    who: str
+    whom: str
+    fields: tuple[str, ...] = Field(min_length=1)
+    """The fields read, sorted."""
+    request_id: str | None = None
+    operation: str | None = None
 
 
 @runtime_checkable
@@ -215,6 +233,35 @@ class Store(Protocol):
 
     async def add_conversation(self, conversation: Conversation) -> None: ...
 
+    # --- security: the audit log and personal-data rights (issue 5) ----------
+
+    async def record_audit(self, records: Sequence[AuditRecord]) -> None:
+        """Append these audit records in one transaction (the API writes one
+        batch per request). Records name ids that need not exist (an erased
+        person's reads stay on record); nothing here is ever updated."""
+        ...
+
+    async def audit_log(
+        self,
+        *,
+        who: str | None = None,
+        whom: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[AuditRecord]:
+        """Audit records, optionally only those by `who`, about `whom`, at or
+        after `since`; newest first, then by (who, whom); at most
+        `min(limit, AUDIT_PAGE)`. Indexed by who, whom and time."""
+        ...
+
+    async def erase_employee(self, employee_id: str) -> bool:
+        """Delete the person and everything held about them (GDPR art. 17):
+        their holdings, mentorships in either role (with focus), plans and
+        plan items, conversations and managed-unit links, in one transaction.
+        Units, needs and reference data stay; so do audit records (ids only,
+        kept as the record of who read what). False when the id is unknown."""
+        ...
+
 
 # --- optional store-side aggregates (issue 3, point 7) -------------------------
 #
@@ -306,8 +353,14 @@ class AggregateReads(Protocol):
         ...
 
     async def senior_holders(
-        self, competence_id: str, min_level: int, *, born_by: int
+        self,
+        competence_id: str,
+        min_level: int,
+        *,
+        born_by: int,
+        unit_ids: Sequence[str] | None = None,
     ) -> list[Holding]:
-        """`Store.holders(competence_id, min_level)` of the employees born in
-        or before `born_by` only (the mentor pool wants the 55+), by employee id."""
+        """`Store.holders(competence_id, min_level, unit_ids=unit_ids)` of the
+        employees born in or before `born_by` only (the mentor pool wants the
+        55+, nearest units first), by employee id."""
         ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,11 +21,13 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from api.schema.errors import ShapeErrors, log_unexpected
+from api.schema.errors import ShapeErrors, log_unexpected, unavailable
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
+from ladders.ports import AuditRecord
 
 audit_log = logging.getLogger("stege.audit")
+log = logging.getLogger("stege.api")
 
 
 @dataclass(frozen=True)
@@ -36,34 +38,79 @@ class Limits:
 
 
 class AuditExtension(SchemaExtension):
-    """Writes one audit record per person whose data another caller read."""
+    """Records who read which fields of whom in this request: one batch in the
+    store (one write per request, not per field) and one JSON line per person
+    on the `stege.audit` logger. When the store cannot record it, the answer
+    is withheld (no data, UNAVAILABLE): no read of another person goes
+    unrecorded."""
 
-    def on_operation(self) -> Iterator[None]:
+    async def on_operation(self) -> AsyncIterator[None]:
         yield
         context = self.execution_context.context
         policy = getattr(context, "policy", None)
         if policy is None or not policy.audit_log:
             return
-        for entry in sorted(policy.audit_log.values(), key=lambda e: e.whom):
+        now = datetime.now(UTC)
+        request_id = getattr(context, "request_id", None)
+        records = [
+            AuditRecord(
+                at=now,
+                who=policy.caller.employee_id,
+                whom=entry.whom,
+                fields=tuple(sorted(entry.fields)),
+                request_id=request_id,
+                operation=self.execution_context.operation_name,
+            )
+            for entry in sorted(policy.audit_log.values(), key=lambda e: e.whom)
+        ]
+        for record in records:
             audit_log.info(
                 json.dumps(
                     {
-                        "who": policy.caller.employee_id,
-                        "whom": entry.whom,
-                        "fields": sorted(entry.fields),
-                        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-                        "requestId": getattr(context, "request_id", None),
-                        "operation": self.execution_context.operation_name,
+                        "who": record.who,
+                        "whom": record.whom,
+                        "fields": list(record.fields),
+                        "when": record.at.isoformat(timespec="seconds"),
+                        "requestId": record.request_id,
+                        "operation": record.operation,
                     },
                     ensure_ascii=False,
                 )
             )
+        try:
+            await context.store.record_audit(records)
+        except Exception as exc:
+            log.error(
+                "audit records not written, answer withheld (request id %s)",
+                request_id,
+                exc_info=exc,
+            )
+            result = self.execution_context.result
+            if result is not None:
+                result.data = None
+                result.errors = [
+                    GraphQLError(
+                        "The store is unavailable; try again shortly.",
+                        extensions={"code": "UNAVAILABLE", "requestId": request_id},
+                    )
+                ]
+            unavailable(context)
+
+
+SUGGESTION = "Did you mean"
 
 
 class StegeSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        if self.config.disable_field_suggestions:
+            # Strawberry strips the suggestion from unknown fields only; graphql-core
+            # also suggests enum values, arguments, types and variables, each a hint
+            # at the schema when introspection is off.
+            for error in errors:
+                if SUGGESTION in error.message:
+                    error.message = error.message.split(SUGGESTION)[0].strip()
         # Expected errors (NOT_FOUND, FORBIDDEN, ...) are answers, not faults.
         log_unexpected(errors, execution_context.context if execution_context else None)
 

@@ -97,6 +97,20 @@ class ShapeErrors(SchemaExtension):
         if result is not None and errors:
             request_id = _request_id(self.execution_context.context)
             result.errors = [shape_error(e, request_id) for e in errors]
+            if any(code_of(e.original_error) == "UNAVAILABLE" for e in errors):
+                unavailable(self.execution_context.context)
+
+
+RETRY_AFTER_SECONDS = "5"
+
+
+def unavailable(context: Any) -> None:
+    """The store is down: HTTP 503 with Retry-After, not a 200 (nor a 500), so
+    load balancers and clients see a retryable failure."""
+    response = getattr(context, "response", None)
+    if response is not None:
+        response.status_code = 503
+        response.headers["Retry-After"] = RETRY_AFTER_SECONDS
 
 
 def log_unexpected(errors: list[GraphQLError], context: Any) -> None:

@@ -53,6 +53,7 @@ from api.schema.inputs import (
 from api.schema.org import UnitNeed, unit_of
 from api.schema.people import Conversation, HeldCompetence, Mentorship, person
 from api.schema.plans import Plan, PlanActivity
+from api.schema.privacy import EraseEmployeeInput, EraseEmployeePayload, EraseEmployeeResult, erase
 from ladders import commands, plan_commands
 from ladders import models as m
 from ladders.errors import StegeError, StoreUnavailableError, ValidationError
@@ -303,6 +304,16 @@ class Mutation:
             )
             ctx.loaders.employee.prime(employee.id, employee, force=True)
             return EmployeePayload(employee=await person(info, employee))
+
+        return await attempt(work)
+
+    @strawberry.mutation(
+        description="Erase a person and every link to them, GDPR art. 17 (admins). "
+        "Aggregates no longer count them; the audit trail of reads stays."
+    )
+    async def erase_employee(self, info: Info, input: EraseEmployeeInput) -> EraseEmployeeResult:
+        async def work() -> EraseEmployeePayload:
+            return await erase(info, str(input.id))
 
         return await attempt(work)
 

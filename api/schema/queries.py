@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 
@@ -20,6 +20,7 @@ from api.schema.analytics import (
 from api.schema.enums import ActivityKind, Horizon, to_domain
 from api.schema.org import Unit
 from api.schema.people import Employee, EmployeeConnection, employee_page
+from api.schema.privacy import AuditEntry, PersonalData, audit_entries, personal_data
 from api.schema.reference import Competence, Ladder, LearningActivity, Profession
 from ladders import coverage, gap, mentors, paths, proposals, risk, suggestions, supply
 from ladders import models as m
@@ -256,3 +257,29 @@ class Query:
             store=ctx.store, unit_id=str(unit_id), as_of=ctx.as_of(as_of)
         )
         return PlanCoverage.from_domain(found)
+
+    # --- admins: the audit trail and personal-data rights ---------------------
+
+    @strawberry.field(
+        description="Reads of other people's data, newest first (admins): by reader, "
+        "by the person read about, since a time."
+    )
+    async def audit_log(
+        self,
+        info: Info,
+        who: strawberry.ID | None = None,
+        whom: strawberry.ID | None = None,
+        since: datetime | None = None,
+        first: int = 100,
+    ) -> list[AuditEntry]:
+        return await audit_entries(
+            info,
+            who=None if who is None else str(who),
+            whom=None if whom is None else str(whom),
+            since=since,
+            first=first,
+        )
+
+    @strawberry.field(description="Everything held about a person, GDPR art. 15 (admins).")
+    async def export_personal_data(self, info: Info, employee_id: strawberry.ID) -> PersonalData:
+        return await personal_data(info, str(employee_id))

@@ -185,6 +185,26 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (employee_id, held_on, kind)
         )""",
     ),
+    # 2: the audit log of reads of other people's data (issue 5). No foreign
+    # keys: a record outlives an erased person. `at` is UTC ISO 8601 text with
+    # microseconds, so text order is time order; `fields` a JSON array.
+    (
+        """CREATE TABLE audit (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            who TEXT NOT NULL,
+            whom TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            request_id TEXT,
+            operation TEXT
+        )""",
+        "CREATE INDEX audit_by_at ON audit (at)",
+        "CREATE INDEX audit_by_who ON audit (who, at)",
+        "CREATE INDEX audit_by_whom ON audit (whom, at)",
+    ),
+    # 3: the mentor pool and retirement counts look for the seniors (55+,
+    # 60+) among holders, in a unit subtree or the region (issue 3, point 7).
+    ("CREATE INDEX employee_by_birth_year ON employee (birth_year, unit_id, id)",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

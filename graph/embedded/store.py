@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
 
 from graph.chunks import each_chunk
-from graph.embedded import reads, writes
+from graph.embedded import aggregates, personal, reads, writes
 from graph.embedded.connection import Database
 from ladders.errors import ValidationError
 from ladders.models import (
@@ -29,7 +29,15 @@ from ladders.models import (
     Unit,
     UnitNeed,
 )
-from ladders.ports import Chunks, MentorRole, ProgressFn
+from ladders.ports import (
+    AuditRecord,
+    Chunks,
+    CoverageCount,
+    MentorRole,
+    ProgressFn,
+    SupplyCount,
+    TransferCount,
+)
 
 
 class EmbeddedStore:
@@ -162,6 +170,53 @@ class EmbeddedStore:
             lambda conn: reads.conversations_of(conn, employee_ids, since, until)
         )
 
+    # --- aggregates (ladders.ports.AggregateReads), counted in SQL -----------
+
+    async def supply_counts(
+        self,
+        unit_ids: Sequence[str],
+        wanted: Sequence[tuple[str, int]],
+        *,
+        as_of: date,
+        retiring_born_by: int | None,
+        due_by: date,
+    ) -> list[SupplyCount]:
+        return await self._db.read(
+            lambda conn: aggregates.supply_counts(
+                conn, unit_ids, wanted, as_of, retiring_born_by, due_by
+            )
+        )
+
+    async def transfer_counts(
+        self, unit_ids: Sequence[str], *, min_level: int, senior_born_by: int, as_of: date
+    ) -> list[TransferCount]:
+        return await self._db.read(
+            lambda conn: aggregates.transfer_counts(
+                conn, unit_ids, min_level, senior_born_by, as_of
+            )
+        )
+
+    async def coverage_counts(
+        self, unit_ids: Sequence[str], *, as_of: date, since: date
+    ) -> CoverageCount:
+        return await self._db.read(
+            lambda conn: aggregates.coverage_counts(conn, unit_ids, as_of, since)
+        )
+
+    async def senior_holders(
+        self,
+        competence_id: str,
+        min_level: int,
+        *,
+        born_by: int,
+        unit_ids: Sequence[str] | None = None,
+    ) -> list[Holding]:
+        return await self._db.read(
+            lambda conn: aggregates.senior_holders(
+                conn, competence_id, min_level, born_by, unit_ids
+            )
+        )
+
     # --- writes -------------------------------------------------------------
 
     async def import_dataset(self, dataset: Dataset, *, progress: ProgressFn | None = None) -> None:
@@ -225,4 +280,26 @@ class EmbeddedStore:
     async def add_conversation(self, conversation: Conversation) -> None:
         await self._db.write(
             lambda conn: writes.add_conversation(conn, conversation), tables=("conversation",)
+        )
+
+    # --- security: the audit log and personal-data rights ----------------------
+
+    async def record_audit(self, records: Sequence[AuditRecord]) -> None:
+        if records:
+            await self._db.write(lambda conn: personal.record_audit(conn, records))
+
+    async def audit_log(
+        self,
+        *,
+        who: str | None = None,
+        whom: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[AuditRecord]:
+        return await self._db.read(lambda conn: personal.audit_log(conn, who, whom, since, limit))
+
+    async def erase_employee(self, employee_id: str) -> bool:
+        return await self._db.write(
+            lambda conn: personal.erase_employee(conn, employee_id),
+            tables=("plan_activity", "plan", "mentorship", "employee_manages"),
         )

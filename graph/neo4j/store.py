@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
 from neo4j import (
@@ -30,7 +30,7 @@ from neo4j.exceptions import (
 )
 
 from graph.chunks import each_chunk
-from graph.neo4j import bulk, schema, writes
+from graph.neo4j import aggregates, bulk, personal, schema, writes
 from graph.neo4j import cypher as Q
 from graph.neo4j.mapping import aligned, to_model
 from graph.neo4j.reads import export, fetch, reference_data, reference_version
@@ -47,7 +47,15 @@ from ladders.models import (
     Unit,
     UnitNeed,
 )
-from ladders.ports import Chunks, MentorRole, ProgressFn
+from ladders.ports import (
+    AuditRecord,
+    Chunks,
+    CoverageCount,
+    MentorRole,
+    ProgressFn,
+    SupplyCount,
+    TransferCount,
+)
 
 T = TypeVar("T")
 Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
@@ -152,7 +160,8 @@ class Neo4jStore:
             return names
 
         present = await self._read(existing)
-        missing = [s for name, s in (*schema.CONSTRAINTS, *schema.INDEXES) if name not in present]
+        wanted = (*schema.CONSTRAINTS, *schema.INDEXES, *personal.INDEXES)
+        missing = [s for name, s in wanted if name not in present]
         # Schema and data cannot share a transaction; one statement each.
         for statement in missing:
             await self._write(_statement(statement))
@@ -302,6 +311,47 @@ class Neo4jStore:
         )
         return [to_model(Conversation, r) for r in rows]
 
+    # --- aggregates (ladders.ports.AggregateReads), counted in Cypher --------
+
+    async def supply_counts(
+        self,
+        unit_ids: Sequence[str],
+        wanted: Sequence[tuple[str, int]],
+        *,
+        as_of: date,
+        retiring_born_by: int | None,
+        due_by: date,
+    ) -> list[SupplyCount]:
+        return await self._read(
+            lambda tx: aggregates.supply_counts(
+                tx, unit_ids, wanted, as_of, retiring_born_by, due_by
+            )
+        )
+
+    async def transfer_counts(
+        self, unit_ids: Sequence[str], *, min_level: int, senior_born_by: int, as_of: date
+    ) -> list[TransferCount]:
+        return await self._read(
+            lambda tx: aggregates.transfer_counts(tx, unit_ids, min_level, senior_born_by, as_of)
+        )
+
+    async def coverage_counts(
+        self, unit_ids: Sequence[str], *, as_of: date, since: date
+    ) -> CoverageCount:
+        return await self._read(lambda tx: aggregates.coverage_counts(tx, unit_ids, as_of, since))
+
+    async def senior_holders(
+        self,
+        competence_id: str,
+        min_level: int,
+        *,
+        born_by: int,
+        unit_ids: Sequence[str] | None = None,
+    ) -> list[Holding]:
+        return await self._read(
+            lambda tx: aggregates.senior_holders(tx, competence_id, min_level, born_by, unit_ids)
+        )
+
     # --- writes -------------------------------------------------------------
 
     async def import_dataset(self, dataset: Dataset, *, progress: ProgressFn | None = None) -> None:
@@ -339,3 +389,22 @@ class Neo4jStore:
 
     async def add_conversation(self, conversation: Conversation) -> None:
         await self._write(writes.single(writes.write_conversations, conversation))
+
+    # --- security: the audit log and personal-data rights ----------------------
+
+    async def record_audit(self, records: Sequence[AuditRecord]) -> None:
+        if records:
+            await self._write(lambda tx: personal.record_audit(tx, records))
+
+    async def audit_log(
+        self,
+        *,
+        who: str | None = None,
+        whom: str | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+    ) -> list[AuditRecord]:
+        return await self._read(lambda tx: personal.audit_log(tx, who, whom, since, limit))
+
+    async def erase_employee(self, employee_id: str) -> bool:
+        return await self._write(lambda tx: personal.erase_employee(tx, employee_id))

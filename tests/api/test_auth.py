@@ -7,6 +7,7 @@ loopback, so PyJWKClient fetches it for real.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Iterator
@@ -17,7 +18,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from api.auth import AuthConfig, Authenticator, AuthError, AuthUnavailableError, Role
+from api.app import DEV_WARNING_HEADER
+from api.auth import DEV_WARNING, AuthConfig, Authenticator, AuthError, AuthUnavailableError, Role
 from api.settings import Settings
 from ladders.ports import Store
 from tests.api.conftest import data, serving
@@ -110,15 +112,19 @@ async def test_dev_mode_reads_the_headers() -> None:
 
 
 class JwksServer:
-    """A JWKS endpoint on loopback serving one RSA public key."""
+    """A JWKS endpoint on loopback; `rotate()` publishes a new key set, and
+    `fetches` counts how often it was read."""
 
     def __init__(self) -> None:
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
-        body = json.dumps({"keys": [{**public, "kid": "k1", "use": "sig", "alg": "RS256"}]})
+        self.keys = {"k1": rsa.generate_private_key(public_exponent=65537, key_size=2048)}
+        self.published = ["k1"]
+        self.fetches = 0
+        server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+                server.fetches += 1
+                body = json.dumps({"keys": [server.jwk(kid) for kid in server.published]})
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
                 self.end_headers()
@@ -131,8 +137,22 @@ class JwksServer:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/jwks.json"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
+    @property
+    def key(self) -> rsa.RSAPrivateKey:
+        return self.keys["k1"]
+
+    def jwk(self, kid: str) -> dict[str, Any]:
+        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.keys[kid].public_key()))
+        return {**public, "kid": kid, "use": "sig", "alg": "RS256"}
+
+    def rotate(self, kid: str) -> None:
+        """The identity provider signs with a new key from now on."""
+        self.keys[kid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.published = [kid]
+
     def token(self, kid: str = "k1", **overrides: Any) -> str:
-        return jwt.encode(claims(**overrides), self.key, algorithm="RS256", headers={"kid": kid})
+        key = self.keys.get(kid, self.keys["k1"])
+        return jwt.encode(claims(**overrides), key, algorithm="RS256", headers={"kid": kid})
 
 
 @pytest.fixture
@@ -157,6 +177,43 @@ async def test_tokens_are_verified_against_a_jwks(jwks: JwksServer) -> None:
     # A token signed with the HS256 secret is no use against the JWKS (no alg confusion).
     with pytest.raises(AuthError):
         await auth.caller(bearer(hs256()))
+
+
+async def test_jwks_keys_are_cached_and_a_rotation_is_followed(jwks: JwksServer) -> None:
+    auth = Authenticator(
+        AuthConfig(
+            mode="jwt",
+            jwks_url=jwks.url,
+            issuer=ISSUER,
+            audience=AUDIENCE,
+            jwks_refresh_cooldown_seconds=0,  # the default 30 s would outlast the test
+        )
+    )
+    for _ in range(3):
+        assert (await auth.caller(bearer(jwks.token()))).employee_id == "e03"
+    assert jwks.fetches == 1  # cached, not fetched per request
+
+    jwks.rotate("k2")
+    # An unknown kid makes the client fetch the key set again, and finds the new key.
+    caller = await auth.caller(bearer(jwks.token(kid="k2", sub="e04")))
+    assert caller.employee_id == "e04"
+    assert jwks.fetches == 2
+    assert (await auth.caller(bearer(jwks.token(kid="k2")))).employee_id == "e03"
+    assert jwks.fetches == 2
+    # A kid that is in no key set, even after a fresh fetch, is refused.
+    with pytest.raises(AuthError):
+        await auth.caller(bearer(jwks.token(kid="k9")))
+
+
+async def test_jwks_algorithms_are_pinned(jwks: JwksServer) -> None:
+    """Only the configured algorithms: an RS256 token is refused when ES256 is pinned."""
+    auth = Authenticator(
+        AuthConfig(
+            mode="jwt", jwks_url=jwks.url, issuer=ISSUER, audience=AUDIENCE, algorithms=("ES256",)
+        )
+    )
+    with pytest.raises(AuthError):
+        await auth.caller(bearer(jwks.token()))
 
 
 async def test_an_unreachable_jwks_is_not_the_callers_fault(jwks: JwksServer) -> None:
@@ -210,3 +267,35 @@ async def test_http_503_when_the_jwks_cannot_be_fetched(store: Store, jwks: Jwks
     async with serving(store, settings) as api:
         response = await api.post("{ me { id } }", user=None, headers=bearer(jwks.token()))
     assert response.status_code == 503
+
+
+def test_jwt_is_the_default_and_dev_must_be_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("STEGE_AUTH_MODE", raising=False)
+    assert Settings(_env_file=None).auth_mode == "jwt"  # type: ignore[call-arg]
+    monkeypatch.setenv("STEGE_AUTH_MODE", "dev")
+    assert Settings(_env_file=None).auth_mode == "dev"  # type: ignore[call-arg]
+
+
+async def test_dev_mode_warns_at_start_up_and_on_every_response(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="stege.api"):
+        async with serving(store) as api:
+            answers = [
+                await api.post("{ me { name } }", user="e03"),
+                await api.post("{ me { name } }", user=None),  # 401
+                await api.client.get("/healthz"),
+            ]
+    assert any(DEV_WARNING in r.getMessage() for r in caplog.records)
+    assert [a.status_code for a in answers] == [200, 401, 200]
+    for answer in answers:
+        assert answer.headers[DEV_WARNING_HEADER] == DEV_WARNING
+
+
+async def test_jwt_mode_sends_no_dev_warning(store: Store) -> None:
+    async with serving(store, jwt_settings()) as api:
+        response = await api.client.post(
+            "/graphql", json={"query": "{ me { name } }"}, headers=bearer(hs256())
+        )
+    assert response.status_code == 200
+    assert DEV_WARNING_HEADER not in response.headers

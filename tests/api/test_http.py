@@ -67,11 +67,13 @@ async def test_unexpected_errors_are_masked_with_a_request_id(
     assert "secret detail of the bug" in str(logged[0].exc_info[1])
 
 
-async def test_an_unavailable_store_is_a_coded_error(store: Store) -> None:
+async def test_an_unavailable_store_is_a_coded_503(store: Store) -> None:
     broken = FailingStore(store, {"get_employees": StoreUnavailableError("connection refused")})
     async with serving(broken) as api:  # type: ignore[arg-type]
         response = await api.post("{ me { name } }", user="e03")
-    assert response.status_code == 200
+    # Retryable, and not the server's bug: 503 with Retry-After, never a 500.
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
     assert error_codes(response.json()) == ["UNAVAILABLE"]
     assert "connection refused" not in response.text
 

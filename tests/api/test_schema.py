@@ -46,7 +46,7 @@ ROOT_FIELDS = {
 MUTATIONS = [
     "assessCompetence", "createPlan", "addPlanActivity", "completePlanActivity",
     "cancelPlanActivity", "followUpPlan", "startMentorship", "endMentorship",
-    "recordConversation", "setUnitNeed", "upsertEmployee",
+    "recordConversation", "setUnitNeed", "upsertEmployee", "eraseEmployee",
 ]  # fmt: skip
 
 

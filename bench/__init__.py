@@ -1,0 +1,1 @@
+"""Benchmarks of every workload on both stores (bench/run.py); results in bench/RESULTS.md."""

@@ -1,0 +1,359 @@
+"""Benchmark every workload on both stores at region scale (one command).
+
+    .venv/bin/python bench/run.py                       # N = 10,000 and 55,000, both stores
+    .venv/bin/python bench/run.py --employees 10000 --stores embedded
+
+For each N and store, on the same synthetic region (`stege seed synthetic`,
+same N, same seed): seeding time, rate and peak RSS; per workload the p50/p95
+of the GraphQL request over HTTP (uvicorn, one worker), of the bare use-case
+call and, on Neo4j, of a hand-written Cypher query (bench/cypher.py), with
+their ratios; throughput at concurrency 8 against 2 uvicorn workers; the
+servers' RSS. Results go to bench/results/<N>.json (one file per N, written
+after each store, so a partial run keeps what it measured); bench/report.py
+turns them into the tables of bench/RESULTS.md. Timings are figures, not
+tests: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx  # noqa: E402
+
+from bench import cypher  # noqa: E402
+from bench.measure import Budget, ratio, throughput, timed  # noqa: E402
+from bench.processes import ApiServer, Neo4jServer, rss_mib, seed, store_env  # noqa: E402
+from bench.subjects import Subjects, pick_subjects  # noqa: E402
+from bench.workloads import WORKLOADS, Workload, cypher_params  # noqa: E402
+from ladders.catalog import CatalogCache  # noqa: E402
+from ladders.ports import Store  # noqa: E402
+from ladders.rules import Rules  # noqa: E402
+from seed.generate import DEMO_AS_OF  # noqa: E402
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+THROUGHPUT_WORKLOADS = ("gap", "mentorCandidates")
+
+
+@dataclass(frozen=True)
+class Options:
+    employees: tuple[int, ...]
+    stores: tuple[str, ...]
+    seed: int
+    batch_size: int
+    budget: Budget
+    throughput_seconds: float
+    concurrency: int
+    out: Path
+    neo4j_uri: str | None
+    workloads: tuple[str, ...] | None
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+    try:
+        cpu = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = next(
+            line.split(":", 1)[1].strip() for line in cpu.splitlines() if "model name" in line
+        )
+        mem = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+        info["memory_gib"] = round(int(mem) / 1024 / 1024, 1)
+        info["load_average_at_start"] = os.getloadavg()
+    except (OSError, StopIteration):
+        pass
+    try:
+        java = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=30)
+        info["java"] = (java.stderr or java.stdout).splitlines()[0]
+    except (OSError, subprocess.SubprocessError, IndexError):
+        info["java"] = None
+    import sqlite3
+
+    info["sqlite"] = sqlite3.sqlite_version
+    return info
+
+
+async def _open(store: str, db_path: Path | None, uri: str | None) -> Store:
+    if store == "embedded":
+        from graph.embedded import EmbeddedStore
+
+        assert db_path is not None
+        return await EmbeddedStore.open(db_path)
+    from graph.neo4j import Neo4jStore
+
+    assert uri is not None
+    return await Neo4jStore.open(uri=uri, auth=None)
+
+
+async def _wipe_neo4j(uri: str) -> None:
+    from neo4j import AsyncGraphDatabase
+
+    async with AsyncGraphDatabase.driver(uri, auth=None) as driver, driver.session() as session:
+        result = await session.run(
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        )
+        await result.consume()
+
+
+def _graphql(client: httpx.AsyncClient, workload: Workload, as_of: date) -> Any:
+    async def call(subject: str) -> object:
+        response = await client.post(
+            "/graphql",
+            json={"query": workload.query, "variables": {"id": subject, "asOf": str(as_of)}},
+        )
+        response.raise_for_status()
+        body = response.json()
+        if body.get("errors"):
+            raise RuntimeError(body["errors"][0].get("message"))
+        return body["data"]
+
+    return call
+
+
+def _client(url: str, subjects: Subjects, limit: int = 16) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        base_url=url,
+        headers={"X-Stege-User": subjects.admin, "X-Stege-Roles": "admin"},
+        timeout=120,
+        limits=httpx.Limits(max_connections=limit, max_keepalive_connections=limit),
+    )
+
+
+async def _measure_workloads(
+    store: Store,
+    kind: str,
+    env: dict[str, str],
+    uri: str | None,
+    subjects: Subjects,
+    options: Options,
+    rules: Rules,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    as_of = DEMO_AS_OF
+    results: dict[str, Any] = {}
+    cache = CatalogCache()
+    driver = None
+    if kind == "neo4j" and uri is not None:
+        from neo4j import AsyncGraphDatabase
+
+        driver = AsyncGraphDatabase.driver(uri, auth=None)
+    base = cypher.params(rules, as_of, rules.long_years)
+    server = ApiServer(env, workers=1).start()
+    try:
+        async with _client(server.url, subjects) as client:
+            for workload in _selected(options):
+                subject_ids = subjects.of(workload.subject)
+                entry: dict[str, Any] = {"subjects": len(subject_ids)}
+                print(f"  {kind} {workload.name}", flush=True)
+                entry["http"] = await timed(
+                    _graphql(client, workload, as_of), subject_ids, options.budget
+                )
+
+                async def bare(subject: str, w: Workload = workload) -> object:
+                    return await w.bare(store, cache, rules, subject, as_of)
+
+                entry["bare"] = await timed(bare, subject_ids, options.budget)
+                if driver is not None:
+
+                    async def raw(subject: str, w: Workload = workload) -> object:
+                        records, _, _ = await driver.execute_query(
+                            w.cypher, cypher_params(w, subject, base), database_="neo4j"
+                        )
+                        return records
+
+                    entry["cypher"] = await timed(raw, subject_ids, options.budget)
+                    entry["cypher_note"] = workload.cypher_note
+                entry["ratios"] = _ratios(entry)
+                results[workload.name] = entry
+        memory = server.memory()
+    finally:
+        server.stop()
+        if driver is not None:
+            await driver.close()
+    return results, memory
+
+
+def _ratios(entry: dict[str, Any]) -> dict[str, float | None]:
+    out = {
+        "http/bare p50": ratio(entry.get("http"), entry.get("bare")),
+        "http/bare p95": ratio(entry.get("http"), entry.get("bare"), "p95_ms"),
+    }
+    if "cypher" in entry:
+        out["bare/cypher p50"] = ratio(entry.get("bare"), entry.get("cypher"))
+        out["http/cypher p50"] = ratio(entry.get("http"), entry.get("cypher"))
+    return out
+
+
+def _selected(options: Options) -> list[Workload]:
+    return [w for w in WORKLOADS if options.workloads is None or w.name in options.workloads]
+
+
+async def _throughput(
+    env: dict[str, str], subjects: Subjects, options: Options
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    results: dict[str, Any] = {}
+    server = ApiServer(env, workers=2).start()
+    try:
+        async with _client(server.url, subjects, limit=options.concurrency) as client:
+            for workload in _selected(options):
+                if workload.name not in THROUGHPUT_WORKLOADS:
+                    continue
+                print(f"  throughput {workload.name}", flush=True)
+                call = _graphql(client, workload, DEMO_AS_OF)
+                await timed(call, subjects.of(workload.subject), Budget(3, 0, 0, 0))  # warm up
+                results[workload.name] = await throughput(
+                    call,
+                    subjects.of(workload.subject),
+                    concurrency=options.concurrency,
+                    seconds=options.throughput_seconds,
+                )
+        memory = server.memory()
+    finally:
+        server.stop()
+    return results, memory
+
+
+def bench_store(kind: str, n: int, options: Options) -> dict[str, Any]:
+    """Seed a fresh store of `kind` with N employees and measure everything."""
+    tmp = Path(tempfile.mkdtemp(prefix="stege-bench-"))
+    try:
+        return asyncio.run(_bench_store(kind, n, options, tmp))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+async def _bench_store(kind: str, n: int, options: Options, tmp: Path) -> dict[str, Any]:
+    run: dict[str, Any] = {"store": kind, "employees": n, "seed": options.seed}
+    neo4j: Neo4jServer | None = None
+    db_path = tmp / "stege.db" if kind == "embedded" else None
+    uri = None
+    try:
+        if kind == "neo4j":
+            if options.neo4j_uri:
+                uri = options.neo4j_uri
+                await _wipe_neo4j(uri)
+            else:
+                neo4j = Neo4jServer().start()
+                uri = neo4j.uri
+        env = store_env(kind, db_path=db_path, neo4j_uri=uri)
+        print(f"{kind} N={n}: seeding", flush=True)
+        run["seeding"] = seed(env, employees=n, seed=options.seed, batch_size=options.batch_size)
+        print(f"  {run['seeding']['output']}", flush=True)
+        if neo4j is not None and neo4j.pid is not None:
+            run["neo4j_server_memory_after_seeding"] = rss_mib(neo4j.pid)
+        if db_path is not None:
+            run["db_file_mib"] = round(db_path.stat().st_size / 2**20, 1)
+        rules = Rules()
+        store = await _open(kind, db_path, uri)
+        try:
+            subjects = await pick_subjects(store, rules=rules, as_of=DEMO_AS_OF, seed=options.seed)
+            run["subjects"] = asdict(subjects)
+            run["workloads"], run["api_server_memory"] = await _measure_workloads(
+                store, kind, env, uri, subjects, options, rules
+            )
+        finally:
+            await store.close()
+        if options.throughput_seconds > 0:
+            run["throughput"], run["api_server_memory_2_workers"] = await _throughput(
+                env, subjects, options
+            )
+        if neo4j is not None and neo4j.pid is not None:
+            run["neo4j_server_memory_at_end"] = rss_mib(neo4j.pid)
+    finally:
+        if neo4j is not None:
+            neo4j.stop()
+    return run
+
+
+def run_all(options: Options) -> dict[int, dict[str, Any]]:
+    options.out.mkdir(parents=True, exist_ok=True)
+    everything: dict[int, dict[str, Any]] = {}
+    for n in options.employees:
+        result: dict[str, Any] = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "command": " ".join([Path(sys.executable).name, *sys.argv]),
+            "machine": machine(),
+            "employees": n,
+            "budget": asdict(options.budget),
+            "runs": [],
+        }
+        for kind in options.stores:
+            started = time.perf_counter()
+            try:
+                run = bench_store(kind, n, options)
+            except Exception as exc:  # keep what the other store measured
+                run = {"store": kind, "employees": n, "failed": f"{type(exc).__name__}: {exc}"}
+                print(f"{kind} N={n} FAILED: {exc}", file=sys.stderr, flush=True)
+            run["bench_seconds"] = round(time.perf_counter() - started, 1)
+            result["runs"].append(run)
+            (options.out / f"{n}.json").write_text(json.dumps(result, indent=2, default=str))
+        everything[n] = result
+    return everything
+
+
+def parse(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--employees", type=int, nargs="+", default=[10_000, 55_000])
+    parser.add_argument(
+        "--stores", nargs="+", choices=["embedded", "neo4j"], default=["embedded", "neo4j"]
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument("--calls", type=int, default=60, help="Most timed calls per figure.")
+    parser.add_argument("--seconds", type=float, default=20.0, help="Time budget per figure.")
+    parser.add_argument("--throughput-seconds", type=float, default=15.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--workloads", nargs="+", default=None, help="Only these workloads.")
+    parser.add_argument(
+        "--neo4j-uri",
+        default=os.environ.get("NEO4J_URI"),
+        help="Use (and WIPE) this Neo4j instead of starting tools/neo4j-server.",
+    )
+    args = parser.parse_args(argv)
+    return Options(
+        employees=tuple(args.employees),
+        stores=tuple(args.stores),
+        seed=args.seed,
+        batch_size=args.batch_size,
+        budget=Budget(
+            warmup=3, min_calls=min(5, args.calls), max_calls=args.calls, seconds=args.seconds
+        ),
+        throughput_seconds=args.throughput_seconds,
+        concurrency=args.concurrency,
+        out=args.out,
+        neo4j_uri=args.neo4j_uri,
+        workloads=tuple(args.workloads) if args.workloads else None,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse(argv)
+    results = run_all(options)
+    from bench.report import render
+
+    for result in results.values():
+        print(render(result))
+    failed = any("failed" in run for r in results.values() for run in r["runs"])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

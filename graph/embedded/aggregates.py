@@ -1,0 +1,249 @@
+"""`AggregateReads` of the embedded store: counting in SQL (issue 3, point 7).
+
+Each function runs on a reader thread in one snapshot and answers exactly what
+the domain's reference function would (`ladders.supply.supply_counts`,
+`ladders.risk.transfer_counts`, `ladders.coverage.coverage_counts`): the
+contract suite compares them. Counting starts from the holdings and plan items
+of the competencies asked about (indexed), never from every employee crossed
+with every competence; only non-zero rows exist, as the port wants.
+
+Expiry: a holding counts when its `expires_on` is on or after `as_of`, or it
+has none and it was assessed on or after its competence's bound from
+`graph.validity` (month ends clamped like `ladders.holding.add_months`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from graph.embedded import rows
+from graph.embedded.reads import IDS
+from graph.validity import validity_bounds
+from ladders.models import ConversationKind, Holding, HoldingSource, PlanStatus
+from ladders.ports import CoverageCount, SupplyCount, TransferCount
+
+# A holding `h` (LEFT JOINed to `bounds b` on its competence) that has not
+# expired on :as_of.
+_VALID = (
+    "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= :as_of"
+    " WHEN h.assessed_on IS NULL OR b.earliest IS NULL THEN 1"
+    " ELSE h.assessed_on >= b.earliest END)"
+)
+# Common table expressions: the employees of :units, and the JSON object
+# :bounds (competence id -> earliest valid assessment day) as a small table.
+_WITH = """WITH
+    e AS MATERIALIZED (
+        SELECT id, unit_id, birth_year FROM employee
+        WHERE unit_id IN (SELECT value FROM json_each(:units))
+    ),
+    bounds AS MATERIALIZED (
+        SELECT key AS competence_id, value AS earliest FROM json_each(:bounds)
+    )"""
+
+
+def _bounds(conn: sqlite3.Connection, as_of: date) -> str:
+    found = conn.execute("SELECT id, valid_months FROM competence WHERE valid_months IS NOT NULL")
+    return json.dumps(validity_bounds(((r[0], r[1]) for r in found), as_of))
+
+
+def supply_counts(
+    conn: sqlite3.Connection,
+    unit_ids: Sequence[str],
+    wanted: Sequence[tuple[str, int]],
+    as_of: date,
+    retiring_born_by: int | None,
+    due_by: date,
+) -> list[SupplyCount]:
+    pairs = sorted(set(wanted))
+    if not unit_ids or not pairs:
+        return []
+    params: dict[str, Any] = {
+        "units": json.dumps(list(unit_ids)),
+        "wanted": json.dumps([list(p) for p in pairs]),
+        "competences": json.dumps(sorted({c for c, _ in pairs})),
+        "as_of": as_of.isoformat(),
+        "bounds": _bounds(conn, as_of),
+        "born_by": retiring_born_by,
+        "due_by": due_by.isoformat(),
+        "closed": PlanStatus.CLOSED.value,
+    }
+    # Per (employee, competence) asked about: the held level (0 when
+    # expired) and the highest target of a counting plan item; then per
+    # (unit, competence, level) the three counts, in one pass.
+    found = conn.execute(
+        _WITH
+        + f""",
+        w (competence_id, level) AS MATERIALIZED (
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
+            FROM json_each(:wanted)
+        ),
+        x AS MATERIALIZED (
+            SELECT employee_id, competence_id, MAX(held) AS held, MAX(target) AS target
+            FROM (
+                SELECT h.employee_id, h.competence_id,
+                       CASE WHEN {_VALID} THEN h.level ELSE 0 END AS held, 0 AS target
+                FROM holding h JOIN e ON e.id = h.employee_id
+                LEFT JOIN bounds b ON b.competence_id = h.competence_id
+                WHERE h.competence_id IN (SELECT value FROM json_each(:competences))
+                UNION ALL
+                SELECT p.employee_id, a.competence_id, 0, a.target_level
+                FROM plan p JOIN e ON e.id = p.employee_id
+                JOIN plan_activity a ON a.plan_id = p.id
+                WHERE p.status <> :closed AND a.status IN ('planned', 'ongoing')
+                  AND a.competence_id IN (SELECT value FROM json_each(:competences))
+                  AND COALESCE(a.due_on, p.period_end) <= :due_by
+            )
+            GROUP BY employee_id, competence_id
+        )
+        SELECT e.unit_id, w.competence_id, w.level,
+               SUM(x.held >= w.level) AS now,
+               SUM(x.held >= w.level AND :born_by IS NOT NULL AND e.birth_year <= :born_by),
+               SUM(x.held < w.level AND x.target >= w.level) AS developing
+        FROM x JOIN e ON e.id = x.employee_id JOIN w ON w.competence_id = x.competence_id
+        GROUP BY e.unit_id, w.competence_id, w.level
+        HAVING now > 0 OR developing > 0
+        ORDER BY e.unit_id, w.competence_id, w.level""",
+        params,
+    )
+    return [
+        SupplyCount(
+            unit_id=unit_id,
+            competence_id=competence_id,
+            level=level,
+            supply_now=now,
+            retiring=retiring,
+            in_development=developing,
+        )
+        for unit_id, competence_id, level, now, retiring, developing in found
+    ]
+
+
+def transfer_counts(
+    conn: sqlite3.Connection,
+    unit_ids: Sequence[str],
+    min_level: int,
+    senior_born_by: int,
+    as_of: date,
+) -> list[TransferCount]:
+    if not unit_ids:
+        return []
+    params: dict[str, Any] = {
+        "units": json.dumps(list(unit_ids)),
+        "min_level": min_level,
+        "born_by": senior_born_by,
+        "as_of": as_of.isoformat(),
+        "bounds": _bounds(conn, as_of),
+    }
+    # Per holder, the active mentorships they lead with this focus: a seek
+    # on the mentor's mentorships, then on the (mentorship, competence) key.
+    found = conn.execute(
+        _WITH
+        + f"""
+        SELECT h.competence_id, COUNT(*), SUM(e.birth_year <= :born_by),
+            SUM((SELECT COUNT(*) FROM mentorship m
+                 JOIN mentorship_focus f
+                   ON f.mentorship_id = m.id AND f.competence_id = h.competence_id
+                 WHERE m.mentor_id = h.employee_id AND m.started_on <= :as_of
+                   AND (m.ended_on IS NULL OR m.ended_on > :as_of)))
+        FROM holding h JOIN e ON e.id = h.employee_id
+        LEFT JOIN bounds b ON b.competence_id = h.competence_id
+        WHERE h.level >= :min_level AND {_VALID}
+        GROUP BY h.competence_id ORDER BY h.competence_id""",
+        params,
+    )
+    return [
+        TransferCount(
+            competence_id=competence_id,
+            holders=holders,
+            senior_holders=seniors,
+            mentorships_active=active,
+        )
+        for competence_id, holders, seniors, active in found
+    ]
+
+
+def coverage_counts(
+    conn: sqlite3.Connection, unit_ids: Sequence[str], as_of: date, since: date
+) -> CoverageCount:
+    params: dict[str, Any] = {
+        "units": json.dumps(list(unit_ids)),
+        "as_of": as_of.isoformat(),
+        "since": since.isoformat(),
+        "bounds": "{}",
+        "active": PlanStatus.ACTIVE.value,
+    }
+    (employees,) = conn.execute(
+        f"SELECT COUNT(*) FROM employee WHERE unit_id IN {IDS}", (params["units"],)
+    ).fetchone()
+    (with_plan,) = conn.execute(
+        _WITH
+        + """
+        SELECT COUNT(DISTINCT p.employee_id) FROM plan p JOIN e ON e.id = p.employee_id
+        WHERE p.status = :active AND p.period_start <= :as_of AND p.period_end >= :as_of
+          AND ((p.created_on BETWEEN :since AND :as_of)
+               OR (p.last_followup_on BETWEEN :since AND :as_of))""",
+        params,
+    ).fetchone()
+    had = dict(
+        conn.execute(
+            _WITH
+            + """
+            SELECT c.kind, COUNT(DISTINCT c.employee_id)
+            FROM conversation c JOIN e ON e.id = c.employee_id
+            WHERE c.held_on BETWEEN :since AND :as_of GROUP BY c.kind""",
+            params,
+        ).fetchall()
+    )
+    return CoverageCount(
+        employees=employees,
+        with_current_plan=with_plan,
+        conversations=tuple((kind, int(had.get(kind.value, 0))) for kind in ConversationKind),
+    )
+
+
+def senior_holders(
+    conn: sqlite3.Connection,
+    competence_id: str,
+    min_level: int,
+    born_by: int,
+    unit_ids: Sequence[str] | None,
+) -> list[Holding]:
+    # Region-wide: seeks holding_by_competence and each holder's birth year
+    # by primary key. In units: CROSS JOIN keeps the employees first (by
+    # employee_by_unit), then each one's holding by primary key; the other
+    # order seeks every unit of the list once per holder, which for a big
+    # list costs seconds.
+    columns = "h.employee_id, h.competence_id, h.level, h.assessed_on, h.expires_on, h.source"
+    if unit_ids is None:
+        found = conn.execute(
+            f"""SELECT {columns} FROM holding h JOIN employee e ON e.id = h.employee_id
+            WHERE h.competence_id = ? AND h.level >= ? AND e.birth_year <= ?
+            ORDER BY h.employee_id""",
+            (competence_id, min_level, born_by),
+        )
+    else:
+        found = conn.execute(
+            f"""SELECT {columns} FROM employee e CROSS JOIN holding h
+              ON h.employee_id = e.id AND h.competence_id = ?
+            WHERE e.unit_id IN {IDS} AND e.birth_year <= ? AND h.level >= ?
+            ORDER BY h.employee_id""",
+            (competence_id, json.dumps(list(unit_ids)), born_by, min_level),
+        )
+    return [_holding(r) for r in found]
+
+
+def _holding(r: Sequence[Any]) -> Holding:
+    # Rows were validated when written: construct without validating again
+    # (the mentor pool reads thousands of them per question).
+    return Holding.model_construct(
+        employee_id=r[0],
+        competence_id=r[1],
+        level=r[2],
+        assessed_on=rows.day(r[3]),
+        expires_on=rows.day(r[4]),
+        source=HoldingSource(r[5]),
+    )

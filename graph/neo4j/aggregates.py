@@ -1,0 +1,242 @@
+"""`AggregateReads` of the Neo4j store: counting in Cypher (issue 3, point 7).
+
+Each function is a read transaction function (idempotent) answering exactly
+what the domain's reference function would (`ladders.supply.supply_counts`,
+`ladders.risk.transfer_counts`, `ladders.coverage.coverage_counts`): the
+contract suite compares them. Counting starts from the competencies asked
+about (their HOLDS and the plan items indexed by competence), not from every
+employee; only the counts travel back.
+
+Expiry: a holding counts when its `expires_on` is on or after `$as_of`, or it
+has none and was assessed on or after its competence's bound from
+`graph.validity` (passed as `$bounds`, competence id -> date). Cypher's
+`date + duration({months: n})` clamps month ends as `ladders.holding` does,
+but the bound keeps the rule in one place for both stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any, Final
+
+from neo4j import AsyncManagedTransaction
+
+from graph.neo4j.mapping import to_model
+from graph.validity import earliest_valid_assessment
+from ladders.models import ConversationKind, Holding, PlanActivityStatus, PlanStatus
+from ladders.ports import CoverageCount, SupplyCount, TransferCount
+
+_VALID: Final = (
+    "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
+    " WHEN h.assessed_on IS NULL OR $bounds[c.id] IS NULL THEN true"
+    " ELSE h.assessed_on >= $bounds[c.id] END)"
+)
+
+_VALIDITIES: Final = (
+    "MATCH (c:Competence) WHERE c.valid_months IS NOT NULL"
+    " RETURN collect([c.id, c.valid_months]) AS rows"
+)
+
+# Per (employee, competence asked about): held level (0 when expired) and the
+# highest target of a counting plan item; then per (unit, competence, level).
+SUPPLY: Final = (
+    "UNWIND $competences AS cid MATCH (c:Competence {id: cid})"
+    " CALL (c) {"
+    "  MATCH (c)<-[h:HOLDS]-(e:Employee)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids"
+    "  RETURN e, u, CASE WHEN " + _VALID + " THEN h.level ELSE 0 END AS held, 0 AS target"
+    "  UNION ALL"
+    "  MATCH (x:PlanActivity {competence: c.id})<-[:INCLUDES]-(p:Plan)<-[:HAS_PLAN]-(e:Employee)"
+    "  WHERE x.status IN $developing AND p.status <> $closed"
+    "   AND coalesce(x.due_on, p.period_end) <= $due_by"
+    "  MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids"
+    "  RETURN e, u, 0 AS held, x.target_level AS target"
+    " }"
+    " WITH c, e, u, max(held) AS held, max(target) AS target"
+    " UNWIND $levels[c.id] AS level"
+    " WITH u.id AS unit_id, c.id AS competence_id, level,"
+    "  sum(CASE WHEN held >= level THEN 1 ELSE 0 END) AS now,"
+    "  sum(CASE WHEN held >= level AND $born_by IS NOT NULL AND e.birth_year <= $born_by"
+    "   THEN 1 ELSE 0 END) AS retiring,"
+    "  sum(CASE WHEN held < level AND target >= level THEN 1 ELSE 0 END) AS developing"
+    " WHERE now > 0 OR developing > 0"
+    " RETURN collect([unit_id, competence_id, level, now, retiring, developing]) AS rows"
+)
+
+TRANSFER: Final = (
+    "MATCH (c:Competence)"
+    " CALL (c) {"
+    "  MATCH (c)<-[h:HOLDS]-(e:Employee)-[:WORKS_IN]->(u:Unit)"
+    "  WHERE h.level >= $min_level AND u.id IN $unit_ids AND " + _VALID + ""
+    "  RETURN count(e) AS holders,"
+    "   sum(CASE WHEN e.birth_year <= $born_by THEN 1 ELSE 0 END) AS seniors,"
+    "   sum(COUNT { MATCH (e)-[m:MENTORS]->(:Employee)"
+    "    WHERE m.started_on <= $as_of AND (m.ended_on IS NULL OR m.ended_on > $as_of)"
+    "     AND c.id IN m.focus }) AS active"
+    " }"
+    " WITH c, holders, seniors, active WHERE holders > 0"
+    " RETURN collect([c.id, holders, seniors, active]) AS rows"
+)
+
+_IN_UNITS: Final = "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
+COVERAGE_EMPLOYEES: Final = _IN_UNITS + " RETURN count(DISTINCT e) AS n"
+COVERAGE_PLANS: Final = (
+    _IN_UNITS + " AND EXISTS { MATCH (e)-[:HAS_PLAN]->(p:Plan)"
+    " WHERE p.status = $active AND p.period_start <= $as_of AND p.period_end >= $as_of"
+    " AND ((p.created_on >= $since AND p.created_on <= $as_of)"
+    "  OR (p.last_followup_on >= $since AND p.last_followup_on <= $as_of)) }"
+    " RETURN count(DISTINCT e) AS n"
+)
+COVERAGE_TALKS: Final = (
+    _IN_UNITS + " MATCH (e)-[:HAD_CONVERSATION]->(t:Conversation)"
+    " WHERE t.held_on >= $since AND t.held_on <= $as_of"
+    " WITH t.kind AS kind, count(DISTINCT e) AS n RETURN collect([kind, n]) AS rows"
+)
+
+_HOLDING: Final = "h {.*, employee_id: e.id, competence_id: c.id}"
+SENIOR_HOLDERS: Final = (
+    "MATCH (c:Competence {id: $competence_id})<-[h:HOLDS]-(e:Employee)"
+    " WHERE h.level >= $min_level AND e.birth_year <= $born_by"
+    " WITH e, h, c ORDER BY e.id RETURN collect(" + _HOLDING + ") AS rows"
+)
+SENIOR_HOLDERS_IN_UNITS: Final = (
+    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee)-[h:HOLDS]->(c:Competence {id: $competence_id})"
+    " WHERE u.id IN $unit_ids AND e.birth_year <= $born_by AND h.level >= $min_level"
+    " WITH e, h, c ORDER BY e.id RETURN collect(" + _HOLDING + ") AS rows"
+)
+
+
+async def _rows(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[Any]:
+    result = await tx.run(query, params)
+    record = await result.single(strict=True)
+    found: list[Any] = record["rows"]
+    return found
+
+
+async def _count(tx: AsyncManagedTransaction, query: str, **params: Any) -> int:
+    result = await tx.run(query, params)
+    record = await result.single(strict=True)
+    return int(record["n"])
+
+
+async def _bounds(tx: AsyncManagedTransaction, as_of: date) -> dict[str, date]:
+    return {
+        str(cid): earliest_valid_assessment(as_of, int(months))
+        for cid, months in await _rows(tx, _VALIDITIES)
+    }
+
+
+async def supply_counts(
+    tx: AsyncManagedTransaction,
+    unit_ids: Sequence[str],
+    wanted: Sequence[tuple[str, int]],
+    as_of: date,
+    retiring_born_by: int | None,
+    due_by: date,
+) -> list[SupplyCount]:
+    levels: dict[str, list[int]] = {}
+    for competence_id, level in sorted(set(wanted)):
+        levels.setdefault(competence_id, []).append(level)
+    if not unit_ids or not levels:
+        return []
+    found = await _rows(
+        tx,
+        SUPPLY,
+        competences=sorted(levels),
+        levels=levels,
+        unit_ids=list(unit_ids),
+        as_of=as_of,
+        bounds=await _bounds(tx, as_of),
+        born_by=retiring_born_by,
+        due_by=due_by,
+        developing=[PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],
+        closed=PlanStatus.CLOSED.value,
+    )
+    return sorted(
+        (
+            SupplyCount(
+                unit_id=unit_id,
+                competence_id=competence_id,
+                level=level,
+                supply_now=now,
+                retiring=retiring,
+                in_development=developing,
+            )
+            for unit_id, competence_id, level, now, retiring, developing in found
+        ),
+        key=lambda c: (c.unit_id, c.competence_id, c.level),
+    )
+
+
+async def transfer_counts(
+    tx: AsyncManagedTransaction,
+    unit_ids: Sequence[str],
+    min_level: int,
+    senior_born_by: int,
+    as_of: date,
+) -> list[TransferCount]:
+    if not unit_ids:
+        return []
+    found = await _rows(
+        tx,
+        TRANSFER,
+        unit_ids=list(unit_ids),
+        min_level=min_level,
+        born_by=senior_born_by,
+        as_of=as_of,
+        bounds=await _bounds(tx, as_of),
+    )
+    return sorted(
+        (
+            TransferCount(
+                competence_id=competence_id,
+                holders=holders,
+                senior_holders=seniors,
+                mentorships_active=active,
+            )
+            for competence_id, holders, seniors, active in found
+        ),
+        key=lambda c: c.competence_id,
+    )
+
+
+async def coverage_counts(
+    tx: AsyncManagedTransaction, unit_ids: Sequence[str], as_of: date, since: date
+) -> CoverageCount:
+    units = list(unit_ids)
+    if not units:
+        return CoverageCount(
+            employees=0,
+            with_current_plan=0,
+            conversations=tuple((kind, 0) for kind in ConversationKind),
+        )
+    window = {"unit_ids": units, "as_of": as_of, "since": since}
+    had = {str(kind): int(n) for kind, n in await _rows(tx, COVERAGE_TALKS, **window)}
+    return CoverageCount(
+        employees=await _count(tx, COVERAGE_EMPLOYEES, unit_ids=units),
+        with_current_plan=await _count(
+            tx, COVERAGE_PLANS, active=PlanStatus.ACTIVE.value, **window
+        ),
+        conversations=tuple((kind, had.get(kind.value, 0)) for kind in ConversationKind),
+    )
+
+
+async def senior_holders(
+    tx: AsyncManagedTransaction,
+    competence_id: str,
+    min_level: int,
+    born_by: int,
+    unit_ids: Sequence[str] | None,
+) -> list[Holding]:
+    params: dict[str, Any] = {
+        "competence_id": competence_id,
+        "min_level": min_level,
+        "born_by": born_by,
+    }
+    if unit_ids is None:
+        found = await _rows(tx, SENIOR_HOLDERS, **params)
+    elif not unit_ids:
+        return []
+    else:
+        found = await _rows(tx, SENIOR_HOLDERS_IN_UNITS, unit_ids=list(unit_ids), **params)
+    return [to_model(Holding, r) for r in found]

@@ -1,0 +1,318 @@
+"""`AggregateReads` (issue 3, point 7): every store's counts equal the domain's
+reference functions, computed here from the dataset itself.
+
+The tiny region of tests/builders.py plus edge cases (AS_OF 2025-03-01):
+- `cert` is valid 1 month: assessed 2025-01-31 and 2025-01-28 it expires on
+  2025-02-28 (month end clamped, as `ladders.holding.add_months`; SQLite's
+  `date(x, '+1 months')` would say 2025-03-03), assessed 2025-01-27 on
+  2025-02-27, assessed 2024-12-31 on 2025-01-31; without `assessed_on` never.
+  `hlr` (12 months) assessed 2024-02-29 expires 2025-02-28.
+- Explicit `expires_on` on 2025-02-28 and on AS_OF (valid on the day itself).
+- Birth years 1963 / 1964 around the SHORT horizon's retiring bound (2025 + 3
+  - 65 = 1963), 1960 / 1965 around the senior bound (60+).
+- Plan items due exactly on and one day after the SHORT horizon's end
+  (2028-03-01), by `due_on` and by the plan's `period_end`; closed plans,
+  cancelled items.
+- A unit with no employees; an employee without a unit (never counted).
+- Mentorships starting and ending on AS_OF; talks on the window's first day
+  and the day before it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ladders.catalog import Catalog
+from ladders.coverage import coverage_counts, year_window
+from ladders.models import (
+    Competence,
+    CompetenceCategory,
+    Conversation,
+    ConversationKind,
+    Dataset,
+    Employee,
+    Horizon,
+    Mentorship,
+    Plan,
+    PlanActivity,
+    PlanActivityStatus,
+    PlanStatus,
+    Unit,
+    UnitKind,
+)
+from ladders.ports import AggregateReads, Store, SupplyCount, TransferCount
+from ladders.risk import transfer_counts
+from ladders.rules import Rules
+from ladders.supply import horizon_bounds, supply_counts
+from tests.builders import AS_OF, make_employee, make_holding, tiny_region, with_added
+
+D = date.fromisoformat
+RULES = Rules()
+DAYS = (
+    D("2024-02-29"),
+    D("2025-01-31"),
+    D("2025-02-27"),
+    D("2025-02-28"),
+    AS_OF,
+    D("2025-03-02"),
+)
+SUBTREES = ("reg", "omr-akut", "enh-iva", "enh-tom", "enh-psyk")
+
+
+def edge_region() -> Dataset:
+    pa = PlanActivityStatus
+    return with_added(
+        tiny_region(),
+        competences=[
+            Competence(id="cert", name="Certifikat", category=CompetenceCategory.MANDATORY,
+                       valid_months=1),
+        ],
+        units=[Unit(id="enh-tom", name="Tom enhet", kind=UnitKind.UNIT, parent_id="omr-akut")],
+        employees=[
+            make_employee("x01", birth_year=1963),
+            make_employee("x02", birth_year=1964),
+            make_employee("x03", birth_year=1960),
+            make_employee("x04", birth_year=1970, unit_id="enh-iva"),
+            make_employee("x05", birth_year=1965, unit_id="enh-psyk"),
+            make_employee("x06", birth_year=1961, unit_id=None),
+            make_employee("x07", unit_id="enh-iva"),
+            make_employee("x08", unit_id="enh-psyk"),
+        ],
+        holdings=[
+            make_holding("x01", "cert", 4, assessed_on=D("2025-01-31")),
+            make_holding("x01", "evb", 4),
+            make_holding("x02", "cert", 4, assessed_on=D("2025-01-28")),
+            make_holding("x02", "evb", 5, assessed_on=None),
+            make_holding("x03", "cert", 5, assessed_on=D("2025-01-27")),
+            make_holding("x03", "hlr", 4, assessed_on=D("2024-02-29")),
+            make_holding("x04", "cert", 4, assessed_on=D("2024-12-31")),
+            make_holding("x04", "evb", 5, expires_on=D("2025-02-28")),
+            make_holding("x05", "cert", 3, assessed_on=None),
+            make_holding("x05", "handl", 5, expires_on=AS_OF),
+            make_holding("x06", "cert", 5),
+            make_holding("x07", "cert", 1, assessed_on=D("2024-01-31")),
+        ],
+        mentorships=[
+            Mentorship(mentor_id="x03", adept_id="x07", started_on=AS_OF, focus=("cert", "hlr")),
+            Mentorship(mentor_id="x05", adept_id="x08", started_on=D("2024-01-01"),
+                       ended_on=AS_OF, focus=("handl",)),
+            Mentorship(mentor_id="x04", adept_id="x08", started_on=D("2024-01-01"),
+                       focus=("evb", "cert")),
+        ],
+        plans=[
+            Plan(id="q1", employee_id="x07", period_start=D("2025-01-01"),
+                 period_end=D("2028-03-01"), status=PlanStatus.ACTIVE,
+                 created_on=D("2024-03-02")),
+            Plan(id="q2", employee_id="x08", period_start=D("2025-01-01"),
+                 period_end=D("2025-12-31"), status=PlanStatus.CLOSED,
+                 created_on=D("2025-01-01")),
+            Plan(id="q3", employee_id="x08", period_start=D("2025-01-01"),
+                 period_end=D("2028-03-02"), status=PlanStatus.DRAFT,
+                 last_followup_on=D("2025-02-28")),
+            Plan(id="q4", employee_id="x01", period_start=D("2025-03-01"),
+                 period_end=D("2025-03-01"), status=PlanStatus.ACTIVE,
+                 last_followup_on=D("2025-03-01")),
+        ],
+        plan_activities=[
+            PlanActivity(plan_id="q1", seq=1, competence_id="cert", target_level=4),
+            PlanActivity(plan_id="q1", seq=2, competence_id="evb", target_level=4,
+                         due_on=D("2028-03-02")),
+            PlanActivity(plan_id="q1", seq=3, competence_id="team", target_level=5,
+                         due_on=D("2028-03-01"), status=pa.ONGOING),
+            PlanActivity(plan_id="q2", seq=1, competence_id="cert", target_level=5,
+                         due_on=D("2025-06-01")),
+            PlanActivity(plan_id="q3", seq=1, competence_id="cert", target_level=3),
+            PlanActivity(plan_id="q3", seq=2, competence_id="hlr", target_level=4,
+                         due_on=D("2025-04-01"), status=pa.CANCELLED),
+            PlanActivity(plan_id="q3", seq=3, competence_id="evb", target_level=2,
+                         due_on=D("2025-02-01"), status=pa.ONGOING),
+        ],
+        conversations=[
+            Conversation(employee_id="x07", kind=ConversationKind.MEDARBETARSAMTAL,
+                         held_on=D("2024-03-02")),
+            Conversation(employee_id="x08", kind=ConversationKind.LONESAMTAL,
+                         held_on=D("2024-03-01")),
+            Conversation(employee_id="x06", kind=ConversationKind.LONESAMTAL,
+                         held_on=D("2025-01-01")),
+        ],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def data() -> Dataset:
+    return edge_region()
+
+
+@pytest.fixture
+async def agg(store: Store, data: Dataset) -> AggregateReads:
+    await store.import_dataset(data)
+    assert isinstance(store, AggregateReads)
+    return store
+
+
+def people_in(data: Dataset, unit_ids: list[str]) -> list[Employee]:
+    wanted = set(unit_ids)
+    return [e for e in data.employees if e.unit_id in wanted]
+
+
+async def test_the_edge_cases_count_as_the_comments_say(agg: AggregateReads) -> None:
+    # The expected values, spelled out once, so a wrong reference cannot hide
+    # a wrong store: cert >= 4 in enh-akut on 2025-02-28 is x01, x02 (expiring
+    # that day, clamped) and not x03 (expired 2025-02-27); on AS_OF nobody.
+    def cert4(counts: list[SupplyCount]) -> list[tuple[str, int, int, int]]:
+        return [
+            (c.unit_id, c.supply_now, c.retiring, c.in_development)
+            for c in counts
+            if c.competence_id == "cert" and c.level == 4
+        ]
+
+    units = ["enh-akut", "enh-iva", "enh-psyk", "enh-tom"]
+    short_end = D("2028-03-01")
+    on_28 = await agg.supply_counts(
+        units, [("cert", 4)], as_of=D("2025-02-28"), retiring_born_by=1963, due_by=short_end
+    )
+    # enh-akut: x01 (1963: retiring), x02; enh-iva: x07 plans cert 4 by period_end.
+    assert cert4(on_28) == [("enh-akut", 2, 1, 0), ("enh-iva", 0, 0, 1)]
+    on_as_of = await agg.supply_counts(
+        units, [("cert", 4)], as_of=AS_OF, retiring_born_by=1963, due_by=short_end
+    )
+    assert cert4(on_as_of) == [("enh-iva", 0, 0, 1)]
+    day_before = await agg.supply_counts(
+        units, [("cert", 4)], as_of=AS_OF, retiring_born_by=None, due_by=D("2028-02-29")
+    )
+    assert cert4(day_before) == []
+
+
+@pytest.mark.parametrize("horizon", list(Horizon))
+async def test_supply_counts_equal_the_reference(
+    agg: AggregateReads, store: Store, data: Dataset, horizon: Horizon
+) -> None:
+    catalog = Catalog.build(data.reference())
+    wanted = [(c.id, level) for c in data.competences for level in range(1, 6)]
+    for root in SUBTREES:
+        units = await store.subtree_unit_ids(root)
+        for day in DAYS:
+            born_by, due_by = horizon_bounds(rules=RULES, horizon=horizon, as_of=day)
+            expected = supply_counts(
+                employees=people_in(data, units),
+                holdings=data.holdings,
+                plans=data.plans,
+                plan_activities=data.plan_activities,
+                wanted=wanted,
+                catalog=catalog,
+                retiring_born_by=born_by,
+                due_by=due_by,
+                as_of=day,
+            )
+            found = await agg.supply_counts(
+                units, wanted, as_of=day, retiring_born_by=born_by, due_by=due_by
+            )
+            assert found == expected, (root, day)
+
+
+async def test_supply_counts_of_nothing_are_empty(agg: AggregateReads) -> None:
+    assert await agg.supply_counts([], [("evb", 1)], as_of=AS_OF, retiring_born_by=None,
+                                   due_by=AS_OF) == []  # fmt: skip
+    assert await agg.supply_counts(["enh-tom"], [("evb", 1)], as_of=AS_OF, retiring_born_by=None,
+                                   due_by=AS_OF) == []  # fmt: skip
+    assert await agg.supply_counts(["reg"], [], as_of=AS_OF, retiring_born_by=None,
+                                   due_by=AS_OF) == []  # fmt: skip
+
+
+async def test_transfer_counts_equal_the_reference(
+    agg: AggregateReads, store: Store, data: Dataset
+) -> None:
+    catalog = Catalog.build(data.reference())
+    for root in SUBTREES:
+        units = await store.subtree_unit_ids(root)
+        for day in DAYS:
+            for min_level, born_by in ((4, day.year - 60), (3, 1963), (1, 1964), (5, 1900)):
+                expected = transfer_counts(
+                    employees=people_in(data, units),
+                    holdings=data.holdings,
+                    mentorships=data.mentorships,
+                    catalog=catalog,
+                    min_level=min_level,
+                    senior_born_by=born_by,
+                    as_of=day,
+                )
+                found = await agg.transfer_counts(
+                    units, min_level=min_level, senior_born_by=born_by, as_of=day
+                )
+                assert found == expected, (root, day, min_level)
+
+
+async def test_transfer_counts_see_mentorships_by_focus_and_day(agg: AggregateReads) -> None:
+    def cert(day: date) -> list[TransferCount]:
+        return [c for c in found[day] if c.competence_id == "cert"]
+
+    found = {
+        day: await agg.transfer_counts(
+            ["enh-akut", "enh-iva"], min_level=4, senior_born_by=1965, as_of=day
+        )
+        for day in (D("2025-01-27"), D("2025-02-28"))
+    }
+    # On 2025-01-27 all four cert holders at >= 4 are valid: x01, x02, x03
+    # (born 1963, 1964, 1960: seniors by 1965) and x04 (1970), whose active
+    # mentorship of x08 has cert in focus (x03's starts on AS_OF).
+    assert [(c.holders, c.senior_holders, c.mentorships_active) for c in cert(D("2025-01-27"))] == [
+        (4, 3, 1)
+    ]
+    # On 2025-02-28 only x01, x02 (expiring that day); x03 expired on 02-27,
+    # x04 on 01-31, so x04's mentorship no longer counts.
+    assert [(c.holders, c.senior_holders, c.mentorships_active) for c in cert(D("2025-02-28"))] == [
+        (2, 2, 0)
+    ]
+
+
+async def test_coverage_counts_equal_the_reference(
+    agg: AggregateReads, store: Store, data: Dataset
+) -> None:
+    for root in (*SUBTREES, "adm-vard"):
+        units = await store.subtree_unit_ids(root)
+        for day in (*DAYS, D("2025-06-19"), D("2025-06-20"), D("2028-03-01")):
+            since, _ = year_window(day)
+            expected = coverage_counts(
+                employees=people_in(data, units),
+                plans=data.plans,
+                conversations=data.conversations,
+                as_of=day,
+            )
+            assert await agg.coverage_counts(units, as_of=day, since=since) == expected, (
+                root,
+                day,
+            )
+
+
+async def test_coverage_of_an_empty_unit(agg: AggregateReads) -> None:
+    found = await agg.coverage_counts(["enh-tom"], as_of=AS_OF, since=year_window(AS_OF)[0])
+    assert (found.employees, found.with_current_plan) == (0, 0)
+    assert found.conversations == tuple((kind, 0) for kind in ConversationKind)
+
+
+async def test_senior_holders_equal_the_filtered_holdings(
+    agg: AggregateReads, store: Store, data: Dataset
+) -> None:
+    born = {e.id: e.birth_year for e in data.employees}
+    unit = {e.id: e.unit_id for e in data.employees}
+    for competence_id in ("cert", "evb", "hlr", "team", "nothing"):
+        for least, born_by in ((4, 1970), (1, 1963), (5, 1964), (3, 1900)):
+            for root in (None, "reg", "omr-akut", "enh-tom"):
+                units = None if root is None else await store.subtree_unit_ids(root)
+                expected = sorted(
+                    (
+                        h
+                        for h in data.holdings
+                        if h.competence_id == competence_id
+                        and h.level >= least
+                        and born[h.employee_id] <= born_by
+                        and (units is None or unit[h.employee_id] in units)
+                    ),
+                    key=lambda h: h.employee_id,
+                )
+                found = await agg.senior_holders(
+                    competence_id, least, born_by=born_by, unit_ids=units
+                )
+                assert found == expected, (competence_id, least, born_by, root)

@@ -1,0 +1,89 @@
+"""The audit log: append a request's records in one batch, read them back
+filtered by who, whom and time, newest first."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+from graph.embedded import EmbeddedStore
+from graph.embedded.schema import MIGRATIONS
+from ladders.ports import AUDIT_PAGE, AuditRecord, Store
+
+T0 = datetime(2025, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+
+
+def rec(minutes: int, who: str, whom: str, *fields: str, **extra: str) -> AuditRecord:
+    return AuditRecord(
+        at=T0 + timedelta(minutes=minutes), who=who, whom=whom, fields=fields, **extra
+    )
+
+
+async def test_records_come_back_newest_first(store: Store) -> None:
+    first = [
+        rec(0, "e05", "e03", "competences", "name", request_id="r1", operation="Q"),
+        rec(0, "e05", "e01", "name", request_id="r1", operation="Q"),
+    ]
+    second = [rec(5, "e06", "e04", "gap", request_id="r2")]
+    await store.record_audit(first)
+    await store.record_audit(second)
+    await store.record_audit([])  # nothing read about others: nothing written
+
+    assert await store.audit_log() == [second[0], first[1], first[0]]
+
+
+async def test_filters_by_who_whom_and_since(store: Store) -> None:
+    records = [
+        rec(0, "e05", "e03", "name"),
+        rec(1, "e06", "e03", "plans"),
+        rec(2, "e05", "e01", "name"),
+        rec(3, "e05", "e03", "gap"),
+    ]
+    await store.record_audit(records)
+
+    assert await store.audit_log(whom="e03") == [records[3], records[1], records[0]]
+    assert await store.audit_log(who="e05") == [records[3], records[2], records[0]]
+    assert await store.audit_log(who="e05", whom="e03") == [records[3], records[0]]
+    assert await store.audit_log(since=T0 + timedelta(minutes=2)) == [records[3], records[2]]
+    assert await store.audit_log(limit=1) == [records[3]]
+    assert await store.audit_log(who="nobody") == []
+
+
+async def test_times_keep_their_instant_in_any_zone(store: Store) -> None:
+    """A time given in another zone is the same instant, ordered as such."""
+    cet = timezone(timedelta(hours=1))
+    late = AuditRecord(
+        at=T0.astimezone(cet) + timedelta(seconds=1), who="a", whom="b", fields=("x",)
+    )
+    early = AuditRecord(at=T0, who="a", whom="c", fields=("x",))
+    await store.record_audit([late, early])
+
+    got = await store.audit_log()
+    assert [r.whom for r in got] == ["b", "c"]
+    assert got[0].at == late.at  # equal instants, whatever the zone
+
+
+async def test_the_page_is_bounded(store: Store) -> None:
+    await store.record_audit([rec(i % 7, "e05", f"x{i}", "name") for i in range(AUDIT_PAGE + 5)])
+    assert len(await store.audit_log(limit=AUDIT_PAGE * 10)) == AUDIT_PAGE
+
+
+async def test_a_file_of_schema_1_gets_the_audit_table(tmp_path: Path) -> None:
+    """Migration 2 upgrades a file written before the audit log existed."""
+    path = tmp_path / "old.db"
+    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+        conn.execute(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)"
+        )
+        for statement in MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations (version) VALUES (1)")
+
+    store = await EmbeddedStore.open(path)
+    try:
+        await store.record_audit([rec(0, "e05", "e03", "name")])
+        assert [r.whom for r in await store.audit_log()] == ["e03"]
+    finally:
+        await store.close()

@@ -1,0 +1,59 @@
+"""A small-N smoke run of bench/run.py: it still runs end to end and produces
+its results structure. Timings are not checked (benchmarks are not tests)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.report import render
+from bench.run import parse, run_all
+from bench.workloads import WORKLOADS
+
+SMALL = ["--employees", "300", "--calls", "2", "--seconds", "0.1", "--throughput-seconds", "0.5"]
+
+
+def _check_run(run: dict[str, Any], store: str) -> None:
+    assert "failed" not in run, run.get("failed")
+    assert run["store"] == store
+    seeding = run["seeding"]
+    assert seeding["records"] > 300
+    assert seeding["relationships"] > seeding["records"] / 2
+    assert seeding["peak_rss_mib"] > 0
+    assert run["subjects"]["persons"]
+    assert run["subjects"]["unit5000_size"] > 0
+    assert set(run["workloads"]) == {w.name for w in WORKLOADS}
+    modes = ("http", "bare", "cypher") if store == "neo4j" else ("http", "bare")
+    for name, figures in run["workloads"].items():
+        for mode in modes:
+            assert figures[mode]["errors"] == 0, (name, mode, figures[mode].get("first_error"))
+            assert figures[mode]["n"] >= 2
+            assert figures[mode]["p95_ms"] >= figures[mode]["p50_ms"] > 0
+        assert figures["ratios"]["http/bare p50"] is not None
+    assert set(run["throughput"]) == {"gap", "mentorCandidates"}
+    assert all(t["errors"] == 0 and t["requests_per_s"] > 0 for t in run["throughput"].values())
+    assert run["api_server_memory"]["peak_rss_mib"] > 0
+
+
+def test_a_small_run_on_the_embedded_store_produces_every_figure(tmp_path: Path) -> None:
+    results = run_all(parse([*SMALL, "--stores", "embedded", "--out", str(tmp_path)]))
+
+    written = json.loads((tmp_path / "300.json").read_text())
+    assert written["employees"] == 300
+    assert written["machine"]["cpus"] >= 1
+    _check_run(written["runs"][0], "embedded")
+    table = render(results[300])
+    assert "| gap |" in table
+    assert "seeding, embedded ≤ 60 s" in table
+
+
+@pytest.mark.neo4j
+def test_a_small_run_on_neo4j_adds_the_cypher_baseline(tmp_path: Path, neo4j_uri: str) -> None:
+    options = parse([*SMALL, "--stores", "neo4j", "--neo4j-uri", neo4j_uri, "--out", str(tmp_path)])
+
+    results = run_all(options)
+
+    _check_run(results[300]["runs"][0], "neo4j")
