@@ -82,31 +82,39 @@ def supply_counts(
             FROM json_each(:wanted)
         ),
         x AS MATERIALIZED (
-            SELECT employee_id, competence_id, MAX(held) AS held, MAX(target) AS target
+            SELECT unit_id, birth_year, employee_id, competence_id,
+                   MAX(held) AS held, MAX(target) AS target
             FROM (
-                SELECT h.employee_id, h.competence_id,
+                SELECT e.unit_id, e.birth_year, h.employee_id, h.competence_id,
                        CASE WHEN {_VALID} THEN h.level ELSE 0 END AS held, 0 AS target
                 FROM holding h JOIN e ON e.id = h.employee_id
                 LEFT JOIN bounds b ON b.competence_id = h.competence_id
                 WHERE h.competence_id IN (SELECT value FROM json_each(:competences))
                 UNION ALL
-                SELECT p.employee_id, a.competence_id, 0, a.target_level
+                SELECT e.unit_id, e.birth_year, p.employee_id, a.competence_id, 0, a.target_level
                 FROM plan p JOIN e ON e.id = p.employee_id
                 JOIN plan_activity a ON a.plan_id = p.id
                 WHERE p.status <> :closed AND a.status IN ('planned', 'ongoing')
                   AND a.competence_id IN (SELECT value FROM json_each(:competences))
                   AND COALESCE(a.due_on, p.period_end) <= :due_by
             )
-            GROUP BY employee_id, competence_id
+            GROUP BY unit_id, birth_year, employee_id, competence_id
+        ),
+        -- People alike for every level collapse into one row with a count.
+        y AS MATERIALIZED (
+            SELECT unit_id, competence_id, held, target,
+                   (:born_by IS NOT NULL AND birth_year <= :born_by) AS retires, COUNT(*) AS n
+            FROM x GROUP BY unit_id, competence_id, held, target, retires
         )
-        SELECT e.unit_id, w.competence_id, w.level,
-               SUM(x.held >= w.level) AS now,
-               SUM(x.held >= w.level AND :born_by IS NOT NULL AND e.birth_year <= :born_by),
-               SUM(x.held < w.level AND x.target >= w.level) AS developing
-        FROM x JOIN e ON e.id = x.employee_id JOIN w ON w.competence_id = x.competence_id
-        GROUP BY e.unit_id, w.competence_id, w.level
+        SELECT y.unit_id, w.competence_id, w.level,
+               SUM(CASE WHEN y.held >= w.level THEN y.n ELSE 0 END) AS now,
+               SUM(CASE WHEN y.held >= w.level AND y.retires THEN y.n ELSE 0 END),
+               SUM(CASE WHEN y.held < w.level AND y.target >= w.level THEN y.n ELSE 0 END)
+                 AS developing
+        FROM y JOIN w ON w.competence_id = y.competence_id
+        GROUP BY y.unit_id, w.competence_id, w.level
         HAVING now > 0 OR developing > 0
-        ORDER BY e.unit_id, w.competence_id, w.level""",
+        ORDER BY y.unit_id, w.competence_id, w.level""",
         params,
     )
     return [

@@ -3,9 +3,9 @@
 Each function is a read transaction function (idempotent) answering exactly
 what the domain's reference function would (`ladders.supply.supply_counts`,
 `ladders.risk.transfer_counts`, `ladders.coverage.coverage_counts`): the
-contract suite compares them. Counting starts from the competencies asked
-about (their HOLDS and the plan items indexed by competence), not from every
-employee; only the counts travel back.
+contract suite compares them. Counting starts from the units asked about
+(their employees, then those people's holdings and plan items); only the
+counts travel back.
 
 Expiry: a holding counts when its `expires_on` is on or after `$as_of`, or it
 has none and was assessed on or after its competence's bound from
@@ -38,44 +38,43 @@ _VALIDITIES: Final = (
     " RETURN collect([c.id, c.valid_months]) AS rows"
 )
 
-# Per (employee, competence asked about): held level (0 when expired) and the
-# highest target of a counting plan item; then per (unit, competence, level).
+# From the units' employees (a subtree's people, by the WORKS_IN index),
+# not from the competencies' holders region-wide. Per (employee, competence
+# asked about): held level (0 when expired) and the highest target of a
+# counting plan item; then per (unit, competence, level) the three counts.
 SUPPLY: Final = (
-    "UNWIND $competences AS cid MATCH (c:Competence {id: cid})"
-    " CALL (c) {"
-    "  MATCH (c)<-[h:HOLDS]-(e:Employee)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids"
-    "  RETURN e, u, CASE WHEN " + _VALID + " THEN h.level ELSE 0 END AS held, 0 AS target"
+    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
+    " CALL (e) {"
+    "  MATCH (e)-[h:HOLDS]->(c:Competence) WHERE c.id IN $competences"
+    "  RETURN c.id AS cid, CASE WHEN " + _VALID + " THEN h.level ELSE 0 END AS held,"
+    "   0 AS target"
     "  UNION ALL"
-    "  MATCH (x:PlanActivity {competence: c.id})<-[:INCLUDES]-(p:Plan)<-[:HAS_PLAN]-(e:Employee)"
-    "  WHERE x.status IN $developing AND p.status <> $closed"
-    "   AND coalesce(x.due_on, p.period_end) <= $due_by"
-    "  MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids"
-    "  RETURN e, u, 0 AS held, x.target_level AS target"
+    "  MATCH (e)-[:HAS_PLAN]->(p:Plan)-[:INCLUDES]->(x:PlanActivity)"
+    "  WHERE x.competence IN $competences AND x.status IN $developing"
+    "   AND p.status <> $closed AND coalesce(x.due_on, p.period_end) <= $due_by"
+    "  RETURN x.competence AS cid, 0 AS held, x.target_level AS target"
     " }"
-    " WITH c, e, u, max(held) AS held, max(target) AS target"
-    " UNWIND $levels[c.id] AS level"
-    " WITH u.id AS unit_id, c.id AS competence_id, level,"
+    " WITH u, e, cid, max(held) AS held, max(target) AS target"
+    " UNWIND $levels[cid] AS level"
+    " WITH u.id AS unit_id, cid, level,"
     "  sum(CASE WHEN held >= level THEN 1 ELSE 0 END) AS now,"
     "  sum(CASE WHEN held >= level AND $born_by IS NOT NULL AND e.birth_year <= $born_by"
     "   THEN 1 ELSE 0 END) AS retiring,"
     "  sum(CASE WHEN held < level AND target >= level THEN 1 ELSE 0 END) AS developing"
     " WHERE now > 0 OR developing > 0"
-    " RETURN collect([unit_id, competence_id, level, now, retiring, developing]) AS rows"
+    " RETURN collect([unit_id, cid, level, now, retiring, developing]) AS rows"
 )
 
 TRANSFER: Final = (
-    "MATCH (c:Competence)"
-    " CALL (c) {"
-    "  MATCH (c)<-[h:HOLDS]-(e:Employee)-[:WORKS_IN]->(u:Unit)"
-    "  WHERE h.level >= $min_level AND u.id IN $unit_ids AND " + _VALID + ""
-    "  RETURN count(e) AS holders,"
-    "   sum(CASE WHEN e.birth_year <= $born_by THEN 1 ELSE 0 END) AS seniors,"
-    "   sum(COUNT { MATCH (e)-[m:MENTORS]->(:Employee)"
-    "    WHERE m.started_on <= $as_of AND (m.ended_on IS NULL OR m.ended_on > $as_of)"
-    "     AND c.id IN m.focus }) AS active"
-    " }"
-    " WITH c, holders, seniors, active WHERE holders > 0"
-    " RETURN collect([c.id, holders, seniors, active]) AS rows"
+    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee)-[h:HOLDS]->(c:Competence)"
+    " WHERE u.id IN $unit_ids AND h.level >= $min_level AND " + _VALID + ""
+    " WITH c, e, COUNT { MATCH (e)-[m:MENTORS]->(:Employee)"
+    "  WHERE m.started_on <= $as_of AND (m.ended_on IS NULL OR m.ended_on > $as_of)"
+    "   AND c.id IN m.focus } AS active"
+    " WITH c.id AS cid, count(e) AS holders,"
+    "  sum(CASE WHEN e.birth_year <= $born_by THEN 1 ELSE 0 END) AS seniors,"
+    "  sum(active) AS active"
+    " RETURN collect([cid, holders, seniors, active]) AS rows"
 )
 
 _IN_UNITS: Final = "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
