@@ -32,7 +32,7 @@ def render(result: dict[str, Any]) -> str:
     lines = [f"### N = {result['employees']:,}", ""]
     for run in result["runs"]:
         lines += _render_run(run)
-    lines += ["", "Targets:", ""]
+    lines += ["", "Targets (stated for N = 55,000):", ""]
     lines += [f"- {t}" for t in targets(result)]
     return "\n".join(lines) + "\n"
 

@@ -9,7 +9,7 @@ candidates"), for one adept (`mentors.mentor_candidates`) or hundreds
 from __future__ import annotations
 
 import heapq
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -172,33 +172,23 @@ async def load_mentor_pool(
     rules: Rules,
     min_levels: Mapping[str, int],
     as_of: date,
-    unit_ids: Sequence[str] | None = None,
-    known: Container[str] = (),
 ) -> list[PoolMentor]:
     """Everyone old enough who holds some competence of `min_levels` at >= its
-    level (expiry applied), with their active adepts; by employee id. With
-    `unit_ids`, only those working in these units; never those in `known`
-    (already loaded by the caller).
+    level (expiry applied), with their active adepts; by employee id.
 
     One indexed `holders` read per competence (only the old enough, when the
     store offers `AggregateReads.senior_holders`), then one batch read each
     of employees and active mentorships: no question scans all employees.
     """
     born_by = as_of.year - rules.mentor_min_age  # age >= mentor_min_age
-    if unit_ids is not None and not unit_ids:
-        return []
     levels: dict[str, dict[str, int]] = {}
     for competence_id, least in sorted(min_levels.items()):
         competence = catalog.competences.get(competence_id)
         if isinstance(store, AggregateReads):
-            found = await store.senior_holders(
-                competence_id, least, born_by=born_by, unit_ids=unit_ids
-            )
+            found = await store.senior_holders(competence_id, least, born_by=born_by)
         else:
-            found = await store.holders(competence_id, least, unit_ids=unit_ids)
+            found = await store.holders(competence_id, least)
         for holding in found:
-            if holding.employee_id in known:
-                continue
             held = held_level(holding, competence, as_of)
             if held >= least:
                 levels.setdefault(holding.employee_id, {})[competence_id] = held

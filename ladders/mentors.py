@@ -44,7 +44,6 @@ __all__ = [
     "mentor_level",
     "mentorship_violations",
     "next_step_gap",
-    "proximity_rings",
     "rank_candidates",
     "score_mentor",
 ]
@@ -277,69 +276,25 @@ async def mentor_candidates(
     targets = competence_targets(adept_levels=adept_levels, gap=gap, competence_ids=competence_ids)
     if not targets:
         return []
+    pool = await load_mentor_pool(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        min_levels={c: mentor_level(t, rules) for c, t in targets.items()},
+        as_of=as_of,
+    )
     tree = await load_tree(store)
-    # Nearest units first: a mentor at distance >= d scores at most
-    # `most * proximity(d) * urgency`, so once the `limit`-th best score so far
-    # beats that, no one farther can enter the answer (an equal score could,
-    # on mentor id: hence strictly). Usually the adept's own area suffices
-    # and the region's other seniors are never read.
-    most = sum(max(0, t - adept_levels.get(c, 0)) for c, t in targets.items())
-    top_urgency = max(1.0, rules.urgency_factor)
-    min_levels = {c: mentor_level(t, rules) for c, t in targets.items()}
-    pool: dict[str, PoolMentor] = {}
-    ranked: list[MentorCandidate] = []
-    for distance, unit_ids in proximity_rings(tree, adept.unit_id):
-        if (
-            len(ranked) >= limit
-            and ranked[limit - 1].score > most * (1 / (1 + distance / 2)) * top_urgency
-        ):
-            break
-        found = await load_mentor_pool(
-            store=store,
-            catalog=catalog,
-            rules=rules,
-            min_levels=min_levels,
-            as_of=as_of,
-            unit_ids=unit_ids,
-            known=pool,
-        )
-        if not found:
-            continue
-        pool.update((m.employee.id, m) for m in found)
-        ranked = await asyncio.to_thread(
-            rank_candidates,
-            adept=adept,
-            adept_levels=adept_levels,
-            targets=targets,
-            pool=pool.values(),
-            tree=tree,
-            rules=rules,
-            as_of=as_of,
-            limit=limit,
-        )
-    return ranked
-
-
-def proximity_rings(
-    tree: UnitTree, unit_id: str | None
-) -> list[tuple[int, tuple[str, ...] | None]]:
-    """The units around `unit_id` in rings of (least distance, unit ids),
-    nearest first: its subtree (0), then each ancestor's subtree less the
-    rings before (k: the ancestor k edges up); last (None) everyone else:
-    the root's ring, people without a unit or in another tree."""
-    if unit_id is None or unit_id not in tree:
-        return [(0, None)]
-    rings: list[tuple[int, tuple[str, ...] | None]] = []
-    seen: set[str] = set()
-    ancestors = tree.ancestors(unit_id)
-    # The root's ring is most of the region: read it together with everyone
-    # else (one region-wide read) rather than in two.
-    for k, ancestor in enumerate(ancestors[:-1]):
-        ring = tuple(u for u in tree.subtree(ancestor) if u not in seen)
-        seen.update(ring)
-        rings.append((k, ring))
-    rings.append((len(ancestors) - 1, None))
-    return rings
+    return await asyncio.to_thread(
+        rank_candidates,
+        adept=adept,
+        adept_levels=adept_levels,
+        targets=targets,
+        pool=pool,
+        tree=tree,
+        rules=rules,
+        as_of=as_of,
+        limit=limit,
+    )
 
 
 async def check_mentorship(

@@ -98,11 +98,21 @@ SENIOR_HOLDERS: Final = (
     " WHERE h.level >= $min_level AND e.birth_year <= $born_by"
     " WITH e, h, c ORDER BY e.id RETURN collect(" + _HOLDING + ") AS rows"
 )
-SENIOR_HOLDERS_IN_UNITS: Final = (
+# A few units: from their employees. Many (a ring of the region around a
+# unit): from the competence's holders, which are fewer than those units'
+# employees' holdings.
+SENIOR_HOLDERS_IN_FEW_UNITS: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee)-[h:HOLDS]->(c:Competence {id: $competence_id})"
     " WHERE u.id IN $unit_ids AND e.birth_year <= $born_by AND h.level >= $min_level"
     " WITH e, h, c ORDER BY e.id RETURN collect(" + _HOLDING + ") AS rows"
 )
+SENIOR_HOLDERS_IN_MANY_UNITS: Final = (
+    "MATCH (c:Competence {id: $competence_id})<-[h:HOLDS]-(e:Employee)"
+    " WHERE h.level >= $min_level AND e.birth_year <= $born_by"
+    " MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids"
+    " WITH e, h, c ORDER BY e.id RETURN collect(" + _HOLDING + ") AS rows"
+)
+_FEW_UNITS: Final = 64
 
 
 async def _rows(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[Any]:
@@ -237,5 +247,10 @@ async def senior_holders(
     elif not unit_ids:
         return []
     else:
-        found = await _rows(tx, SENIOR_HOLDERS_IN_UNITS, unit_ids=list(unit_ids), **params)
+        query = (
+            SENIOR_HOLDERS_IN_FEW_UNITS
+            if len(unit_ids) <= _FEW_UNITS
+            else SENIOR_HOLDERS_IN_MANY_UNITS
+        )
+        found = await _rows(tx, query, unit_ids=list(unit_ids), **params)
     return [to_model(Holding, r) for r in found]
