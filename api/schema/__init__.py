@@ -12,11 +12,14 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -98,6 +101,8 @@ class AuditExtension(SchemaExtension):
 
 
 SUGGESTION = "Did you mean"
+DOCUMENT_CACHE_SIZE = 256
+"""Parsed and validated documents kept per process (bounded: query texts are caller input)."""
 
 
 class StegeSchema(strawberry.Schema):
@@ -116,11 +121,20 @@ class StegeSchema(strawberry.Schema):
 
 
 def build_schema(*, introspection: bool = False, limits: Limits = Limits()) -> strawberry.Schema:
-    # Factories: a fresh extension per request.
+    # The limit rules are built once per schema, so that each request adds the
+    # very same rule classes and the validation cache (keyed by document and
+    # rules) hits for a query seen before: parsing and validating were most of
+    # a simple request's time (bench/RESULTS.md).
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
+    # Factories: a fresh extension per request (instances hold its context).
     extensions: list[Any] = [
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: AddValidationRules(rules),
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         AuditExtension,
         ShapeErrors,
     ]
