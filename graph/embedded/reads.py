@@ -230,12 +230,17 @@ def holders(
         )
         params: tuple[Any, ...] = (competence_id, min_level)
     else:
+        # Units -> their employees -> each one's holding (CROSS JOIN fixes that
+        # order): otherwise SQLite walks every holder of the competence and probes
+        # the unit list for each, seconds for a long list at region scale.
         sql = (
-            f"SELECT {columns} FROM holding h JOIN employee e ON e.id = h.employee_id "
-            f"WHERE h.competence_id = ? AND h.level >= ? AND e.unit_id IN {IDS} "
+            f"SELECT {columns} FROM (SELECT DISTINCT value AS unit_id FROM json_each(?)) u "
+            "CROSS JOIN employee e ON e.unit_id = u.unit_id "
+            "CROSS JOIN holding h ON h.employee_id = e.id "
+            "WHERE h.competence_id = ? AND h.level >= ? "
             "ORDER BY h.employee_id"
         )
-        params = (competence_id, min_level, as_json(unit_ids))
+        params = (as_json(unit_ids), competence_id, min_level)
     return [rows.holding_from(r) for r in conn.execute(sql, params)]
 
 

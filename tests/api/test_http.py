@@ -156,3 +156,28 @@ async def test_mutations_are_never_run_over_get(api: Api) -> None:
     assert 400 <= response.status_code < 500
     needs = await api.store.unit_needs(["enh-akut"])
     assert all(n.count != 9 for n in needs)
+
+
+async def test_a_repeated_query_is_parsed_and_validated_once(api: Api) -> None:
+    # The limit rules are built once per schema so that the validation cache
+    # (keyed by document and rules) hits; per-request rule classes never would.
+    from strawberry.extensions.parser_cache import _get_parse_cache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    from api.schema import DOCUMENT_CACHE_SIZE
+
+    query = "{ competences { id } repeatedProbe: professions { id } }"
+    await api.gql(query)
+    parsed = _get_parse_cache(DOCUMENT_CACHE_SIZE).cache_info().hits
+    validated = _get_validate_cache(DOCUMENT_CACHE_SIZE).cache_info().hits
+    body = await api.gql(query)
+    assert not body.get("errors"), body
+    assert _get_parse_cache(DOCUMENT_CACHE_SIZE).cache_info().hits == parsed + 1
+    assert _get_validate_cache(DOCUMENT_CACHE_SIZE).cache_info().hits == validated + 1
+
+
+async def test_limits_still_hold_for_a_cached_document(api: Api) -> None:
+    deep = "{ me { unit { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { id } } } } } } } } } } } } } }"  # noqa: E501
+    for _ in range(2):
+        response = await api.post(deep, user="e05")
+        assert "depth" in response.text.lower(), response.text
