@@ -310,17 +310,31 @@ def run_all(options: Options) -> dict[int, dict[str, Any]]:
 
 def parse(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--employees", type=int, nargs="+", default=[10_000, 55_000])
     parser.add_argument(
-        "--stores", nargs="+", choices=["embedded", "neo4j"], default=["embedded", "neo4j"]
+        "--employees", type=int, nargs="+", default=[10_000, 55_000], help="Region sizes to run."
     )
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--batch-size", type=int, default=10_000)
+    parser.add_argument(
+        "--stores",
+        nargs="+",
+        choices=["embedded", "neo4j"],
+        default=["embedded", "neo4j"],
+        help="Stores to run.",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="Seed of the synthetic region.")
+    parser.add_argument(
+        "--batch-size", type=int, default=10_000, help="Employees per seeding transaction."
+    )
     parser.add_argument("--calls", type=int, default=60, help="Most timed calls per figure.")
     parser.add_argument("--seconds", type=float, default=20.0, help="Time budget per figure.")
-    parser.add_argument("--throughput-seconds", type=float, default=15.0)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--throughput-seconds", type=float, default=15.0, help="Length of each throughput run."
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=8, help="Clients in the throughput runs."
+    )
+    parser.add_argument(
+        "--out", type=Path, default=RESULTS_DIR, help="Folder for the <N>.json results."
+    )
     parser.add_argument("--workloads", nargs="+", default=None, help="Only these workloads.")
     parser.add_argument(
         "--neo4j-uri",
