@@ -18,6 +18,7 @@ from api.schema.analytics import (
     TransferRisk,
 )
 from api.schema.enums import ActivityKind, Horizon, to_domain
+from api.schema.inputs import opt_id
 from api.schema.org import Unit
 from api.schema.people import Employee, EmployeeConnection, employee_page
 from api.schema.privacy import AuditEntry, PersonalData, audit_entries, personal_data
@@ -53,7 +54,7 @@ class Query:
         first: int = 50,
         after: str | None = None,
     ) -> EmployeeConnection:
-        unit_ids = await info.context.policy.people_units(None if unit_id is None else str(unit_id))
+        unit_ids = await info.context.policy.people_units(opt_id(unit_id))
         return await employee_page(info, unit_ids=unit_ids, first=first, after=after)
 
     @strawberry.field(description="By id; search matches id, name and English name.")
@@ -120,7 +121,7 @@ class Query:
             catalog=await ctx.catalog(),
             rules=ctx.rules,
             employee_id=str(employee_id),
-            target_step_id=None if target_step_id is None else str(target_step_id),
+            target_step_id=opt_id(target_step_id),
             as_of=ctx.as_of(as_of),
         )
         return GapReport.from_domain(report)
@@ -142,10 +143,8 @@ class Query:
             catalog=await ctx.catalog(),
             rules=ctx.rules,
             employee_id=str(employee_id),
-            target_step_id=None if target_step_id is None else str(target_step_id),
-            target_profession_id=None
-            if target_profession_id is None
-            else str(target_profession_id),
+            target_step_id=opt_id(target_step_id),
+            target_profession_id=opt_id(target_profession_id),
             k=k,
             as_of=ctx.as_of(as_of),
         )
@@ -167,7 +166,7 @@ class Query:
             catalog=await ctx.catalog(),
             rules=ctx.rules,
             employee_id=str(employee_id),
-            target_step_id=None if target_step_id is None else str(target_step_id),
+            target_step_id=opt_id(target_step_id),
             limit=limit,
             as_of=ctx.as_of(as_of),
         )
@@ -274,8 +273,8 @@ class Query:
     ) -> list[AuditEntry]:
         return await audit_entries(
             info,
-            who=None if who is None else str(who),
-            whom=None if whom is None else str(whom),
+            who=opt_id(who),
+            whom=opt_id(whom),
             since=since,
             first=first,
         )
