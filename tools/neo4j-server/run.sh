@@ -6,7 +6,8 @@
 # Builds the jar on first use (Maven), then execs java so that signals
 # (SIGTERM from a test harness) reach the JVM directly. Prints exactly one
 # stdout line, "NEO4J_READY bolt://127.0.0.1:<port>", when ready; logs go to
-# stderr. Extra JVM flags: NEO4J_SERVER_JAVA_OPTS (e.g. "-Xmx1g").
+# stderr. Extra JVM flags: NEO4J_SERVER_JAVA_OPTS (e.g. "-Xmx1g"); page cache:
+# NEO4J_SERVER_PAGECACHE (e.g. "2g"; default 64m, enough for test data).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -47,5 +48,6 @@ exec java \
     -Djdk.attach.allowAttachSelf=true \
     -Dlog4j2.disable.jmx=true \
     -Dfile.encoding=UTF-8 \
+    -Dstege.pagecache="${NEO4J_SERVER_PAGECACHE:-64m}" \
     ${NEO4J_SERVER_JAVA_OPTS:-} \
     -jar "$jar" "$@"

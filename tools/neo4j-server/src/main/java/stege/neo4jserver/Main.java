@@ -101,8 +101,9 @@ public final class Main {
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
-                // Small footprint for a 2-core CI box (heap is set by run.sh).
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(64))
+                // Small footprint for a 2-core CI box by default (heap is set by
+                // run.sh); benchmarks size it for their store (NEO4J_SERVER_PAGECACHE).
+                .setConfig(GraphDatabaseSettings.pagecache_memory, pageCacheBytes())
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
                 .setConfig(GraphDatabaseSettings.preallocate_store_files, false)
                 .setConfig(GraphDatabaseSettings.keep_logical_logs, "false")
@@ -134,6 +135,23 @@ public final class Main {
         stdout.flush();
 
         stopped.await();  // park the main thread; the hook does the work
+    }
+
+    /** Page cache size from -Dstege.pagecache (e.g. "64m", "2g"); 64 MiB when unset. */
+    private static long pageCacheBytes() {
+        String value = System.getProperty("stege.pagecache", "64m").trim().toLowerCase();
+        if (!value.matches("[0-9]+[kmg]?")) {
+            throw new IllegalArgumentException(
+                    "stege.pagecache must be a size such as 64m or 2g, got '" + value + "'");
+        }
+        char unit = value.charAt(value.length() - 1);
+        long number = Long.parseLong(Character.isDigit(unit) ? value : value.substring(0, value.length() - 1));
+        return switch (unit) {
+            case 'k' -> ByteUnit.kibiBytes(number);
+            case 'm' -> ByteUnit.mebiBytes(number);
+            case 'g' -> ByteUnit.gibiBytes(number);
+            default -> number;
+        };
     }
 
     private static int parsePort(String arg) {
