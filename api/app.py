@@ -21,9 +21,11 @@ from api.auth import DEV_WARNING, AuthConfig, Authenticator, AuthError, AuthUnav
 from api.context import Context, Services
 from api.guard import check_request
 from api.schema import Limits, build_schema
+from api.schema.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE
 from api.settings import Settings, get_settings
 from api.stores import open_store
 from ladders.catalog import CatalogCache
+from ladders.errors import StoreUnavailableError
 from ladders.ports import Store
 
 log = logging.getLogger("stege.api")
@@ -67,7 +69,30 @@ async def get_context(request: Request) -> Context:
         ) from exc
     except AuthUnavailableError as exc:
         raise HTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"}) from exc
-    return Context(services=services, caller=caller, request_id=request_id)
+    context = Context(services=services, caller=caller, request_id=request_id)
+    # StoreUnavailableError from here is answered by `store_unavailable`.
+    await context.load_catalog()
+    return context
+
+
+async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The store is down before execution began: the same coded, retryable 503
+    as when it goes down during execution (never a 500, no driver detail)."""
+    request_id = getattr(request.state, "request_id", None)
+    log.warning("store unavailable (request id %s): %s", request_id, exc)
+    return JSONResponse(
+        {
+            "data": None,
+            "errors": [
+                {
+                    "message": UNAVAILABLE_MESSAGE,
+                    "extensions": {"code": "UNAVAILABLE", "requestId": request_id},
+                }
+            ],
+        },
+        status_code=503,
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -92,6 +117,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                 await opened.close()
 
     app = FastAPI(
+        exception_handlers={StoreUnavailableError: store_unavailable},
         title="Stege",
         description="Competence ladders and a skills graph for Swedish regional healthcare.",
         lifespan=lifespan,

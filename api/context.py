@@ -58,13 +58,25 @@ class Context(BaseContext):
         self._catalog: Catalog | None = None
         self._catalog_lock = asyncio.Lock()
 
-    async def catalog(self) -> Catalog:
-        """The reference data, checked against the store's version once per request
-        (many resolvers ask at once: the first reads, the others wait for it)."""
+    async def load_catalog(self) -> Catalog:
+        """Check the reference data against the store's version, once per
+        request: `get_context` does it before execution, so resolvers of
+        reference data read `reference` synchronously (an async resolver per
+        list item costs graphql-core a task each)."""
         if self._catalog is None:
             async with self._catalog_lock:
                 if self._catalog is None:
                     self._catalog = await self.services.catalogs.get(self.store)
+        return self._catalog
+
+    async def catalog(self) -> Catalog:
+        return await self.load_catalog()
+
+    @property
+    def reference(self) -> Catalog:
+        """The request's reference data (loaded before any resolver runs)."""
+        if self._catalog is None:
+            raise RuntimeError("the catalog is loaded by get_context before execution")
         return self._catalog
 
     def as_of(self, value: date | None) -> date:

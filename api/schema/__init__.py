@@ -24,7 +24,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from api.schema.errors import ShapeErrors, log_unexpected, unavailable
+from api.schema.errors import UNAVAILABLE_MESSAGE, ShapeErrors, log_unexpected, unavailable
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
 from ladders.ports import AuditRecord
@@ -93,7 +93,7 @@ class AuditExtension(SchemaExtension):
                 result.data = None
                 result.errors = [
                     GraphQLError(
-                        "The store is unavailable; try again shortly.",
+                        UNAVAILABLE_MESSAGE,
                         extensions={"code": "UNAVAILABLE", "requestId": request_id},
                     )
                 ]

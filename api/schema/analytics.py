@@ -47,8 +47,8 @@ class GapItem:
         )
 
     @strawberry.field
-    async def competence(self, info: Info) -> Competence:
-        return await competence(info, self.competence_id)
+    def competence(self, info: Info) -> Competence:
+        return competence(info, self.competence_id)
 
 
 @strawberry.type
@@ -74,8 +74,8 @@ class GapReport:
         return await person_by_id(info, self.report.employee_id)
 
     @strawberry.field
-    async def target_step(self, info: Info) -> Step:
-        catalog = await info.context.catalog()
+    def target_step(self, info: Info) -> Step:
+        catalog = info.context.reference
         return Step.from_domain(catalog.steps[self.report.target_step_id])
 
 
@@ -90,8 +90,8 @@ class CareerPath:
         return cls(total_hours=p.total_hours, total_months=p.total_months, step_ids=p.step_ids)
 
     @strawberry.field(description="From the current step to the target, both included.")
-    async def steps(self, info: Info) -> list[Step]:
-        catalog = await info.context.catalog()
+    def steps(self, info: Info) -> list[Step]:
+        catalog = info.context.reference
         return [Step.from_domain(catalog.steps[s]) for s in self.step_ids]
 
 
@@ -116,12 +116,12 @@ class DevelopmentSuggestion:
         )
 
     @strawberry.field
-    async def competence(self, info: Info) -> Competence:
-        return await competence(info, self.domain.competence_id)
+    def competence(self, info: Info) -> Competence:
+        return competence(info, self.domain.competence_id)
 
     @strawberry.field
-    async def activity(self, info: Info) -> LearningActivity | None:
-        return await activity_or_none(info, self.domain.activity_id)
+    def activity(self, info: Info) -> LearningActivity | None:
+        return activity_or_none(info, self.domain.activity_id)
 
     @strawberry.field
     async def mentor(self, info: Info) -> Employee | None:
@@ -146,8 +146,8 @@ class MentorCandidate:
         return await person_by_id(info, self.domain.mentor_id, related=True)
 
     @strawberry.field(description="The competencies in question this mentor covers.")
-    async def competences(self, info: Info) -> list[Competence]:
-        return await competences(info, self.domain.competence_ids)
+    def competences(self, info: Info) -> list[Competence]:
+        return competences(info, self.domain.competence_ids)
 
 
 @strawberry.type
@@ -168,8 +168,8 @@ class MentorProposal:
         return await person_by_id(info, self.domain.adept_id, related=True)
 
     @strawberry.field
-    async def competences(self, info: Info) -> list[Competence]:
-        return await competences(info, self.domain.competence_ids)
+    def competences(self, info: Info) -> list[Competence]:
+        return competences(info, self.domain.competence_ids)
 
 
 @strawberry.type(
@@ -211,8 +211,8 @@ class SupplyRow:
         return await unit_of(info, self.unit_id)
 
     @strawberry.field
-    async def competence(self, info: Info) -> Competence:
-        return await competence(info, self.competence_id)
+    def competence(self, info: Info) -> Competence:
+        return competence(info, self.competence_id)
 
 
 @strawberry.type(
@@ -240,8 +240,8 @@ class TransferRisk:
         )
 
     @strawberry.field
-    async def competence(self, info: Info) -> Competence:
-        return await competence(info, self.competence_id)
+    def competence(self, info: Info) -> Competence:
+        return competence(info, self.competence_id)
 
 
 @strawberry.type

@@ -74,7 +74,7 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         message = f"Unexpected error (request id {request_id})."
         extensions["code"] = "INTERNAL_SERVER_ERROR"
     elif code == "UNAVAILABLE":
-        message = "The store is unavailable; try again shortly."
+        message = UNAVAILABLE_MESSAGE
     elif isinstance(original, de.ValidationError) and original.field:
         extensions["field"] = api_field(original.field)
     return GraphQLError(
@@ -102,6 +102,7 @@ class ShapeErrors(SchemaExtension):
 
 
 RETRY_AFTER_SECONDS = "5"
+UNAVAILABLE_MESSAGE = "The store is unavailable; try again shortly."
 
 
 def unavailable(context: Any) -> None:

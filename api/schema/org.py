@@ -83,8 +83,8 @@ class UnitNeed:
         return await unit_of(info, self.unit_id)
 
     @strawberry.field
-    async def competence(self, info: Info) -> Competence:
-        return await competence(info, self.competence_id)
+    def competence(self, info: Info) -> Competence:
+        return competence(info, self.competence_id)
 
 
 async def unit_of(info: Info, unit_id: str) -> Unit:

@@ -81,17 +81,17 @@ class Employee:
         return Unit.from_domain(unit) if unit else None
 
     @strawberry.field(extensions=BASIC)
-    async def profession(self, info: Info) -> Profession | None:
+    def profession(self, info: Info) -> Profession | None:
         if self.domain.profession_id is None:
             return None
-        profession = (await info.context.catalog()).professions.get(self.domain.profession_id)
+        profession = info.context.reference.professions.get(self.domain.profession_id)
         return Profession.from_domain(profession) if profession else None
 
     @strawberry.field(extensions=FULL, description="The current ladder step.")
-    async def step(self, info: Info) -> Step | None:
+    def step(self, info: Info) -> Step | None:
         if self.domain.step_id is None:
             return None
-        step = (await info.context.catalog()).steps.get(self.domain.step_id)
+        step = info.context.reference.steps.get(self.domain.step_id)
         return Step.from_domain(step) if step else None
 
     @strawberry.field(extensions=FULL)
@@ -217,8 +217,8 @@ class HeldCompetence:
         )
 
     @strawberry.field
-    async def competence(self, info: Info) -> Competence:
-        return await competence(info, self.competence_id)
+    def competence(self, info: Info) -> Competence:
+        return competence(info, self.competence_id)
 
 
 @strawberry.type
@@ -243,8 +243,8 @@ class Mentorship:
         return await person_by_id(info, self.domain.adept_id, related=True)
 
     @strawberry.field(description="The competencies the mentorship is about.")
-    async def focus(self, info: Info) -> list[Competence]:
-        return await competences(info, self.domain.focus)
+    def focus(self, info: Info) -> list[Competence]:
+        return competences(info, self.domain.focus)
 
 
 @strawberry.type

@@ -54,8 +54,8 @@ class Plan:
         return await person_by_id(info, self.domain.employee_id)
 
     @strawberry.field
-    async def target_step(self, info: Info) -> Step | None:
-        return await step_or_none(info, self.domain.target_step_id)
+    def target_step(self, info: Info) -> Step | None:
+        return step_or_none(info, self.domain.target_step_id)
 
     @strawberry.field(
         description="Counts as a current plan on asOf: active, its period contains asOf, "
@@ -100,9 +100,9 @@ class PlanActivity:
         return Plan.from_domain(plan)
 
     @strawberry.field
-    async def competence(self, info: Info) -> Competence:
-        return await competence(info, self.domain.competence_id)
+    def competence(self, info: Info) -> Competence:
+        return competence(info, self.domain.competence_id)
 
     @strawberry.field
-    async def activity(self, info: Info) -> LearningActivity | None:
-        return await activity_or_none(info, self.domain.activity_id)
+    def activity(self, info: Info) -> LearningActivity | None:
+        return activity_or_none(info, self.domain.activity_id)

@@ -43,14 +43,13 @@ class Competence:
         )
 
 
-async def competence(info: Info, competence_id: str) -> Competence:
+def competence(info: Info, competence_id: str) -> Competence:
     """A competence the domain named; the catalog always has it."""
-    catalog = await info.context.catalog()
-    return Competence.from_domain(catalog.competences[competence_id])
+    return Competence.from_domain(info.context.reference.competences[competence_id])
 
 
-async def competences(info: Info, ids: tuple[str, ...] | list[str]) -> list[Competence]:
-    catalog = await info.context.catalog()
+def competences(info: Info, ids: tuple[str, ...] | list[str]) -> list[Competence]:
+    catalog = info.context.reference
     return [Competence.from_domain(catalog.competences[c]) for c in ids if c in catalog.competences]
 
 
@@ -66,8 +65,8 @@ class Profession:
         return cls(id=strawberry.ID(p.id), name=p.name, ssyk=p.ssyk, licensed=p.licensed)
 
     @strawberry.field
-    async def ladders(self, info: Info) -> list[Ladder]:
-        catalog = await info.context.catalog()
+    def ladders(self, info: Info) -> list[Ladder]:
+        catalog = info.context.reference
         return [
             Ladder.from_domain(lad)
             for lad in catalog.ladders.values()
@@ -86,13 +85,13 @@ class Ladder:
         return cls(id=strawberry.ID(lad.id), name=lad.name, profession_id=lad.profession_id)
 
     @strawberry.field
-    async def profession(self, info: Info) -> Profession:
-        catalog = await info.context.catalog()
+    def profession(self, info: Info) -> Profession:
+        catalog = info.context.reference
         return Profession.from_domain(catalog.professions[self.profession_id])
 
     @strawberry.field(description="The steps, by ordinal.")
-    async def steps(self, info: Info) -> list[Step]:
-        catalog = await info.context.catalog()
+    def steps(self, info: Info) -> list[Step]:
+        catalog = info.context.reference
         return [Step.from_domain(s) for s in catalog.ladder_steps(self.id)]
 
 
@@ -103,8 +102,8 @@ class Requirement:
     mandatory: bool
 
     @strawberry.field
-    async def competence(self, info: Info) -> Competence:
-        return await competence(info, self.competence_id)
+    def competence(self, info: Info) -> Competence:
+        return competence(info, self.competence_id)
 
 
 @strawberry.type
@@ -133,18 +132,18 @@ class Step:
         )
 
     @strawberry.field
-    async def ladder(self, info: Info) -> Ladder:
-        catalog = await info.context.catalog()
+    def ladder(self, info: Info) -> Ladder:
+        catalog = info.context.reference
         return Ladder.from_domain(catalog.ladders[self.ladder_id])
 
     @strawberry.field(description="The next step of the same ladder (a NEXT edge).")
-    async def next(self, info: Info) -> Step | None:
-        following = (await info.context.catalog()).next_step(self.id)
+    def next(self, info: Info) -> Step | None:
+        following = info.context.reference.next_step(self.id)
         return Step.from_domain(following) if following else None
 
     @strawberry.field(description="Moves from this step to another ladder.")
-    async def transitions(self, info: Info) -> list[Transition]:
-        catalog = await info.context.catalog()
+    def transitions(self, info: Info) -> list[Transition]:
+        catalog = info.context.reference
         return [Transition.from_domain(t) for t in catalog.transitions if t.from_step_id == self.id]
 
 
@@ -167,13 +166,13 @@ class Transition:
         )
 
     @strawberry.field(name="from")
-    async def from_step(self, info: Info) -> Step | None:
-        step = (await info.context.catalog()).steps.get(self.from_step_id)
+    def from_step(self, info: Info) -> Step | None:
+        step = info.context.reference.steps.get(self.from_step_id)
         return Step.from_domain(step) if step else None
 
     @strawberry.field(name="to")
-    async def to_step(self, info: Info) -> Step | None:
-        step = (await info.context.catalog()).steps.get(self.to_step_id)
+    def to_step(self, info: Info) -> Step | None:
+        step = info.context.reference.steps.get(self.to_step_id)
         return Step.from_domain(step) if step else None
 
 
@@ -184,8 +183,8 @@ class Development:
     to_level: int
 
     @strawberry.field
-    async def competence(self, info: Info) -> Competence:
-        return await competence(info, self.competence_id)
+    def competence(self, info: Info) -> Competence:
+        return competence(info, self.competence_id)
 
 
 @strawberry.type
@@ -216,15 +215,15 @@ class LearningActivity:
         )
 
 
-async def step_or_none(info: Info, step_id: str | None) -> Step | None:
+def step_or_none(info: Info, step_id: str | None) -> Step | None:
     if step_id is None:
         return None
-    step = (await info.context.catalog()).steps.get(step_id)
+    step = info.context.reference.steps.get(step_id)
     return Step.from_domain(step) if step else None
 
 
-async def activity_or_none(info: Info, activity_id: str | None) -> LearningActivity | None:
+def activity_or_none(info: Info, activity_id: str | None) -> LearningActivity | None:
     if activity_id is None:
         return None
-    activity = (await info.context.catalog()).activities.get(activity_id)
+    activity = info.context.reference.activities.get(activity_id)
     return LearningActivity.from_domain(activity) if activity else None

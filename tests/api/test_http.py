@@ -78,6 +78,21 @@ async def test_an_unavailable_store_is_a_coded_503(store: Store) -> None:
     assert "connection refused" not in response.text
 
 
+async def test_a_store_down_before_execution_is_the_same_coded_503(store: Store) -> None:
+    # The catalog is checked before any resolver runs; failing there must look
+    # exactly like failing inside a resolver.
+    broken = FailingStore(store, {"reference_version": StoreUnavailableError("bolt refused")})
+    async with serving(broken) as api:  # type: ignore[arg-type]
+        response = await api.post("{ competences { id } }", user="e03")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    body = response.json()
+    assert body["data"] is None
+    assert error_codes(body) == ["UNAVAILABLE"]
+    assert body["errors"][0]["extensions"]["requestId"] == response.headers["x-request-id"]
+    assert "bolt refused" not in response.text
+
+
 async def test_depth_alias_and_token_limits(api: Api) -> None:
     deep = "{ me { unit " + "{ parent " * 12 + "{ id }" + " }" * 12 + " } }"
     body = await api.gql(deep)
