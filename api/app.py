@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
 from api.auth import DEV_WARNING, AuthConfig, Authenticator, AuthError, AuthUnavailableError, Caller
 from api.context import Context, Services
-from api.guard import check_request
+from api.middleware import RequestEnvelope
 from api.schema import Limits, build_schema
 from api.schema.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_MESSAGE
 from api.settings import Settings, get_settings
@@ -31,8 +31,6 @@ from ladders.ports import Store
 log = logging.getLogger("stege.api")
 
 GRAPHQL_PATH = "/graphql"
-REQUEST_ID_HEADER = "X-Request-Id"
-DEV_WARNING_HEADER = "X-Stege-Warning"
 NOBODY = Caller(employee_id="")
 """The caller of a GET (the GraphiQL page): GET never executes an operation."""
 
@@ -126,20 +124,12 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         openapi_url=None,
     )
 
-    @app.middleware("http")
-    async def request_id(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request.state.request_id = uuid.uuid4().hex
-        refused = None
-        if request.method == "POST" and request.url.path.rstrip("/") == GRAPHQL_PATH:
-            refused = await check_request(request, settings.max_body_bytes)
-        response = refused or await call_next(request)
-        response.headers[REQUEST_ID_HEADER] = request.state.request_id
-        if authenticator.dev:
-            # Loud on every answer, not only in the start-up log.
-            response.headers[DEV_WARNING_HEADER] = DEV_WARNING
-        return response
+    app.add_middleware(
+        RequestEnvelope,
+        graphql_path=GRAPHQL_PATH,
+        max_body_bytes=settings.max_body_bytes,
+        dev_warning=DEV_WARNING if authenticator.dev else None,
+    )
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -18,8 +18,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from api.app import DEV_WARNING_HEADER
 from api.auth import DEV_WARNING, AuthConfig, Authenticator, AuthError, AuthUnavailableError, Role
+from api.middleware import DEV_WARNING_HEADER
 from api.settings import Settings
 from ladders.ports import Store
 from tests.api.conftest import data, serving

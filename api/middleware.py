@@ -1,0 +1,81 @@
+"""The one middleware: request ids, the GraphQL envelope check, warning headers.
+
+Plain ASGI rather than `@app.middleware("http")`: starlette's
+BaseHTTPMiddleware runs the rest of the app in a task of its own and streams
+the answer back through a memory channel, which is a measurable share of a
+millisecond-scale GraphQL request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from starlette.requests import Request
+
+from api.guard import check_request
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+REQUEST_ID_HEADER = "X-Request-Id"
+DEV_WARNING_HEADER = "X-Stege-Warning"
+
+
+class RequestEnvelope:
+    """Gives every HTTP request an id (`request.state.request_id`, echoed in
+    `X-Request-Id`), refuses a malformed POST to `graphql_path` before
+    strawberry sees it (api.guard), and, in dev auth mode, stamps the warning
+    on every answer."""
+
+    def __init__(
+        self, app: ASGIApp, *, graphql_path: str, max_body_bytes: int, dev_warning: str | None
+    ) -> None:
+        self.app = app
+        self.graphql_path = graphql_path
+        self.max_body_bytes = max_body_bytes
+        self.dev_warning = dev_warning
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        extra = [(REQUEST_ID_HEADER.lower().encode(), request_id.encode())]
+        if self.dev_warning is not None:
+            # Loud on every answer, not only in the start-up log.
+            extra.append((DEV_WARNING_HEADER.lower().encode(), self.dev_warning.encode()))
+
+        async def send_stamped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", ()), *extra]}
+            await send(message)
+
+        if scope["method"] == "POST" and scope["path"].rstrip("/") == self.graphql_path:
+            request = Request(scope, receive)
+            refused = await check_request(request, self.max_body_bytes)
+            if refused is not None:
+                await refused(scope, receive, send_stamped)
+                return
+            receive = _replay(await request.body(), receive)
+        await self.app(scope, receive, send_stamped)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A `receive` that hands the already-read body on once, then defers to
+    the real one (which reports a client disconnect)."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
