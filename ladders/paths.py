@@ -228,13 +228,45 @@ async def career_paths(
 ) -> list[CareerPath]:
     """The `k` best paths from the employee's current step to the target step,
     or to any step of the target profession (default: the next step)."""
+    _check_arguments(k=k, target_step_id=target_step_id, target_profession_id=target_profession_id)
+    return await career_paths_of(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        employee=await load_employee(store, employee_id),
+        target_step_id=target_step_id,
+        target_profession_id=target_profession_id,
+        k=k,
+        as_of=as_of,
+    )
+
+
+def _check_arguments(
+    *, k: int, target_step_id: str | None, target_profession_id: str | None
+) -> None:
     if not 1 <= k <= MAX_K:
         raise ValidationError(f"k must be between 1 and {MAX_K}", field="k", value=k)
     if target_step_id is not None and target_profession_id is not None:
         raise ValidationError(
             "give a target step or a target profession, not both", field="targetProfessionId"
         )
-    employee = await load_employee(store, employee_id)
+
+
+async def career_paths_of(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    employee: Employee,
+    target_step_id: str | None = None,
+    target_profession_id: str | None = None,
+    k: int = 3,
+    as_of: date,
+) -> list[CareerPath]:
+    """`career_paths` for an employee already read (the API has them from its
+    access check: one store round trip fewer)."""
+    _check_arguments(k=k, target_step_id=target_step_id, target_profession_id=target_profession_id)
+    employee_id = employee.id
     if employee.step_id is None or employee.step_id not in catalog.steps:
         raise ValidationError(
             f"employee {employee_id!r} has no current step", field="employeeId", value=employee_id

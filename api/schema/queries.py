@@ -115,12 +115,12 @@ class Query:
         as_of: date | None = None,
     ) -> GapReport:
         ctx = info.context
-        await ctx.policy.person(str(employee_id), reading="gap")
-        report = await gap.gap_report(
+        employee = await ctx.policy.person(str(employee_id), reading="gap")
+        report = await gap.gap_of(
             store=ctx.store,
             catalog=await ctx.catalog(),
             rules=ctx.rules,
-            employee_id=str(employee_id),
+            employee=employee,
             target_step_id=opt_id(target_step_id),
             as_of=ctx.as_of(as_of),
         )
@@ -137,12 +137,12 @@ class Query:
         as_of: date | None = None,
     ) -> list[CareerPath]:
         ctx = info.context
-        await ctx.policy.person(str(employee_id), reading="careerPaths")
-        found = await paths.career_paths(
+        employee = await ctx.policy.person(str(employee_id), reading="careerPaths")
+        found = await paths.career_paths_of(
             store=ctx.store,
             catalog=await ctx.catalog(),
             rules=ctx.rules,
-            employee_id=str(employee_id),
+            employee=employee,
             target_step_id=opt_id(target_step_id),
             target_profession_id=opt_id(target_profession_id),
             k=k,

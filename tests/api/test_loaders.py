@@ -96,3 +96,26 @@ async def test_a_page_of_50_costs_a_fixed_number_of_store_calls(
     assert large["get_units"] <= 1
     assert large["reference_version"] == 1
     assert "reference_data" not in large  # the warm catalog is reused
+
+
+@pytest.mark.parametrize(
+    ("field", "query"),
+    [
+        ("gap", "query($id: ID!) { gap(employeeId: $id) { ready items { missing } } }"),
+        ("careerPaths", "query($id: ID!) { careerPaths(employeeId: $id) { totalHours } }"),
+    ],
+)
+async def test_a_single_person_question_reads_the_person_once(
+    store: Store, field: str, query: str
+) -> None:
+    # The access check already read the employee; the use case reuses it
+    # instead of reading them again (a round trip per request on Neo4j).
+    counting = CountingStore(store)
+    async with serving(counting) as api:  # type: ignore[arg-type]
+        data(await api.gql("{ professions { id } }", user="e01", roles="admin"))
+        counting.calls.clear()
+        body = data(await api.gql(query, {"id": "e03"}, user="e01", roles="admin"))
+    assert body[field]
+    assert counting.calls["get_employees"] == 1, counting.calls
+    assert counting.calls["holdings_of"] == 1, counting.calls
+    assert counting.calls["reference_version"] == 1, counting.calls
