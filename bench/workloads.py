@@ -36,6 +36,8 @@ class Workload:
     cypher: str
     single_person: bool = False
     cypher_note: str = ""
+    caller: str = "admin"
+    """Who asks over HTTP: "admin" (audited reads of others) or "self"."""
 
 
 async def _gap(store: Store, cache: CatalogCache, rules: Rules, id: str, as_of: date) -> object:
@@ -104,21 +106,34 @@ _SUPPLY_QUERY = """query($id: ID!, $asOf: Date) {
   }
 }"""
 
-WORKLOADS: tuple[Workload, ...] = (
-    Workload(
-        name="gap",
-        subject="person",
-        query="""query($id: ID!, $asOf: Date) {
+GAP_QUERY = """query($id: ID!, $asOf: Date) {
   gap(employeeId: $id, asOf: $asOf) {
     ready readiness totalHours targetStep { id }
     items { competence { id } requiredLevel heldLevel missing mandatory expired hours }
   }
-}""",
+}"""
+
+WORKLOADS: tuple[Workload, ...] = (
+    Workload(
+        name="gap",
+        subject="person",
+        query=GAP_QUERY,
         variable="id",
         bare=_gap,
         cypher=cypher.GAP,
         single_person=True,
         cypher_note="without effort hours",
+    ),
+    Workload(
+        name="gap(self)",
+        subject="person",
+        query=GAP_QUERY,
+        variable="id",
+        bare=_gap,
+        cypher=cypher.GAP,
+        single_person=True,
+        cypher_note="without effort hours",
+        caller="self",
     ),
     Workload(
         name="careerPaths",
