@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from neo4j import AsyncManagedTransaction
+from neo4j import AsyncManagedTransaction, AsyncSession
 
 from graph.neo4j import cypher as Q
 from graph.neo4j.mapping import to_activity, to_model, to_step
@@ -29,8 +29,11 @@ from ladders.models import (
     UnitNeed,
 )
 
+Runner = AsyncManagedTransaction | AsyncSession
+"""What runs a query: a transaction, or a session for one auto-commit query."""
 
-async def fetch(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[Any]:
+
+async def fetch(tx: Runner, query: str, **params: Any) -> list[Any]:
     """The `rows` list of a list query's one record."""
     result = await tx.run(query, params)
     record = await result.single(strict=True)
@@ -38,7 +41,7 @@ async def fetch(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[
     return rows
 
 
-async def reference_version(tx: AsyncManagedTransaction) -> int:
+async def reference_version(tx: Runner) -> int:
     result = await tx.run(Q.REFERENCE_VERSION)
     record = await result.single(strict=True)
     return int(record["version"] or 0)

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
 from neo4j import (
+    READ_ACCESS,
+    WRITE_ACCESS,
     AsyncDriver,
     AsyncGraphDatabase,
     AsyncManagedTransaction,
@@ -24,6 +26,8 @@ from neo4j.exceptions import (
     ConnectionAcquisitionTimeoutError,
     ConstraintError,
     DatabaseUnavailable,
+    DriverError,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
@@ -33,7 +37,7 @@ from graph.chunks import each_chunk
 from graph.neo4j import aggregates, bulk, personal, schema, writes
 from graph.neo4j import cypher as Q
 from graph.neo4j.mapping import aligned, to_model
-from graph.neo4j.reads import export, fetch, reference_data, reference_version
+from graph.neo4j.reads import Runner, export, fetch, reference_data, reference_version
 from ladders.errors import IntegrityError, StoreUnavailableError
 from ladders.models import (
     Conversation,
@@ -59,6 +63,7 @@ from ladders.ports import (
 
 T = TypeVar("T")
 Work = Callable[[AsyncManagedTransaction], Awaitable[T]]
+OneQuery = Callable[[Runner], Awaitable[T]]
 
 _NO_LIMIT: Final = 2**62
 _MENTORSHIPS_BY_ROLE: Final = {
@@ -128,13 +133,31 @@ class Neo4jStore:
 
     # --- sessions -----------------------------------------------------------
 
-    def _session(self) -> AsyncSession:
+    def _session(self, access_mode: str = WRITE_ACCESS) -> AsyncSession:
         # One bookmark manager for every session of this driver: on a cluster a
         # read follows the writes this process made before it (read your writes).
+        # (execute_read/execute_write pick their own routing; the access mode
+        # routes auto-commit queries.)
         return self._driver.session(
             database=self._database,
             bookmark_manager=self._driver.execute_query_bookmark_manager,
+            default_access_mode=access_mode,
         )
+
+    async def _read_one(self, work: OneQuery[T]) -> T:
+        """A read of ONE query: first as an auto-commit query (one round trip;
+        a managed transaction needs a second for its COMMIT), and only if that
+        fails with an error worth retrying, again as a managed read with the
+        driver's retries. A single read query has no effects, so running it
+        twice is safe; several queries that must see one snapshot use `_read`."""
+        with translate_errors():
+            try:
+                async with self._session(READ_ACCESS) as session:
+                    return await work(session)
+            except (Neo4jError, DriverError) as exc:
+                if not exc.is_retryable():
+                    raise
+        return await self._read(work)
 
     async def _read(self, work: Work[T]) -> T:
         with translate_errors():
@@ -147,7 +170,7 @@ class Neo4jStore:
                 return await session.execute_write(work)
 
     async def _rows(self, query: str, **params: Any) -> list[Any]:
-        return await self._read(lambda tx: fetch(tx, query, **params))
+        return await self._read_one(lambda runner: fetch(runner, query, **params))
 
     # --- lifecycle ----------------------------------------------------------
 
@@ -181,7 +204,7 @@ class Neo4jStore:
     # --- reference data -----------------------------------------------------
 
     async def reference_version(self) -> int:
-        return await self._read(reference_version)
+        return await self._read_one(reference_version)
 
     async def reference_data(self) -> ReferenceData:
         return await self._read(reference_data)

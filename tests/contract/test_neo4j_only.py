@@ -158,3 +158,34 @@ async def test_a_step_keeps_by_id_lookup_after_reimport(store: Neo4jStore, raw: 
     ]
     step = by_id((await store.reference_data()).steps, "ssk-2")
     assert step.ladder_id == by_id(region.steps, "ssk-2").ladder_id
+
+
+async def test_a_single_query_read_is_retried_as_a_managed_read(store: Neo4jStore) -> None:
+    # One-query reads go out as auto-commit queries (one round trip); one that
+    # fails with a retryable error is run again as a managed, retried read.
+    from neo4j import AsyncManagedTransaction, AsyncSession
+    from neo4j.exceptions import SessionExpired
+
+    from graph.neo4j.reads import Runner
+
+    runners: list[str] = []
+
+    async def flaky(runner: Runner) -> int:
+        runners.append(type(runner).__name__)
+        if isinstance(runner, AsyncSession):
+            raise SessionExpired("the connection went away")
+        result = await runner.run("RETURN 41 + 1 AS answer")
+        record = await result.single(strict=True)
+        return int(record["answer"])
+
+    assert await store._read_one(flaky) == 42
+    assert runners == [AsyncSession.__name__, AsyncManagedTransaction.__name__]
+
+    async def broken(runner: Runner) -> int:
+        runners.append("broken")
+        raise ValueError("not a driver error")
+
+    runners.clear()
+    with pytest.raises(ValueError, match="not a driver error"):
+        await store._read_one(broken)
+    assert runners == ["broken"]  # not retried: only driver errors worth retrying are
