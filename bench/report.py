@@ -74,6 +74,13 @@ def _render_run(run: dict[str, Any]) -> list[str]:
     if cyph:
         header += " Cypher p50 | Cypher p95 | bare/Cypher | HTTP/Cypher |"
         rule += "---:|---:|---:|---:|"
+    floor = run.get("http_floor")
+    if floor and floor.get("n"):
+        lines += [
+            f"HTTP floor (`{{ __typename }}` through the same server and client: no "
+            f"resolver, no store): p50 {_ms(floor, 'p50_ms')} ms, p95 {_ms(floor, 'p95_ms')} ms",
+            "",
+        ]
     lines += [header + " n (HTTP/bare) |", rule + "---|"]
     for name, w in run.get("workloads", {}).items():
         r = w.get("ratios", {})

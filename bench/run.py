@@ -153,7 +153,7 @@ async def _measure_workloads(
     subjects: Subjects,
     options: Options,
     rules: Rules,
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     as_of = DEMO_AS_OF
     results: dict[str, Any] = {}
     cache = CatalogCache()
@@ -166,6 +166,7 @@ async def _measure_workloads(
     server = ApiServer(env, workers=1).start()
     try:
         async with _client(server.url, subjects) as client:
+            floor = await timed(_floor(client, subjects), ["-"], options.budget)
             for workload in _selected(options):
                 subject_ids = subjects.of(workload.subject)
                 entry: dict[str, Any] = {"subjects": len(subject_ids)}
@@ -195,7 +196,24 @@ async def _measure_workloads(
         server.stop()
         if driver is not None:
             await driver.close()
-    return results, memory
+    return results, memory, floor
+
+
+def _floor(client: httpx.AsyncClient, subjects: Subjects) -> Any:
+    """The least any GraphQL request costs through this server and client
+    (`{ __typename }`: no resolver, no store), to read the HTTP/bare ratios
+    of millisecond questions against."""
+
+    async def call(_: str) -> object:
+        response = await client.post(
+            "/graphql",
+            json={"query": "{ __typename }"},
+            headers={"X-Stege-User": subjects.admin, "X-Stege-Roles": "admin"},
+        )
+        response.raise_for_status()
+        return response.json()["data"]
+
+    return call
 
 
 def _ratios(entry: dict[str, Any]) -> dict[str, float | None]:
@@ -273,9 +291,11 @@ async def _bench_store(kind: str, n: int, options: Options, tmp: Path) -> dict[s
         try:
             subjects = await pick_subjects(store, rules=rules, as_of=DEMO_AS_OF, seed=options.seed)
             run["subjects"] = asdict(subjects)
-            run["workloads"], run["api_server_memory"] = await _measure_workloads(
-                store, kind, env, uri, subjects, options, rules
-            )
+            (
+                run["workloads"],
+                run["api_server_memory"],
+                run["http_floor"],
+            ) = await _measure_workloads(store, kind, env, uri, subjects, options, rules)
         finally:
             await store.close()
         if options.throughput_seconds > 0:

@@ -36,6 +36,8 @@ def _check_run(run: dict[str, Any], store: str) -> None:
     assert set(run["throughput"]) == {"gap", "mentorCandidates"}
     assert all(t["errors"] == 0 and t["requests_per_s"] > 0 for t in run["throughput"].values())
     assert run["api_server_memory"]["peak_rss_mib"] > 0
+    assert run["http_floor"]["n"] >= 2
+    assert run["http_floor"]["errors"] == 0
 
 
 def test_a_small_run_on_the_embedded_store_produces_every_figure(tmp_path: Path) -> None:
@@ -47,6 +49,7 @@ def test_a_small_run_on_the_embedded_store_produces_every_figure(tmp_path: Path)
     _check_run(written["runs"][0], "embedded")
     table = render(results[300])
     assert "| gap |" in table
+    assert "HTTP floor" in table
     assert "seeding, embedded ≤ 60 s" in table
 
 
