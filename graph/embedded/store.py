@@ -16,6 +16,7 @@ from pathlib import Path
 from graph.chunks import each_chunk
 from graph.embedded import aggregates, personal, reads, writes
 from graph.embedded.connection import Database
+from graph.embedded.group_commit import GroupCommit
 from ladders.errors import ValidationError
 from ladders.models import (
     Conversation,
@@ -45,6 +46,7 @@ class EmbeddedStore:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._audit = GroupCommit(db, personal.record_audit)
 
     @classmethod
     async def open(cls, path: str | PathLike[str], *, readers: int = 4) -> EmbeddedStore:
@@ -286,7 +288,7 @@ class EmbeddedStore:
 
     async def record_audit(self, records: Sequence[AuditRecord]) -> None:
         if records:
-            await self._db.write(lambda conn: personal.record_audit(conn, records))
+            await self._audit.append(records)
 
     async def audit_log(
         self,

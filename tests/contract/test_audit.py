@@ -87,3 +87,19 @@ async def test_a_file_of_schema_1_gets_the_audit_table(tmp_path: Path) -> None:
         assert [r.whom for r in await store.audit_log()] == ["e03"]
     finally:
         await store.close()
+
+
+async def test_concurrent_batches_are_each_recorded_once_when_their_call_returns(
+    store: Store,
+) -> None:
+    import asyncio
+
+    async def one(i: int) -> None:
+        batch = [rec(i, "e05", f"p{i:02}", "gap", request_id=f"r{i}")]
+        await store.record_audit(batch)
+        # Committed when the call returns: a later read sees it.
+        assert batch[0] in await store.audit_log(whom=f"p{i:02}")
+
+    await asyncio.gather(*(one(i) for i in range(40)))
+    logged = await store.audit_log(who="e05")
+    assert sorted(r.request_id or "" for r in logged) == sorted(f"r{i}" for i in range(40))

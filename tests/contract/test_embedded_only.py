@@ -28,6 +28,7 @@ from tests.builders import (
     tiny_region,
     with_added,
 )
+from tests.contract.test_audit import rec
 
 # The deadlock guard of the concurrency test: generous, never a measurement.
 _GUARD_SECONDS = 30
@@ -246,3 +247,22 @@ async def test_reads_use_indexes_not_table_scans(
     scans = [p for p in plans if p.startswith("SCAN") and p.split()[1] in _BIG_TABLES]
     assert plans, "nothing was traced"
     assert scans == [], f"{read} scans a table: {plans}"
+
+
+async def test_concurrent_batches_share_commits_on_the_embedded_store(tmp_path: Path) -> None:
+    # Group commit: requests that arrive while a commit (and its fsync) runs
+    # are committed together by the next one, not one transaction each.
+    store = await EmbeddedStore.open(tmp_path / "audit.db")
+    commits: list[str] = []
+    try:
+        writer = store._db._writer
+        assert writer is not None
+        writer.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+        await asyncio.gather(
+            *(store.record_audit([rec(i, "e05", f"p{i:02}", "gap")]) for i in range(40))
+        )
+        writer.set_trace_callback(None)
+        assert len(await store.audit_log(who="e05", limit=100)) == 40
+        assert 1 <= len(commits) < 40, commits
+    finally:
+        await store.close()
