@@ -146,7 +146,9 @@ async def start_mentorship(
     mentorship = Mentorship(
         mentor_id=mentor_id, adept_id=adept_id, started_on=started_on, focus=tuple(focus)
     )
-    await store.upsert_mentorship(mentorship)
+    # The link and capacity rules again, in the write's own transaction: a
+    # concurrent start for the same mentor may have committed since we read.
+    await store.start_mentorship(mentorship, capacity=capacity)
     return mentorship
 
 

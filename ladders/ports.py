@@ -217,6 +217,13 @@ class Store(Protocol):
         """Create, or update focus/ended_on of, the mentorship with this key."""
         ...
 
+    async def start_mentorship(self, mentorship: Mentorship, *, capacity: int) -> None:
+        """Create `mentorship` unless, on its `started_on`, the two already have
+        an open mentorship (or one started that day) or the mentor already has
+        `capacity` active ones: `ConflictError` then. Checked and written in
+        one transaction, so concurrent starts cannot exceed a capacity."""
+        ...
+
     async def upsert_plan(self, plan: Plan) -> None: ...
 
     async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:

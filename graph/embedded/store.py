@@ -263,6 +263,12 @@ class EmbeddedStore:
             tables=("mentorship", "mentorship_focus"),
         )
 
+    async def start_mentorship(self, mentorship: Mentorship, *, capacity: int) -> None:
+        await self._db.write(
+            lambda conn: writes.start_mentorship(conn, mentorship, capacity),
+            tables=("mentorship", "mentorship_focus"),
+        )
+
     async def upsert_plan(self, plan: Plan) -> None:
         await self._db.write(lambda conn: writes.upsert_plan(conn, plan), tables=("plan",))
 

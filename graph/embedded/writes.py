@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from graph.embedded import rows
-from ladders.errors import IntegrityError
+from ladders.errors import ConflictError, IntegrityError
 from ladders.models import (
     Conversation,
     Dataset,
@@ -78,6 +78,10 @@ UPSERT_HOLDING = _upsert("holding", rows.HOLDING_COLUMNS, "employee_id, competen
 UPSERT_MENTORSHIP = _upsert(
     "mentorship", "mentor_id, adept_id, started_on, ended_on", "mentor_id, adept_id, started_on"
 )
+OPEN_LINK = """SELECT 1 FROM mentorship WHERE mentor_id = ? AND adept_id = ?
+  AND (started_on = ? OR ended_on IS NULL OR ended_on > ?) LIMIT 1"""
+ACTIVE_ADEPTS = """SELECT COUNT(*) FROM mentorship WHERE mentor_id = ?
+  AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?)"""
 UPSERT_PLAN = _upsert("plan", rows.PLAN_COLUMNS, "id")
 UPSERT_PLAN_ACTIVITY = _upsert("plan_activity", rows.PLAN_ACTIVITY_COLUMNS, "plan_id, seq")
 UPSERT_CONVERSATION = _upsert(
@@ -209,6 +213,18 @@ def upsert_mentorship(conn: sqlite3.Connection, mentorship: Mentorship) -> None:
     conn.execute(UPSERT_MENTORSHIP, rows.mentorship_params(mentorship))
     conn.execute(DELETE_FOCUS, _mentorship_key(mentorship))
     conn.executemany(INSERT_FOCUS, _focus_params(mentorship))
+
+
+def start_mentorship(conn: sqlite3.Connection, mentorship: Mentorship, capacity: int) -> None:
+    # Safe without a race: every write runs on the one writer connection, in
+    # BEGIN IMMEDIATE, so no other start can slip between count and insert.
+    mentor, adept, day = mentorship.mentor_id, mentorship.adept_id, rows.iso(mentorship.started_on)
+    if conn.execute(OPEN_LINK, (mentor, adept, day, day)).fetchone():
+        raise ConflictError(f"{mentor!r} already mentors {adept!r}")
+    (active,) = conn.execute(ACTIVE_ADEPTS, (mentor, day, day)).fetchone()
+    if active >= capacity:
+        raise ConflictError(f"{mentor!r} already has {active} active adepts (capacity {capacity})")
+    upsert_mentorship(conn, mentorship)
 
 
 def upsert_plan(conn: sqlite3.Connection, plan: Plan) -> None:

@@ -217,6 +217,22 @@ MERGE (p)-[:INCLUDES]->(x)
 # node's write lock until the transaction ends, so max(seq) + 1 stays free.
 LOCK_PLAN: Final = "MATCH (p:Plan {id: $plan_id}) SET p.seq_lock = true REMOVE p.seq_lock"
 
+# The mentor's node lock serialises concurrent starts for one mentor: each
+# counts the active mentorships only after the previous one committed.
+LOCK_MENTOR: Final = (
+    "MATCH (m:Employee {id: $mentor_id}) SET m.mentor_lock = true REMOVE m.mentor_lock"
+)
+
+MENTOR_LINKS: Final = """
+MATCH (m:Employee {id: $mentor_id})
+OPTIONAL MATCH (m)-[x:MENTORS]->(:Employee {id: $adept_id})
+WHERE x.started_on = $day OR x.ended_on IS NULL OR x.ended_on > $day
+WITH m, count(x) AS open
+OPTIONAL MATCH (m)-[y:MENTORS]->()
+WHERE y.started_on <= $day AND (y.ended_on IS NULL OR y.ended_on > $day)
+RETURN open, count(y) AS active
+"""
+
 CONVERSATIONS: Final = """
 UNWIND $rows AS r
 MATCH (e:Employee {id: r.employee_id})

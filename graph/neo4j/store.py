@@ -399,6 +399,9 @@ class Neo4jStore:
     async def upsert_mentorship(self, mentorship: Mentorship) -> None:
         await self._write(writes.single(writes.write_mentorships, mentorship))
 
+    async def start_mentorship(self, mentorship: Mentorship, *, capacity: int) -> None:
+        await self._write(lambda tx: writes.start_mentorship(tx, mentorship, capacity))
+
     async def upsert_plan(self, plan: Plan) -> None:
         await self._write(writes.single(writes.write_plans, plan))
 

@@ -35,7 +35,7 @@ from graph.neo4j.mapping import (
     transition_row,
     unit_row,
 )
-from ladders.errors import IntegrityError
+from ladders.errors import ConflictError, IntegrityError
 from ladders.models import (
     Competence,
     Conversation,
@@ -308,6 +308,24 @@ async def add_plan_activity(tx: AsyncManagedTransaction, item: PlanActivity) -> 
     added = item.model_copy(update={"seq": int(record["seq"]) + 1})
     await write_plan_activities(w, [added])
     return added
+
+
+async def start_mentorship(tx: AsyncManagedTransaction, item: Mentorship, capacity: int) -> None:
+    w = Writer(tx)
+    await w.require("mentorship", {"Employee": [item.mentor_id, item.adept_id]})
+    await w.run(W.LOCK_MENTOR, mentor_id=item.mentor_id)
+    result = await tx.run(
+        W.MENTOR_LINKS,
+        {"mentor_id": item.mentor_id, "adept_id": item.adept_id, "day": item.started_on},
+    )
+    record = await result.single(strict=True)
+    if record["open"]:
+        raise ConflictError(f"{item.mentor_id!r} already mentors {item.adept_id!r}")
+    if record["active"] >= capacity:
+        raise ConflictError(
+            f"{item.mentor_id!r} already has {record['active']} active adepts (capacity {capacity})"
+        )
+    await write_mentorships(w, [item])
 
 
 async def update_plan_activity(

@@ -131,3 +131,90 @@ async def test_failed_focus_update_keeps_the_old_focus(loaded: Store, region: Da
         await loaded.upsert_mentorship(broken)
 
     assert await loaded.mentorships_of(["e01"]) == [current]
+
+
+async def test_start_mentorship_checks_links_and_capacity_in_its_transaction(
+    loaded: Store,
+) -> None:
+    from ladders.errors import ConflictError
+
+    before = await loaded.mentorships_of(["e01"], role="mentor")
+    assert _keys(before) == [E01_E03]  # active on AS_OF: one adept
+
+    # An open link between the two, or one started the same day: a conflict.
+    for started_on in (AS_OF, E01_E03[2]):
+        with pytest.raises(ConflictError, match="already mentors"):
+            await loaded.start_mentorship(
+                Mentorship(mentor_id="e01", adept_id="e03", started_on=started_on), capacity=5
+            )
+    # At capacity (one active, capacity one): a conflict naming the count.
+    with pytest.raises(ConflictError, match=r"1 active adepts \(capacity 1\)"):
+        await loaded.start_mentorship(
+            Mentorship(mentor_id="e01", adept_id="e04", started_on=AS_OF), capacity=1
+        )
+    assert await loaded.mentorships_of(["e01"], role="mentor") == before  # nothing written
+
+    started = Mentorship(mentor_id="e01", adept_id="e04", started_on=AS_OF, focus=("evb",))
+    await loaded.start_mentorship(started, capacity=2)
+    assert await loaded.mentorships_of(["e01"], role="mentor") == [*before, started]
+
+
+async def test_concurrent_starts_never_exceed_the_capacity(loaded: Store) -> None:
+    # Six managers start a mentorship with e01 (one active adept, capacity 3)
+    # at the same moment: exactly two may start.
+    import asyncio
+
+    from ladders.errors import ConflictError
+
+    adepts = ["e04", "e05", "e06", "e08", "e09", "e10"]
+    results = await asyncio.gather(
+        *(
+            loaded.start_mentorship(
+                Mentorship(mentor_id="e01", adept_id=a, started_on=AS_OF), capacity=3
+            )
+            for a in adepts
+        ),
+        return_exceptions=True,
+    )
+    assert sum(r is None for r in results) == 2, results
+    assert all(r is None or isinstance(r, ConflictError) for r in results), results
+    active = await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)
+    assert len(active) == 3
+
+
+async def test_concurrent_start_commands_respect_the_capacity(loaded: Store) -> None:
+    # The command reads the mentor's links, checks the rules, then writes: the
+    # write re-checks in its own transaction, so racing commands for e01
+    # (capacity 2, one active adept) start exactly one more.
+    import asyncio
+
+    from ladders.catalog import CatalogCache
+    from ladders.commands import start_mentorship
+    from ladders.errors import ConflictError, ValidationError
+    from ladders.rules import Rules
+
+    catalog = await CatalogCache().get(loaded)
+    adepts = ["e04", "e05", "e06", "e08", "e09"]
+    results = await asyncio.gather(
+        *(
+            start_mentorship(
+                store=loaded,
+                catalog=catalog,
+                rules=Rules(),
+                mentor_id="e01",
+                adept_id=a,
+                started_on=AS_OF,
+                focus=["evb"],
+            )
+            for a in adepts
+        ),
+        return_exceptions=True,
+    )
+    started = [r for r in results if isinstance(r, Mentorship)]
+    assert len(started) == 1, results
+    # The others are refused for the capacity (a racer that read after the
+    # commit hears it from the rule check, the others from the write).
+    refused = [r for r in results if not isinstance(r, Mentorship)]
+    assert all(isinstance(r, ConflictError | ValidationError) for r in refused), results
+    assert all("capacity 2" in str(r) for r in refused), results
+    assert len(await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)) == 2
