@@ -71,9 +71,13 @@ def supply_counts(
         "due_by": due_by.isoformat(),
         "closed": PlanStatus.CLOSED.value,
     }
-    # Per (employee, competence) asked about: the held level (0 when
-    # expired) and the highest target of a counting plan item; then per
-    # (unit, competence, level) the three counts, in one pass.
+    # Holdings are counted per (unit, competence, held level, retiring) in
+    # one pass over the units' people (each one's holdings by primary key,
+    # the competence list filtering them, not driving a seek per competence),
+    # then spread over the levels asked about. Only the few (person,
+    # competence) with a counting plan item are looked at one by one: their
+    # held level decides whether they are in development. A held level is 0
+    # when expired; a person holds a competence at most once.
     found = conn.execute(
         _WITH
         + f""",
@@ -81,40 +85,46 @@ def supply_counts(
             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
             FROM json_each(:wanted)
         ),
-        x AS MATERIALIZED (
-            SELECT unit_id, birth_year, employee_id, competence_id,
-                   MAX(held) AS held, MAX(target) AS target
-            FROM (
-                SELECT e.unit_id, e.birth_year, h.employee_id, h.competence_id,
-                       CASE WHEN {_VALID} THEN h.level ELSE 0 END AS held, 0 AS target
-                FROM holding h JOIN e ON e.id = h.employee_id
-                LEFT JOIN bounds b ON b.competence_id = h.competence_id
-                WHERE h.competence_id IN (SELECT value FROM json_each(:competences))
-                UNION ALL
-                SELECT e.unit_id, e.birth_year, p.employee_id, a.competence_id, 0, a.target_level
-                FROM plan p JOIN e ON e.id = p.employee_id
-                JOIN plan_activity a ON a.plan_id = p.id
-                WHERE p.status <> :closed AND a.status IN ('planned', 'ongoing')
-                  AND a.competence_id IN (SELECT value FROM json_each(:competences))
-                  AND COALESCE(a.due_on, p.period_end) <= :due_by
-            )
-            GROUP BY unit_id, birth_year, employee_id, competence_id
+        held AS MATERIALIZED (
+            SELECT e.unit_id, h.competence_id,
+                   CASE WHEN {_VALID} THEN h.level ELSE 0 END AS held,
+                   (:born_by IS NOT NULL AND e.birth_year <= :born_by) AS retires,
+                   COUNT(*) AS n
+            FROM e JOIN holding h ON h.employee_id = e.id
+            LEFT JOIN bounds b ON b.competence_id = h.competence_id
+            WHERE +h.competence_id IN (SELECT value FROM json_each(:competences))
+            GROUP BY 1, 2, 3, 4
         ),
-        -- People alike for every level collapse into one row with a count.
-        y AS MATERIALIZED (
-            SELECT unit_id, competence_id, held, target,
-                   (:born_by IS NOT NULL AND birth_year <= :born_by) AS retires, COUNT(*) AS n
-            FROM x GROUP BY unit_id, competence_id, held, target, retires
+        target AS MATERIALIZED (
+            SELECT e.unit_id, p.employee_id, a.competence_id, MAX(a.target_level) AS target
+            FROM e CROSS JOIN plan p ON p.employee_id = e.id
+            CROSS JOIN plan_activity a ON a.plan_id = p.id
+            WHERE p.status <> :closed AND +a.status IN ('planned', 'ongoing')
+              AND +a.competence_id IN (SELECT value FROM json_each(:competences))
+              AND COALESCE(a.due_on, p.period_end) <= :due_by
+            GROUP BY p.employee_id, a.competence_id
+        ),
+        developing AS MATERIALIZED (
+            SELECT t.unit_id, t.competence_id, t.target,
+                   CASE WHEN h.level IS NOT NULL AND {_VALID} THEN h.level ELSE 0 END AS held
+            FROM target t
+            LEFT JOIN holding h
+              ON h.employee_id = t.employee_id AND h.competence_id = t.competence_id
+            LEFT JOIN bounds b ON b.competence_id = t.competence_id
         )
-        SELECT y.unit_id, w.competence_id, w.level,
-               SUM(CASE WHEN y.held >= w.level THEN y.n ELSE 0 END) AS now,
-               SUM(CASE WHEN y.held >= w.level AND y.retires THEN y.n ELSE 0 END),
-               SUM(CASE WHEN y.held < w.level AND y.target >= w.level THEN y.n ELSE 0 END)
-                 AS developing
-        FROM y JOIN w ON w.competence_id = y.competence_id
-        GROUP BY y.unit_id, w.competence_id, w.level
-        HAVING now > 0 OR developing > 0
-        ORDER BY y.unit_id, w.competence_id, w.level""",
+        SELECT unit_id, competence_id, level, SUM(now), SUM(retiring), SUM(developing)
+        FROM (
+            SELECT held.unit_id, w.competence_id, w.level, held.n AS now,
+                   CASE WHEN held.retires THEN held.n ELSE 0 END AS retiring, 0 AS developing
+            FROM held JOIN w ON w.competence_id = held.competence_id AND w.level <= held.held
+            UNION ALL
+            SELECT d.unit_id, w.competence_id, w.level, 0, 0, 1
+            FROM developing d
+            JOIN w ON w.competence_id = d.competence_id
+              AND w.level > d.held AND w.level <= d.target
+        )
+        GROUP BY unit_id, competence_id, level
+        ORDER BY unit_id, competence_id, level""",
         params,
     )
     return [
