@@ -33,6 +33,8 @@ _VALID = (
     " WHEN h.assessed_on IS NULL OR b.earliest IS NULL THEN 1"
     " ELSE h.assessed_on >= b.earliest END)"
 )
+# The highest level a holding has (the schema's CHECK on holding.level).
+_TOP_LEVEL = 5
 # Common table expressions: the employees of :units, and the JSON object
 # :bounds (competence id -> earliest valid assessment day) as a small table.
 _WITH = """WITH
@@ -61,23 +63,31 @@ def supply_counts(
     pairs = sorted(set(wanted))
     if not unit_ids or not pairs:
         return []
+    least: dict[str, int] = {}
+    for competence_id, level in pairs:
+        least.setdefault(competence_id, level)
     params: dict[str, Any] = {
         "units": json.dumps(list(unit_ids)),
         "wanted": json.dumps([list(p) for p in pairs]),
-        "competences": json.dumps(sorted({c for c, _ in pairs})),
+        "competences": json.dumps(sorted(least)),
+        "counted": json.dumps(
+            [[c, n] for c, low in sorted(least.items()) for n in range(low, _TOP_LEVEL + 1)]
+        ),
         "as_of": as_of.isoformat(),
         "bounds": _bounds(conn, as_of),
         "born_by": retiring_born_by,
         "due_by": due_by.isoformat(),
         "closed": PlanStatus.CLOSED.value,
     }
-    # Holdings are counted per (unit, competence, held level, retiring) in
-    # one pass over the units' people (each one's holdings by primary key,
-    # the competence list filtering them, not driving a seek per competence),
-    # then spread over the levels asked about. Only the few (person,
-    # competence) with a counting plan item are looked at one by one: their
-    # held level decides whether they are in development. A held level is 0
-    # when expired; a person holds a competence at most once.
+    # Valid holdings that can count (`counted`: a competence asked about, at
+    # or above its least level asked about) are counted per (unit,
+    # competence, level, retiring) in one pass over the units' people (each
+    # one's holdings by primary key, not a seek per competence: sorting the
+    # fewer rows for the GROUP BY is most of the cost), then spread over the
+    # levels asked about. Only the few (person, competence) with a counting
+    # plan item are looked at one by one: their held level (0 when expired;
+    # a person holds a competence at most once) decides whether they are in
+    # development.
     found = conn.execute(
         _WITH
         + f""",
@@ -85,14 +95,17 @@ def supply_counts(
             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
             FROM json_each(:wanted)
         ),
+        counted (competence_id, level) AS MATERIALIZED (
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
+            FROM json_each(:counted)
+        ),
         held AS MATERIALIZED (
-            SELECT e.unit_id, h.competence_id,
-                   CASE WHEN {_VALID} THEN h.level ELSE 0 END AS held,
+            SELECT e.unit_id, h.competence_id, h.level AS held,
                    (:born_by IS NOT NULL AND e.birth_year <= :born_by) AS retires,
                    COUNT(*) AS n
             FROM e JOIN holding h ON h.employee_id = e.id
             LEFT JOIN bounds b ON b.competence_id = h.competence_id
-            WHERE +h.competence_id IN (SELECT value FROM json_each(:competences))
+            WHERE (+h.competence_id, +h.level) IN counted AND {_VALID}
             GROUP BY 1, 2, 3, 4
         ),
         target AS MATERIALIZED (
