@@ -38,31 +38,44 @@ _VALIDITIES: Final = (
     " RETURN collect([c.id, c.valid_months]) AS rows"
 )
 
-# From the units' employees (a subtree's people, by the WORKS_IN index),
-# not from the competencies' holders region-wide. Per (employee, competence
-# asked about): held level (0 when expired) and the highest target of a
-# counting plan item; then per (unit, competence, level) the three counts.
-SUPPLY: Final = (
-    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
-    " CALL (e) {"
-    "  MATCH (e)-[h:HOLDS]->(c:Competence) WHERE c.id IN $competences"
-    "  RETURN c.id AS cid, CASE WHEN " + _VALID + " THEN h.level ELSE 0 END AS held,"
-    "   0 AS target"
-    "  UNION ALL"
-    "  MATCH (e)-[:HAS_PLAN]->(p:Plan)-[:INCLUDES]->(x:PlanActivity)"
-    "  WHERE x.competence IN $competences AND x.status IN $developing"
-    "   AND p.status <> $closed AND coalesce(x.due_on, p.period_end) <= $due_by"
-    "  RETURN x.competence AS cid, 0 AS held, x.target_level AS target"
-    " }"
-    " WITH u, e, cid, max(held) AS held, max(target) AS target"
+# Both from the units' employees (a subtree's people, by the WORKS_IN
+# index), not from the competencies' holders region-wide.
+#
+# SUPPLY_HELD: valid holdings of a competence asked about, at or above its
+# least level asked about, counted per (unit, competence, level, retiring)
+# before spreading them over the levels asked about; the competence nodes
+# are found once, so the holdings are filtered by node, not by reading the
+# id of each one's competence. A person holds a competence at most once.
+SUPPLY_HELD: Final = (
+    "MATCH (c:Competence) WHERE c.id IN $competences"
+    " WITH collect(c) AS cs"
+    " MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
+    " MATCH (e)-[h:HOLDS]->(c) WHERE c IN cs"
+    " WITH u, e, h, c WHERE h.level >= $least[c.id] AND " + _VALID + ""
+    " WITH u.id AS unit_id, c.id AS cid, h.level AS held,"
+    "  ($born_by IS NOT NULL AND e.birth_year <= $born_by) AS retires, count(*) AS n"
     " UNWIND $levels[cid] AS level"
-    " WITH u.id AS unit_id, cid, level,"
-    "  sum(CASE WHEN held >= level THEN 1 ELSE 0 END) AS now,"
-    "  sum(CASE WHEN held >= level AND $born_by IS NOT NULL AND e.birth_year <= $born_by"
-    "   THEN 1 ELSE 0 END) AS retiring,"
-    "  sum(CASE WHEN held < level AND target >= level THEN 1 ELSE 0 END) AS developing"
-    " WHERE now > 0 OR developing > 0"
-    " RETURN collect([unit_id, cid, level, now, retiring, developing]) AS rows"
+    " WITH unit_id, cid, level, sum(CASE WHEN held >= level THEN n ELSE 0 END) AS now,"
+    "  sum(CASE WHEN held >= level AND retires THEN n ELSE 0 END) AS retiring"
+    " WHERE now > 0"
+    " RETURN collect([unit_id, cid, level, now, retiring]) AS rows"
+)
+# SUPPLY_DEVELOPING: per (person, competence) with a counting plan item, the
+# highest target; in development at a level the target reaches and the held
+# level (0 when expired or none) does not.
+SUPPLY_DEVELOPING: Final = (
+    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
+    " MATCH (e)-[:HAS_PLAN]->(p:Plan)-[:INCLUDES]->(x:PlanActivity)"
+    " WHERE x.competence IN $competences AND x.status IN $developing"
+    "  AND p.status <> $closed AND coalesce(x.due_on, p.period_end) <= $due_by"
+    " WITH u, e, x.competence AS cid, max(x.target_level) AS target"
+    " OPTIONAL MATCH (e)-[h:HOLDS]->(c:Competence {id: cid})"
+    " WITH u, cid, target,"
+    "  CASE WHEN h IS NOT NULL AND " + _VALID + " THEN h.level ELSE 0 END AS held"
+    " UNWIND $levels[cid] AS level"
+    " WITH u, cid, level WHERE held < level AND target >= level"
+    " WITH u.id AS unit_id, cid, level, count(*) AS developing"
+    " RETURN collect([unit_id, cid, level, developing]) AS rows"
 )
 
 TRANSFER: Final = (
@@ -148,33 +161,36 @@ async def supply_counts(
         levels.setdefault(competence_id, []).append(level)
     if not unit_ids or not levels:
         return []
-    found = await _rows(
-        tx,
-        SUPPLY,
-        competences=sorted(levels),
-        levels=levels,
-        unit_ids=list(unit_ids),
-        as_of=as_of,
-        bounds=await _bounds(tx, as_of),
-        born_by=retiring_born_by,
-        due_by=due_by,
-        developing=[PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],
-        closed=PlanStatus.CLOSED.value,
-    )
-    return sorted(
-        (
-            SupplyCount(
-                unit_id=unit_id,
-                competence_id=competence_id,
-                level=level,
-                supply_now=now,
-                retiring=retiring,
-                in_development=developing,
-            )
-            for unit_id, competence_id, level, now, retiring, developing in found
-        ),
-        key=lambda c: (c.unit_id, c.competence_id, c.level),
-    )
+    params: dict[str, Any] = {
+        "competences": sorted(levels),
+        "levels": levels,
+        "least": {c: min(want) for c, want in levels.items()},
+        "unit_ids": list(unit_ids),
+        "as_of": as_of,
+        "bounds": await _bounds(tx, as_of),
+        "born_by": retiring_born_by,
+        "due_by": due_by,
+        "developing": [PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],
+        "closed": PlanStatus.CLOSED.value,
+    }
+    counts: dict[tuple[str, str, int], list[int]] = {}
+    for unit_id, competence_id, level, now, retiring in await _rows(tx, SUPPLY_HELD, **params):
+        counts[unit_id, competence_id, level] = [now, retiring, 0]
+    for unit_id, competence_id, level, developing in await _rows(
+        tx, SUPPLY_DEVELOPING, **params
+    ):
+        counts.setdefault((unit_id, competence_id, level), [0, 0, 0])[2] = developing
+    return [
+        SupplyCount(
+            unit_id=unit_id,
+            competence_id=competence_id,
+            level=level,
+            supply_now=now,
+            retiring=retiring,
+            in_development=developing,
+        )
+        for (unit_id, competence_id, level), (now, retiring, developing) in sorted(counts.items())
+    ]
 
 
 async def transfer_counts(
