@@ -176,9 +176,7 @@ async def supply_counts(
     counts: dict[tuple[str, str, int], list[int]] = {}
     for unit_id, competence_id, level, now, retiring in await _rows(tx, SUPPLY_HELD, **params):
         counts[unit_id, competence_id, level] = [now, retiring, 0]
-    for unit_id, competence_id, level, developing in await _rows(
-        tx, SUPPLY_DEVELOPING, **params
-    ):
+    for unit_id, competence_id, level, developing in await _rows(tx, SUPPLY_DEVELOPING, **params):
         counts.setdefault((unit_id, competence_id, level), [0, 0, 0])[2] = developing
     return [
         SupplyCount(
