@@ -26,12 +26,15 @@ from graph.validity import validity_bounds
 from ladders.models import ConversationKind, Holding, HoldingSource, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
 
-# A holding `h` (LEFT JOINed to `bounds b` on its competence) that has not
-# expired on :as_of.
+# A holding `h` that has not expired on :as_of. Few competencies have a
+# validity: the IN test (an index probe) spares the others a scan of `bounds`,
+# which for a region's holdings was most of the time.
 _VALID = (
     "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= :as_of"
-    " WHEN h.assessed_on IS NULL OR b.earliest IS NULL THEN 1"
-    " ELSE h.assessed_on >= b.earliest END)"
+    " WHEN h.assessed_on IS NULL OR h.competence_id NOT IN (SELECT competence_id FROM bounds)"
+    " THEN 1"
+    " ELSE h.assessed_on >= (SELECT earliest FROM bounds WHERE competence_id = h.competence_id)"
+    " END)"
 )
 # The highest level a holding has (the schema's CHECK on holding.level).
 _TOP_LEVEL = 5
@@ -104,7 +107,6 @@ def supply_counts(
                    (:born_by IS NOT NULL AND e.birth_year <= :born_by) AS retires,
                    COUNT(*) AS n
             FROM e JOIN holding h ON h.employee_id = e.id
-            LEFT JOIN bounds b ON b.competence_id = h.competence_id
             WHERE (+h.competence_id, +h.level) IN counted AND {_VALID}
             GROUP BY 1, 2, 3, 4
         ),
@@ -123,7 +125,6 @@ def supply_counts(
             FROM target t
             LEFT JOIN holding h
               ON h.employee_id = t.employee_id AND h.competence_id = t.competence_id
-            LEFT JOIN bounds b ON b.competence_id = t.competence_id
         )
         SELECT unit_id, competence_id, level, SUM(now), SUM(retiring), SUM(developing)
         FROM (
@@ -169,21 +170,34 @@ def transfer_counts(
         "as_of": as_of.isoformat(),
         "bounds": _bounds(conn, as_of),
     }
-    # Per holder, the active mentorships they lead with this focus: a seek
-    # on the mentor's mentorships, then on the (mentorship, competence) key.
+    # Holders per competence in one pass over the units' people's holdings;
+    # the active mentorships (a few thousand region-wide) from the other end
+    # (CROSS JOIN keeps that order): each focus competence of one, when its
+    # mentor is such a holder.
     found = conn.execute(
         _WITH
-        + f"""
-        SELECT h.competence_id, COUNT(*), SUM(e.birth_year <= :born_by),
-            SUM((SELECT COUNT(*) FROM mentorship m
-                 JOIN mentorship_focus f
-                   ON f.mentorship_id = m.id AND f.competence_id = h.competence_id
-                 WHERE m.mentor_id = h.employee_id AND m.started_on <= :as_of
-                   AND (m.ended_on IS NULL OR m.ended_on > :as_of)))
-        FROM holding h JOIN e ON e.id = h.employee_id
-        LEFT JOIN bounds b ON b.competence_id = h.competence_id
-        WHERE h.level >= :min_level AND {_VALID}
-        GROUP BY h.competence_id ORDER BY h.competence_id""",
+        + f""",
+        holders AS MATERIALIZED (
+            SELECT h.competence_id, COUNT(*) AS holders,
+                   SUM(e.birth_year <= :born_by) AS seniors
+            FROM e JOIN holding h ON h.employee_id = e.id
+            WHERE h.level >= :min_level AND {_VALID}
+            GROUP BY h.competence_id
+        ),
+        active AS MATERIALIZED (
+            SELECT f.competence_id, COUNT(*) AS n
+            FROM mentorship m CROSS JOIN mentorship_focus f ON f.mentorship_id = m.id
+            CROSS JOIN holding h
+              ON h.employee_id = m.mentor_id AND h.competence_id = f.competence_id
+            CROSS JOIN employee mentor ON mentor.id = m.mentor_id
+            WHERE m.started_on <= :as_of AND (m.ended_on IS NULL OR m.ended_on > :as_of)
+              AND mentor.unit_id IN (SELECT value FROM json_each(:units))
+              AND h.level >= :min_level AND {_VALID}
+            GROUP BY f.competence_id
+        )
+        SELECT holders.competence_id, holders, seniors, COALESCE(active.n, 0)
+        FROM holders LEFT JOIN active ON active.competence_id = holders.competence_id
+        ORDER BY holders.competence_id""",
         params,
     )
     return [
