@@ -78,17 +78,39 @@ SUPPLY_DEVELOPING: Final = (
     " RETURN collect([unit_id, cid, level, developing]) AS rows"
 )
 
-TRANSFER: Final = (
-    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee)-[h:HOLDS]->(c:Competence)"
-    " WHERE u.id IN $unit_ids AND h.level >= $min_level AND " + _VALID + ""
-    " WITH c, e, COUNT { MATCH (e)-[m:MENTORS]->(:Employee)"
-    "  WHERE m.started_on <= $as_of AND (m.ended_on IS NULL OR m.ended_on > $as_of)"
-    "   AND c.id IN m.focus } AS active"
-    " WITH c.id AS cid, count(e) AS holders,"
-    "  sum(CASE WHEN e.birth_year <= $born_by THEN 1 ELSE 0 END) AS seniors,"
-    "  sum(active) AS active"
-    " RETURN collect([cid, holders, seniors, active]) AS rows"
+# Holders per competence: from the units' employees for a part of the
+# region; for most of it, from the HOLDS level index (the holdings at the
+# level asked about are a quarter of all) joined to the units' employees.
+_TRANSFER_HOLDERS: Final = (
+    " WITH c.id AS cid, count(*) AS holders,"
+    "  sum(CASE WHEN e.birth_year <= $born_by THEN 1 ELSE 0 END) AS seniors"
+    " RETURN collect([cid, holders, seniors]) AS rows"
 )
+TRANSFER_HOLDERS_IN_UNITS: Final = (
+    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
+    " MATCH (e)-[h:HOLDS]->(c:Competence)"
+    " WHERE h.level >= $min_level AND " + _VALID + _TRANSFER_HOLDERS
+)
+TRANSFER_HOLDERS_BY_LEVEL: Final = (
+    "MATCH (e:Employee)-[h:HOLDS]->(c:Competence)"
+    " WHERE h.level >= $min_level AND " + _VALID + ""
+    " MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids" + _TRANSFER_HOLDERS
+)
+# Mentorships active on $as_of (a few thousand region-wide, by the
+# started_on index), per competence of their focus that their mentor holds
+# as counted above: the other end than each holder's mentorships.
+TRANSFER_ACTIVE: Final = (
+    "MATCH (e:Employee)-[m:MENTORS]->(:Employee)"
+    " WHERE m.started_on <= $as_of AND (m.ended_on IS NULL OR m.ended_on > $as_of)"
+    " MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids"
+    " UNWIND m.focus AS cid"
+    " WITH DISTINCT e, m, cid"
+    " MATCH (e)-[h:HOLDS]->(c:Competence {id: cid})"
+    " WHERE h.level >= $min_level AND " + _VALID + ""
+    " WITH cid, count(*) AS active"
+    " RETURN collect([cid, active]) AS rows"
+)
+UNIT_COUNT: Final = "MATCH (u:Unit) RETURN count(u) AS n"
 
 _IN_UNITS: Final = "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
 COVERAGE_EMPLOYEES: Final = _IN_UNITS + " RETURN count(DISTINCT e) AS n"
@@ -200,24 +222,25 @@ async def transfer_counts(
 ) -> list[TransferCount]:
     if not unit_ids:
         return []
-    found = await _rows(
-        tx,
-        TRANSFER,
-        unit_ids=list(unit_ids),
-        min_level=min_level,
-        born_by=senior_born_by,
-        as_of=as_of,
-        bounds=await _bounds(tx, as_of),
-    )
+    params: dict[str, Any] = {
+        "unit_ids": list(unit_ids),
+        "min_level": min_level,
+        "born_by": senior_born_by,
+        "as_of": as_of,
+        "bounds": await _bounds(tx, as_of),
+    }
+    most = 2 * len(unit_ids) > await _count(tx, UNIT_COUNT)
+    holders = TRANSFER_HOLDERS_BY_LEVEL if most else TRANSFER_HOLDERS_IN_UNITS
+    active = {str(cid): int(n) for cid, n in await _rows(tx, TRANSFER_ACTIVE, **params)}
     return sorted(
         (
             TransferCount(
                 competence_id=competence_id,
-                holders=holders,
+                holders=count,
                 senior_holders=seniors,
-                mentorships_active=active,
+                mentorships_active=active.get(competence_id, 0),
             )
-            for competence_id, holders, seniors, active in found
+            for competence_id, count, seniors in await _rows(tx, holders, **params)
         ),
         key=lambda c: c.competence_id,
     )
