@@ -127,6 +127,24 @@ COVERAGE_TALKS: Final = (
     " WITH t.kind AS kind, count(DISTINCT e) AS n RETURN collect([kind, n]) AS rows"
 )
 
+# For most of the region: the current plans (by the status index) and the
+# window's talks (by the held_on index) hash-joined on the units' employees;
+# expanding each of tens of thousands of people's relationships instead
+# reads millions of records.
+_JOIN_WITH_UNITS: Final = " USING JOIN ON e"
+COVERAGE_PLANS_MOST: Final = (
+    _IN_UNITS + " MATCH (e)-[:HAS_PLAN]->(p:Plan)" + _JOIN_WITH_UNITS + ""
+    " WHERE p.status = $active AND p.period_start <= $as_of AND p.period_end >= $as_of"
+    " AND ((p.created_on >= $since AND p.created_on <= $as_of)"
+    "  OR (p.last_followup_on >= $since AND p.last_followup_on <= $as_of))"
+    " RETURN count(DISTINCT e) AS n"
+)
+COVERAGE_TALKS_MOST: Final = (
+    _IN_UNITS + " MATCH (e)-[:HAD_CONVERSATION]->(t:Conversation)" + _JOIN_WITH_UNITS + ""
+    " WHERE t.held_on >= $since AND t.held_on <= $as_of"
+    " WITH t.kind AS kind, count(DISTINCT e) AS n RETURN collect([kind, n]) AS rows"
+)
+
 _HOLDING: Final = "h {.*, employee_id: e.id, competence_id: c.id}"
 SENIOR_HOLDERS: Final = (
     "MATCH (c:Competence {id: $competence_id})<-[h:HOLDS]-(e:Employee)"
@@ -161,6 +179,12 @@ async def _count(tx: AsyncManagedTransaction, query: str, **params: Any) -> int:
     result = await tx.run(query, params)
     record = await result.single(strict=True)
     return int(record["n"])
+
+
+async def _most_of_region(tx: AsyncManagedTransaction, unit_ids: Sequence[str]) -> bool:
+    """Whether these are more than half of all units: then reading from the
+    indexes region-wide beats walking from each unit's people."""
+    return 2 * len(unit_ids) > await _count(tx, UNIT_COUNT)
 
 
 async def _bounds(tx: AsyncManagedTransaction, as_of: date) -> dict[str, date]:
@@ -229,7 +253,7 @@ async def transfer_counts(
         "as_of": as_of,
         "bounds": await _bounds(tx, as_of),
     }
-    most = 2 * len(unit_ids) > await _count(tx, UNIT_COUNT)
+    most = await _most_of_region(tx, unit_ids)
     holders = TRANSFER_HOLDERS_BY_LEVEL if most else TRANSFER_HOLDERS_IN_UNITS
     active = {str(cid): int(n) for cid, n in await _rows(tx, TRANSFER_ACTIVE, **params)}
     return sorted(
@@ -257,12 +281,13 @@ async def coverage_counts(
             conversations=tuple((kind, 0) for kind in ConversationKind),
         )
     window = {"unit_ids": units, "as_of": as_of, "since": since}
-    had = {str(kind): int(n) for kind, n in await _rows(tx, COVERAGE_TALKS, **window)}
+    most = await _most_of_region(tx, units)
+    talks = COVERAGE_TALKS_MOST if most else COVERAGE_TALKS
+    plans = COVERAGE_PLANS_MOST if most else COVERAGE_PLANS
+    had = {str(kind): int(n) for kind, n in await _rows(tx, talks, **window)}
     return CoverageCount(
         employees=await _count(tx, COVERAGE_EMPLOYEES, unit_ids=units),
-        with_current_plan=await _count(
-            tx, COVERAGE_PLANS, active=PlanStatus.ACTIVE.value, **window
-        ),
+        with_current_plan=await _count(tx, plans, active=PlanStatus.ACTIVE.value, **window),
         conversations=tuple((kind, had.get(kind.value, 0)) for kind in ConversationKind),
     )
 
