@@ -3,9 +3,9 @@
 Each function runs on a reader thread in one snapshot and answers exactly what
 the domain's reference function would (`ladders.supply.supply_counts`,
 `ladders.risk.transfer_counts`, `ladders.coverage.coverage_counts`): the
-contract suite compares them. Counting starts from the holdings and plan items
-of the competencies asked about (indexed), never from every employee crossed
-with every competence; only non-zero rows exist, as the port wants.
+contract suite compares them. Counting starts from the units' people and reads
+each one's holdings and plan items by key, never every employee crossed with
+every competence; only non-zero rows exist, as the port wants.
 
 Expiry: a holding counts when its `expires_on` is on or after `as_of`, or it
 has none and it was assessed on or after its competence's bound from
@@ -84,13 +84,14 @@ def supply_counts(
     }
     # Valid holdings that can count (`counted`: a competence asked about, at
     # or above its least level asked about) are counted per (unit,
-    # competence, level, retiring) in one pass over the units' people (each
-    # one's holdings by primary key, not a seek per competence: sorting the
-    # fewer rows for the GROUP BY is most of the cost), then spread over the
-    # levels asked about. Only the few (person, competence) with a counting
-    # plan item are looked at one by one: their held level (0 when expired;
-    # a person holds a competence at most once) decides whether they are in
-    # development.
+    # competence, level, retiring) in one pass over the units' people's
+    # holdings (a range of the primary key each; a seek per person and
+    # competence costs twice as much), then spread over the levels asked
+    # about. The items are read from the people too (CROSS JOIN keeps that
+    # order), not from every open item of those competencies region-wide.
+    # Only the few (person, competence) with a counting plan item are looked
+    # at one by one: their held level (0 when expired; a person holds a
+    # competence at most once) decides whether they are in development.
     found = conn.execute(
         _WITH
         + f""",
