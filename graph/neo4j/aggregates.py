@@ -4,8 +4,9 @@ Each function is a read transaction function (idempotent) answering exactly
 what the domain's reference function would (`ladders.supply.supply_counts`,
 `ladders.risk.transfer_counts`, `ladders.coverage.coverage_counts`): the
 contract suite compares them. Counting starts from the units asked about
-(their employees, then those people's holdings and plan items); only the
-counts travel back.
+(their employees, then those people's holdings and plan items), or, when they
+are most of the region, from an index of what is counted, hash-joined on
+their employees; only the counts travel back.
 
 Expiry: a holding counts when its `expires_on` is on or after `$as_of`, or it
 has none and was assessed on or after its competence's bound from
