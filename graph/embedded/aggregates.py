@@ -3,9 +3,9 @@
 Each function runs on a reader thread in one snapshot and answers exactly what
 the domain's reference function would (`ladders.supply.supply_counts`,
 `ladders.risk.transfer_counts`, `ladders.coverage.coverage_counts`): the
-contract suite compares them. Counting starts from the holdings and plan items
-of the competencies asked about (indexed), never from every employee crossed
-with every competence; only non-zero rows exist, as the port wants.
+contract suite compares them. Counting starts from the units' people and reads
+each one's holdings and plan items by key, never every employee crossed with
+every competence; only non-zero rows exist, as the port wants.
 
 Expiry: a holding counts when its `expires_on` is on or after `as_of`, or it
 has none and it was assessed on or after its competence's bound from
@@ -26,13 +26,18 @@ from graph.validity import validity_bounds
 from ladders.models import ConversationKind, Holding, HoldingSource, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
 
-# A holding `h` (LEFT JOINed to `bounds b` on its competence) that has not
-# expired on :as_of.
+# A holding `h` that has not expired on :as_of. Few competencies have a
+# validity: the IN test (an index probe) spares the others a scan of `bounds`,
+# which for a region's holdings was most of the time.
 _VALID = (
     "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= :as_of"
-    " WHEN h.assessed_on IS NULL OR b.earliest IS NULL THEN 1"
-    " ELSE h.assessed_on >= b.earliest END)"
+    " WHEN h.assessed_on IS NULL OR h.competence_id NOT IN (SELECT competence_id FROM bounds)"
+    " THEN 1"
+    " ELSE h.assessed_on >= (SELECT earliest FROM bounds WHERE competence_id = h.competence_id)"
+    " END)"
 )
+# The highest level a holding has (the schema's CHECK on holding.level).
+_TOP_LEVEL = 5
 # Common table expressions: the employees of :units, and the JSON object
 # :bounds (competence id -> earliest valid assessment day) as a small table.
 _WITH = """WITH
@@ -61,19 +66,32 @@ def supply_counts(
     pairs = sorted(set(wanted))
     if not unit_ids or not pairs:
         return []
+    least: dict[str, int] = {}
+    for competence_id, level in pairs:
+        least.setdefault(competence_id, level)
     params: dict[str, Any] = {
         "units": json.dumps(list(unit_ids)),
         "wanted": json.dumps([list(p) for p in pairs]),
-        "competences": json.dumps(sorted({c for c, _ in pairs})),
+        "competences": json.dumps(sorted(least)),
+        "counted": json.dumps(
+            [[c, n] for c, low in sorted(least.items()) for n in range(low, _TOP_LEVEL + 1)]
+        ),
         "as_of": as_of.isoformat(),
         "bounds": _bounds(conn, as_of),
         "born_by": retiring_born_by,
         "due_by": due_by.isoformat(),
         "closed": PlanStatus.CLOSED.value,
     }
-    # Per (employee, competence) asked about: the held level (0 when
-    # expired) and the highest target of a counting plan item; then per
-    # (unit, competence, level) the three counts, in one pass.
+    # Valid holdings that can count (`counted`: a competence asked about, at
+    # or above its least level asked about) are counted per (unit,
+    # competence, level, retiring) in one pass over the units' people's
+    # holdings (a range of the primary key each; a seek per person and
+    # competence costs twice as much), then spread over the levels asked
+    # about. The items are read from the people too (CROSS JOIN keeps that
+    # order), not from every open item of those competencies region-wide.
+    # Only the few (person, competence) with a counting plan item are looked
+    # at one by one: their held level (0 when expired; a person holds a
+    # competence at most once) decides whether they are in development.
     found = conn.execute(
         _WITH
         + f""",
@@ -81,40 +99,47 @@ def supply_counts(
             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
             FROM json_each(:wanted)
         ),
-        x AS MATERIALIZED (
-            SELECT unit_id, birth_year, employee_id, competence_id,
-                   MAX(held) AS held, MAX(target) AS target
-            FROM (
-                SELECT e.unit_id, e.birth_year, h.employee_id, h.competence_id,
-                       CASE WHEN {_VALID} THEN h.level ELSE 0 END AS held, 0 AS target
-                FROM holding h JOIN e ON e.id = h.employee_id
-                LEFT JOIN bounds b ON b.competence_id = h.competence_id
-                WHERE h.competence_id IN (SELECT value FROM json_each(:competences))
-                UNION ALL
-                SELECT e.unit_id, e.birth_year, p.employee_id, a.competence_id, 0, a.target_level
-                FROM plan p JOIN e ON e.id = p.employee_id
-                JOIN plan_activity a ON a.plan_id = p.id
-                WHERE p.status <> :closed AND a.status IN ('planned', 'ongoing')
-                  AND a.competence_id IN (SELECT value FROM json_each(:competences))
-                  AND COALESCE(a.due_on, p.period_end) <= :due_by
-            )
-            GROUP BY unit_id, birth_year, employee_id, competence_id
+        counted (competence_id, level) AS MATERIALIZED (
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
+            FROM json_each(:counted)
         ),
-        -- People alike for every level collapse into one row with a count.
-        y AS MATERIALIZED (
-            SELECT unit_id, competence_id, held, target,
-                   (:born_by IS NOT NULL AND birth_year <= :born_by) AS retires, COUNT(*) AS n
-            FROM x GROUP BY unit_id, competence_id, held, target, retires
+        held AS MATERIALIZED (
+            SELECT e.unit_id, h.competence_id, h.level AS held,
+                   (:born_by IS NOT NULL AND e.birth_year <= :born_by) AS retires,
+                   COUNT(*) AS n
+            FROM e JOIN holding h ON h.employee_id = e.id
+            WHERE (+h.competence_id, +h.level) IN counted AND {_VALID}
+            GROUP BY 1, 2, 3, 4
+        ),
+        target AS MATERIALIZED (
+            SELECT e.unit_id, p.employee_id, a.competence_id, MAX(a.target_level) AS target
+            FROM e CROSS JOIN plan p ON p.employee_id = e.id
+            CROSS JOIN plan_activity a ON a.plan_id = p.id
+            WHERE p.status <> :closed AND +a.status IN ('planned', 'ongoing')
+              AND +a.competence_id IN (SELECT value FROM json_each(:competences))
+              AND COALESCE(a.due_on, p.period_end) <= :due_by
+            GROUP BY p.employee_id, a.competence_id
+        ),
+        developing AS MATERIALIZED (
+            SELECT t.unit_id, t.competence_id, t.target,
+                   CASE WHEN h.level IS NOT NULL AND {_VALID} THEN h.level ELSE 0 END AS held
+            FROM target t
+            LEFT JOIN holding h
+              ON h.employee_id = t.employee_id AND h.competence_id = t.competence_id
         )
-        SELECT y.unit_id, w.competence_id, w.level,
-               SUM(CASE WHEN y.held >= w.level THEN y.n ELSE 0 END) AS now,
-               SUM(CASE WHEN y.held >= w.level AND y.retires THEN y.n ELSE 0 END),
-               SUM(CASE WHEN y.held < w.level AND y.target >= w.level THEN y.n ELSE 0 END)
-                 AS developing
-        FROM y JOIN w ON w.competence_id = y.competence_id
-        GROUP BY y.unit_id, w.competence_id, w.level
-        HAVING now > 0 OR developing > 0
-        ORDER BY y.unit_id, w.competence_id, w.level""",
+        SELECT unit_id, competence_id, level, SUM(now), SUM(retiring), SUM(developing)
+        FROM (
+            SELECT held.unit_id, w.competence_id, w.level, held.n AS now,
+                   CASE WHEN held.retires THEN held.n ELSE 0 END AS retiring, 0 AS developing
+            FROM held JOIN w ON w.competence_id = held.competence_id AND w.level <= held.held
+            UNION ALL
+            SELECT d.unit_id, w.competence_id, w.level, 0, 0, 1
+            FROM developing d
+            JOIN w ON w.competence_id = d.competence_id
+              AND w.level > d.held AND w.level <= d.target
+        )
+        GROUP BY unit_id, competence_id, level
+        ORDER BY unit_id, competence_id, level""",
         params,
     )
     return [
@@ -146,21 +171,34 @@ def transfer_counts(
         "as_of": as_of.isoformat(),
         "bounds": _bounds(conn, as_of),
     }
-    # Per holder, the active mentorships they lead with this focus: a seek
-    # on the mentor's mentorships, then on the (mentorship, competence) key.
+    # Holders per competence in one pass over the units' people's holdings;
+    # the active mentorships (a few thousand region-wide) from the other end
+    # (CROSS JOIN keeps that order): each focus competence of one, when its
+    # mentor is such a holder.
     found = conn.execute(
         _WITH
-        + f"""
-        SELECT h.competence_id, COUNT(*), SUM(e.birth_year <= :born_by),
-            SUM((SELECT COUNT(*) FROM mentorship m
-                 JOIN mentorship_focus f
-                   ON f.mentorship_id = m.id AND f.competence_id = h.competence_id
-                 WHERE m.mentor_id = h.employee_id AND m.started_on <= :as_of
-                   AND (m.ended_on IS NULL OR m.ended_on > :as_of)))
-        FROM holding h JOIN e ON e.id = h.employee_id
-        LEFT JOIN bounds b ON b.competence_id = h.competence_id
-        WHERE h.level >= :min_level AND {_VALID}
-        GROUP BY h.competence_id ORDER BY h.competence_id""",
+        + f""",
+        holders AS MATERIALIZED (
+            SELECT h.competence_id, COUNT(*) AS holders,
+                   SUM(e.birth_year <= :born_by) AS seniors
+            FROM e JOIN holding h ON h.employee_id = e.id
+            WHERE h.level >= :min_level AND {_VALID}
+            GROUP BY h.competence_id
+        ),
+        active AS MATERIALIZED (
+            SELECT f.competence_id, COUNT(*) AS n
+            FROM mentorship m CROSS JOIN mentorship_focus f ON f.mentorship_id = m.id
+            CROSS JOIN holding h
+              ON h.employee_id = m.mentor_id AND h.competence_id = f.competence_id
+            CROSS JOIN employee mentor ON mentor.id = m.mentor_id
+            WHERE m.started_on <= :as_of AND (m.ended_on IS NULL OR m.ended_on > :as_of)
+              AND mentor.unit_id IN (SELECT value FROM json_each(:units))
+              AND h.level >= :min_level AND {_VALID}
+            GROUP BY f.competence_id
+        )
+        SELECT holders.competence_id, holders, seniors, COALESCE(active.n, 0)
+        FROM holders LEFT JOIN active ON active.competence_id = holders.competence_id
+        ORDER BY holders.competence_id""",
         params,
     )
     return [

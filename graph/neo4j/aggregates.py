@@ -4,8 +4,9 @@ Each function is a read transaction function (idempotent) answering exactly
 what the domain's reference function would (`ladders.supply.supply_counts`,
 `ladders.risk.transfer_counts`, `ladders.coverage.coverage_counts`): the
 contract suite compares them. Counting starts from the units asked about
-(their employees, then those people's holdings and plan items); only the
-counts travel back.
+(their employees, then those people's holdings and plan items), or, when they
+are most of the region, from an index of what is counted, hash-joined on
+their employees; only the counts travel back.
 
 Expiry: a holding counts when its `expires_on` is on or after `$as_of`, or it
 has none and was assessed on or after its competence's bound from
@@ -38,44 +39,79 @@ _VALIDITIES: Final = (
     " RETURN collect([c.id, c.valid_months]) AS rows"
 )
 
-# From the units' employees (a subtree's people, by the WORKS_IN index),
-# not from the competencies' holders region-wide. Per (employee, competence
-# asked about): held level (0 when expired) and the highest target of a
-# counting plan item; then per (unit, competence, level) the three counts.
-SUPPLY: Final = (
-    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
-    " CALL (e) {"
-    "  MATCH (e)-[h:HOLDS]->(c:Competence) WHERE c.id IN $competences"
-    "  RETURN c.id AS cid, CASE WHEN " + _VALID + " THEN h.level ELSE 0 END AS held,"
-    "   0 AS target"
-    "  UNION ALL"
-    "  MATCH (e)-[:HAS_PLAN]->(p:Plan)-[:INCLUDES]->(x:PlanActivity)"
-    "  WHERE x.competence IN $competences AND x.status IN $developing"
-    "   AND p.status <> $closed AND coalesce(x.due_on, p.period_end) <= $due_by"
-    "  RETURN x.competence AS cid, 0 AS held, x.target_level AS target"
-    " }"
-    " WITH u, e, cid, max(held) AS held, max(target) AS target"
+# Both from the units' employees (a subtree's people, by the WORKS_IN
+# index), not from the competencies' holders region-wide.
+#
+# SUPPLY_HELD: valid holdings of a competence asked about, at or above its
+# least level asked about, counted per (unit, competence, level, retiring)
+# before spreading them over the levels asked about; the competence nodes
+# are found once, so the holdings are filtered by node, not by reading the
+# id of each one's competence. A person holds a competence at most once.
+SUPPLY_HELD: Final = (
+    "MATCH (c:Competence) WHERE c.id IN $competences"
+    " WITH collect(c) AS cs"
+    " MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
+    " MATCH (e)-[h:HOLDS]->(c) WHERE c IN cs"
+    " WITH u, e, h, c WHERE h.level >= $least[c.id] AND " + _VALID + ""
+    " WITH u.id AS unit_id, c.id AS cid, h.level AS held,"
+    "  ($born_by IS NOT NULL AND e.birth_year <= $born_by) AS retires, count(*) AS n"
     " UNWIND $levels[cid] AS level"
-    " WITH u.id AS unit_id, cid, level,"
-    "  sum(CASE WHEN held >= level THEN 1 ELSE 0 END) AS now,"
-    "  sum(CASE WHEN held >= level AND $born_by IS NOT NULL AND e.birth_year <= $born_by"
-    "   THEN 1 ELSE 0 END) AS retiring,"
-    "  sum(CASE WHEN held < level AND target >= level THEN 1 ELSE 0 END) AS developing"
-    " WHERE now > 0 OR developing > 0"
-    " RETURN collect([unit_id, cid, level, now, retiring, developing]) AS rows"
+    " WITH unit_id, cid, level, sum(CASE WHEN held >= level THEN n ELSE 0 END) AS now,"
+    "  sum(CASE WHEN held >= level AND retires THEN n ELSE 0 END) AS retiring"
+    " WHERE now > 0"
+    " RETURN collect([unit_id, cid, level, now, retiring]) AS rows"
+)
+# SUPPLY_DEVELOPING: per (person, competence) with a counting plan item, the
+# highest target; in development at a level the target reaches and the held
+# level (0 when expired or none) does not.
+SUPPLY_DEVELOPING: Final = (
+    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
+    " MATCH (e)-[:HAS_PLAN]->(p:Plan)-[:INCLUDES]->(x:PlanActivity)"
+    " WHERE x.competence IN $competences AND x.status IN $developing"
+    "  AND p.status <> $closed AND coalesce(x.due_on, p.period_end) <= $due_by"
+    " WITH u, e, x.competence AS cid, max(x.target_level) AS target"
+    " OPTIONAL MATCH (e)-[h:HOLDS]->(c:Competence {id: cid})"
+    " WITH u, cid, target,"
+    "  CASE WHEN h IS NOT NULL AND " + _VALID + " THEN h.level ELSE 0 END AS held"
+    " UNWIND $levels[cid] AS level"
+    " WITH u, cid, level WHERE held < level AND target >= level"
+    " WITH u.id AS unit_id, cid, level, count(*) AS developing"
+    " RETURN collect([unit_id, cid, level, developing]) AS rows"
 )
 
-TRANSFER: Final = (
-    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee)-[h:HOLDS]->(c:Competence)"
-    " WHERE u.id IN $unit_ids AND h.level >= $min_level AND " + _VALID + ""
-    " WITH c, e, COUNT { MATCH (e)-[m:MENTORS]->(:Employee)"
-    "  WHERE m.started_on <= $as_of AND (m.ended_on IS NULL OR m.ended_on > $as_of)"
-    "   AND c.id IN m.focus } AS active"
-    " WITH c.id AS cid, count(e) AS holders,"
-    "  sum(CASE WHEN e.birth_year <= $born_by THEN 1 ELSE 0 END) AS seniors,"
-    "  sum(active) AS active"
-    " RETURN collect([cid, holders, seniors, active]) AS rows"
+# Holders per competence: from the units' employees for a part of the
+# region; for most of it, from the HOLDS level index (the holdings at the
+# level asked about are a quarter of all) joined to the units' employees.
+_TRANSFER_HOLDERS: Final = (
+    " WITH c.id AS cid, count(*) AS holders,"
+    "  sum(CASE WHEN e.birth_year <= $born_by THEN 1 ELSE 0 END) AS seniors"
+    " RETURN collect([cid, holders, seniors]) AS rows"
 )
+TRANSFER_HOLDERS_IN_UNITS: Final = (
+    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
+    " MATCH (e)-[h:HOLDS]->(c:Competence)"
+    " WHERE h.level >= $min_level AND " + _VALID + _TRANSFER_HOLDERS
+)
+TRANSFER_HOLDERS_BY_LEVEL: Final = (
+    "MATCH (e:Employee)-[h:HOLDS]->(c:Competence)"
+    " WHERE h.level >= $min_level AND " + _VALID + ""
+    " MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids" + _TRANSFER_HOLDERS
+)
+# Mentorships active on $as_of (a few thousand region-wide, by the
+# started_on index), per competence of their focus that their mentor holds
+# as counted above: the other end than each holder's mentorships.
+TRANSFER_ACTIVE: Final = (
+    "MATCH (e:Employee)-[m:MENTORS]->(:Employee)"
+    " WHERE m.started_on <= $as_of AND (m.ended_on IS NULL OR m.ended_on > $as_of)"
+    " MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids"
+    " UNWIND m.focus AS cid"
+    " WITH DISTINCT e, m, cid"
+    " MATCH (e)-[h:HOLDS]->(c:Competence {id: cid})"
+    " WHERE h.level >= $min_level AND " + _VALID + ""
+    " WITH cid, count(*) AS active"
+    " RETURN collect([cid, active]) AS rows"
+)
+UNIT_COUNT: Final = "MATCH (u:Unit) RETURN count(u) AS n"
 
 _IN_UNITS: Final = "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
 COVERAGE_EMPLOYEES: Final = _IN_UNITS + " RETURN count(DISTINCT e) AS n"
@@ -88,6 +124,24 @@ COVERAGE_PLANS: Final = (
 )
 COVERAGE_TALKS: Final = (
     _IN_UNITS + " MATCH (e)-[:HAD_CONVERSATION]->(t:Conversation)"
+    " WHERE t.held_on >= $since AND t.held_on <= $as_of"
+    " WITH t.kind AS kind, count(DISTINCT e) AS n RETURN collect([kind, n]) AS rows"
+)
+
+# For most of the region: the current plans (by the status index) and the
+# window's talks (by the held_on index) hash-joined on the units' employees;
+# expanding each of tens of thousands of people's relationships instead
+# reads millions of records.
+_JOIN_WITH_UNITS: Final = " USING JOIN ON e"
+COVERAGE_PLANS_MOST: Final = (
+    _IN_UNITS + " MATCH (e)-[:HAS_PLAN]->(p:Plan)" + _JOIN_WITH_UNITS + ""
+    " WHERE p.status = $active AND p.period_start <= $as_of AND p.period_end >= $as_of"
+    " AND ((p.created_on >= $since AND p.created_on <= $as_of)"
+    "  OR (p.last_followup_on >= $since AND p.last_followup_on <= $as_of))"
+    " RETURN count(DISTINCT e) AS n"
+)
+COVERAGE_TALKS_MOST: Final = (
+    _IN_UNITS + " MATCH (e)-[:HAD_CONVERSATION]->(t:Conversation)" + _JOIN_WITH_UNITS + ""
     " WHERE t.held_on >= $since AND t.held_on <= $as_of"
     " WITH t.kind AS kind, count(DISTINCT e) AS n RETURN collect([kind, n]) AS rows"
 )
@@ -128,6 +182,12 @@ async def _count(tx: AsyncManagedTransaction, query: str, **params: Any) -> int:
     return int(record["n"])
 
 
+async def _most_of_region(tx: AsyncManagedTransaction, unit_ids: Sequence[str]) -> bool:
+    """Whether these are more than half of all units: then reading from the
+    indexes region-wide beats walking from each unit's people."""
+    return 2 * len(unit_ids) > await _count(tx, UNIT_COUNT)
+
+
 async def _bounds(tx: AsyncManagedTransaction, as_of: date) -> dict[str, date]:
     return {
         str(cid): earliest_valid_assessment(as_of, int(months))
@@ -148,33 +208,34 @@ async def supply_counts(
         levels.setdefault(competence_id, []).append(level)
     if not unit_ids or not levels:
         return []
-    found = await _rows(
-        tx,
-        SUPPLY,
-        competences=sorted(levels),
-        levels=levels,
-        unit_ids=list(unit_ids),
-        as_of=as_of,
-        bounds=await _bounds(tx, as_of),
-        born_by=retiring_born_by,
-        due_by=due_by,
-        developing=[PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],
-        closed=PlanStatus.CLOSED.value,
-    )
-    return sorted(
-        (
-            SupplyCount(
-                unit_id=unit_id,
-                competence_id=competence_id,
-                level=level,
-                supply_now=now,
-                retiring=retiring,
-                in_development=developing,
-            )
-            for unit_id, competence_id, level, now, retiring, developing in found
-        ),
-        key=lambda c: (c.unit_id, c.competence_id, c.level),
-    )
+    params: dict[str, Any] = {
+        "competences": sorted(levels),
+        "levels": levels,
+        "least": {c: min(want) for c, want in levels.items()},
+        "unit_ids": list(unit_ids),
+        "as_of": as_of,
+        "bounds": await _bounds(tx, as_of),
+        "born_by": retiring_born_by,
+        "due_by": due_by,
+        "developing": [PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],
+        "closed": PlanStatus.CLOSED.value,
+    }
+    counts: dict[tuple[str, str, int], list[int]] = {}
+    for unit_id, competence_id, level, now, retiring in await _rows(tx, SUPPLY_HELD, **params):
+        counts[unit_id, competence_id, level] = [now, retiring, 0]
+    for unit_id, competence_id, level, developing in await _rows(tx, SUPPLY_DEVELOPING, **params):
+        counts.setdefault((unit_id, competence_id, level), [0, 0, 0])[2] = developing
+    return [
+        SupplyCount(
+            unit_id=unit_id,
+            competence_id=competence_id,
+            level=level,
+            supply_now=now,
+            retiring=retiring,
+            in_development=developing,
+        )
+        for (unit_id, competence_id, level), (now, retiring, developing) in sorted(counts.items())
+    ]
 
 
 async def transfer_counts(
@@ -186,24 +247,25 @@ async def transfer_counts(
 ) -> list[TransferCount]:
     if not unit_ids:
         return []
-    found = await _rows(
-        tx,
-        TRANSFER,
-        unit_ids=list(unit_ids),
-        min_level=min_level,
-        born_by=senior_born_by,
-        as_of=as_of,
-        bounds=await _bounds(tx, as_of),
-    )
+    params: dict[str, Any] = {
+        "unit_ids": list(unit_ids),
+        "min_level": min_level,
+        "born_by": senior_born_by,
+        "as_of": as_of,
+        "bounds": await _bounds(tx, as_of),
+    }
+    most = await _most_of_region(tx, unit_ids)
+    holders = TRANSFER_HOLDERS_BY_LEVEL if most else TRANSFER_HOLDERS_IN_UNITS
+    active = {str(cid): int(n) for cid, n in await _rows(tx, TRANSFER_ACTIVE, **params)}
     return sorted(
         (
             TransferCount(
                 competence_id=competence_id,
-                holders=holders,
+                holders=count,
                 senior_holders=seniors,
-                mentorships_active=active,
+                mentorships_active=active.get(competence_id, 0),
             )
-            for competence_id, holders, seniors, active in found
+            for competence_id, count, seniors in await _rows(tx, holders, **params)
         ),
         key=lambda c: c.competence_id,
     )
@@ -220,12 +282,13 @@ async def coverage_counts(
             conversations=tuple((kind, 0) for kind in ConversationKind),
         )
     window = {"unit_ids": units, "as_of": as_of, "since": since}
-    had = {str(kind): int(n) for kind, n in await _rows(tx, COVERAGE_TALKS, **window)}
+    most = await _most_of_region(tx, units)
+    talks = COVERAGE_TALKS_MOST if most else COVERAGE_TALKS
+    plans = COVERAGE_PLANS_MOST if most else COVERAGE_PLANS
+    had = {str(kind): int(n) for kind, n in await _rows(tx, talks, **window)}
     return CoverageCount(
         employees=await _count(tx, COVERAGE_EMPLOYEES, unit_ids=units),
-        with_current_plan=await _count(
-            tx, COVERAGE_PLANS, active=PlanStatus.ACTIVE.value, **window
-        ),
+        with_current_plan=await _count(tx, plans, active=PlanStatus.ACTIVE.value, **window),
         conversations=tuple((kind, had.get(kind.value, 0)) for kind in ConversationKind),
     )
 

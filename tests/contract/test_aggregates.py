@@ -14,6 +14,9 @@ The tiny region of tests/builders.py plus edge cases (AS_OF 2025-03-01):
   (2028-03-01), by `due_on` and by the plan's `period_end`; closed plans,
   cancelled items.
 - A unit with no employees; an employee without a unit (never counted).
+- x09 holds evb 2 and plans it to 4 (and hlr, team above what they hold),
+  for asking about some levels only: the stores count holdings at or above
+  the least level asked about, and people below it may be in development.
 - Mentorships starting and ending on AS_OF; talks on the window's first day
   and the day before it.
 """
@@ -79,6 +82,7 @@ def edge_region() -> Dataset:
             make_employee("x06", birth_year=1961, unit_id=None),
             make_employee("x07", unit_id="enh-iva"),
             make_employee("x08", unit_id="enh-psyk"),
+            make_employee("x09", birth_year=1962),
         ],
         holdings=[
             make_holding("x01", "cert", 4, assessed_on=D("2025-01-31")),
@@ -93,6 +97,8 @@ def edge_region() -> Dataset:
             make_holding("x05", "handl", 5, expires_on=AS_OF),
             make_holding("x06", "cert", 5),
             make_holding("x07", "cert", 1, assessed_on=D("2024-01-31")),
+            make_holding("x09", "evb", 2),
+            make_holding("x09", "team", 4, expires_on=AS_OF),
         ],
         mentorships=[
             Mentorship(mentor_id="x03", adept_id="x07", started_on=AS_OF, focus=("cert", "hlr")),
@@ -114,6 +120,8 @@ def edge_region() -> Dataset:
             Plan(id="q4", employee_id="x01", period_start=D("2025-03-01"),
                  period_end=D("2025-03-01"), status=PlanStatus.ACTIVE,
                  last_followup_on=D("2025-03-01")),
+            Plan(id="q5", employee_id="x09", period_start=D("2025-01-01"),
+                 period_end=D("2026-12-31"), status=PlanStatus.ACTIVE),
         ],
         plan_activities=[
             PlanActivity(plan_id="q1", seq=1, competence_id="cert", target_level=4),
@@ -128,6 +136,10 @@ def edge_region() -> Dataset:
                          due_on=D("2025-04-01"), status=pa.CANCELLED),
             PlanActivity(plan_id="q3", seq=3, competence_id="evb", target_level=2,
                          due_on=D("2025-02-01"), status=pa.ONGOING),
+            PlanActivity(plan_id="q5", seq=1, competence_id="evb", target_level=4),
+            PlanActivity(plan_id="q5", seq=2, competence_id="hlr", target_level=5, due_on=AS_OF),
+            PlanActivity(plan_id="q5", seq=3, competence_id="team", target_level=5,
+                         due_on=D("2025-03-02")),
         ],
         conversations=[
             Conversation(employee_id="x07", kind=ConversationKind.MEDARBETARSAMTAL,
@@ -210,6 +222,58 @@ async def test_supply_counts_equal_the_reference(
                 units, wanted, as_of=day, retiring_born_by=born_by, due_by=due_by
             )
             assert found == expected, (root, day)
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        [("cert", 4)],
+        [("cert", 2), ("evb", 3), ("evb", 5)],
+        [("evb", 4), ("hlr", 5), ("team", 5)],
+    ],
+)
+@pytest.mark.parametrize("horizon", [Horizon.NOW, Horizon.SHORT])
+async def test_supply_counts_of_some_levels_equal_the_reference(
+    agg: AggregateReads,
+    store: Store,
+    data: Dataset,
+    horizon: Horizon,
+    wanted: list[tuple[str, int]],
+) -> None:
+    # Only some levels asked about, as a unit's needs do: a holding below the
+    # least level asked about counts in no supply, yet its holder may be in
+    # development towards a level asked about.
+    catalog = Catalog.build(data.reference())
+    for root in SUBTREES:
+        units = await store.subtree_unit_ids(root)
+        for day in DAYS:
+            born_by, due_by = horizon_bounds(rules=RULES, horizon=horizon, as_of=day)
+            expected = supply_counts(
+                employees=people_in(data, units),
+                holdings=data.holdings,
+                plans=data.plans,
+                plan_activities=data.plan_activities,
+                wanted=wanted,
+                catalog=catalog,
+                retiring_born_by=born_by,
+                due_by=due_by,
+                as_of=day,
+            )
+            found = await agg.supply_counts(
+                units, wanted, as_of=day, retiring_born_by=born_by, due_by=due_by
+            )
+            assert found == expected, (root, day)
+
+
+async def test_supply_counts_below_the_least_level_asked_about(agg: AggregateReads) -> None:
+    # x09 (enh-akut) holds evb 2 and plans evb 4 by the plan's end,
+    # 2026-12-31: in development at evb 4 (the least level asked about)
+    # when due by that day, not when due by the day before.
+    for due_by, expected in ((D("2026-12-31"), 1), (D("2026-12-30"), 0)):
+        found = await agg.supply_counts(
+            ["enh-akut"], [("evb", 4)], as_of=AS_OF, retiring_born_by=None, due_by=due_by
+        )
+        assert [(c.level, c.in_development) for c in found] == [(4, expected)]
 
 
 async def test_supply_counts_of_nothing_are_empty(agg: AggregateReads) -> None:
