@@ -82,6 +82,35 @@ class UnitTree:
                     todo.append(child)
         return tuple(sorted(found))
 
+    def rings(self, unit_id: str | None) -> tuple[tuple[str | None, ...], ...]:
+        """The units by `distance` from `unit_id`: the i-th ring holds those
+        at distance i, sorted, with None (no unit: the virtual root) first
+        in its ring. An unknown `unit_id` counts as None, as `distance` has
+        it for the units of the tree."""
+        start = unit_id if unit_id in self._units else None
+        # Breadth-first over the tree plus the virtual root joining the roots:
+        # in a tree the first path found is the only one, so its length is
+        # `distance`.
+        found: dict[str | None, int] = {start: 0}
+        rings: list[list[str | None]] = [[start]]
+        todo: list[str | None] = [start]
+        while todo:
+            ahead: list[str | None] = []
+            for at in todo:
+                for near in self._neighbours(at):
+                    if near not in found:
+                        found[near] = len(rings)
+                        ahead.append(near)
+            if ahead:
+                rings.append(ahead)
+            todo = ahead
+        return tuple(tuple(sorted(ring, key=lambda u: (u is not None, u or ""))) for ring in rings)
+
+    def _neighbours(self, unit_id: str | None) -> tuple[str | None, ...]:
+        if unit_id is None:
+            return tuple(uid for uid in self._units if self.parent(uid) is None)
+        return (*self._children[unit_id], self.parent(unit_id))
+
     def distance(self, a: str | None, b: str | None) -> int:
         """PART_OF edges on the path between two units, through their lowest
         common ancestor.

@@ -18,7 +18,8 @@ Conventions every implementation keeps:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol, runtime_checkable
 
@@ -306,6 +307,22 @@ class CoverageCount(BaseModel):
     """(kind, employees who had one) for every kind, in `ConversationKind` order."""
 
 
+@dataclass(frozen=True, slots=True)
+class MentorRow:
+    """A possible mentor, with just what ranking needs (`AggregateReads.mentor_rows`).
+
+    A plain dataclass rather than a model: a region-wide pool has thousands."""
+
+    id: str
+    unit_id: str | None
+    birth_year: int
+    mentor_capacity: int | None
+    """None: the rules' default capacity."""
+    levels: Mapping[str, int]
+    """Held level (expiry applied) per asked competence held at >= its least level."""
+    active_adept_ids: frozenset[str]
+
+
 @runtime_checkable
 class AggregateReads(Protocol):
     async def supply_counts(
@@ -363,4 +380,21 @@ class AggregateReads(Protocol):
         """`Store.holders(competence_id, min_level, unit_ids=unit_ids)` of the
         employees born in or before `born_by` only (the mentor pool wants the
         55+, nearest units first), by employee id."""
+        ...
+
+    async def mentor_rows(
+        self,
+        min_levels: Mapping[str, int],
+        *,
+        born_by: int,
+        as_of: date,
+        unit_ids: Sequence[str] | None = None,
+        without_unit: bool = False,
+    ) -> list[MentorRow]:
+        """The employees born in or before `born_by` who hold some competence
+        of `min_levels` at >= its level on `as_of` (expiry applied,
+        `ladders.holding.held_level`), with those levels and the adepts of
+        their mentorships active on `as_of`; by id. Only those working in
+        `unit_ids` (and, with `without_unit`, those in no unit) when given.
+        Reference: `ladders.mentor_pool.load_mentor_pool` without this read."""
         ...

@@ -205,6 +205,9 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 3: the mentor pool and retirement counts look for the seniors (55+,
     # 60+) among holders, in a unit subtree or the region (issue 3, point 7).
     ("CREATE INDEX employee_by_birth_year ON employee (birth_year, unit_id, id)",),
+    # 4: mentor candidates look for the seniors of a few units near the adept
+    # first (`mentor_reads`, ring by ring).
+    ("CREATE INDEX employee_by_unit_birth_year ON employee (unit_id, birth_year)",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

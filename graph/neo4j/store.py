@@ -9,7 +9,7 @@ given to them are idempotent. Every session names its database.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
@@ -30,7 +30,7 @@ from neo4j.exceptions import (
 )
 
 from graph.chunks import each_chunk
-from graph.neo4j import aggregates, bulk, personal, schema, writes
+from graph.neo4j import aggregates, bulk, mentor_reads, personal, schema, writes
 from graph.neo4j import cypher as Q
 from graph.neo4j.mapping import aligned, to_model
 from graph.neo4j.reads import export, fetch, reference_data, reference_version
@@ -52,6 +52,7 @@ from ladders.ports import (
     Chunks,
     CoverageCount,
     MentorRole,
+    MentorRow,
     ProgressFn,
     SupplyCount,
     TransferCount,
@@ -350,6 +351,21 @@ class Neo4jStore:
     ) -> list[Holding]:
         return await self._read(
             lambda tx: aggregates.senior_holders(tx, competence_id, min_level, born_by, unit_ids)
+        )
+
+    async def mentor_rows(
+        self,
+        min_levels: Mapping[str, int],
+        *,
+        born_by: int,
+        as_of: date,
+        unit_ids: Sequence[str] | None = None,
+        without_unit: bool = False,
+    ) -> list[MentorRow]:
+        return await self._read(
+            lambda tx: mentor_reads.mentor_rows(
+                tx, min_levels, born_by, as_of, unit_ids, without_unit
+            )
         )
 
     # --- writes -------------------------------------------------------------
