@@ -23,6 +23,8 @@ from ladders.ports import AggregateReads, Store
 from ladders.rules import Rules
 
 MAX_LEVEL = 5
+_MARGIN = 1e-9
+"""Relative; far above float rounding (~1e-15), far below score differences."""
 
 
 class MentorCandidate(BaseModel):
@@ -132,8 +134,13 @@ class MentorPool:
         top: list[float] = []  # min-heap of the best `limit` scores so far
         scored: list[tuple[float, str, tuple[str, ...]]] = []
         for proximity, urgency, ids in self._order(adept.unit_id):
-            # Strictly below: an equal score could still win on mentor id.
-            if limit is not None and len(top) >= limit and most * proximity * urgency < top[0]:
+            # Strictly below: an equal score could still win on mentor id. And
+            # with a margin: buckets come by the rounded product proximity ×
+            # urgency while a score rounds (levels × proximity) × urgency, so a
+            # later bucket can score a few ulps above this bound (3 × 0.4 ×
+            # 1.25 > 3 × 0.5 × 1) and tie with the limit-th best.
+            bound = most * proximity * urgency * (1 + _MARGIN)
+            if limit is not None and len(top) >= limit and bound < top[0]:
                 break
             for mid in ids:
                 mentor = self.mentors[mid]
@@ -245,10 +252,7 @@ async def _load_by_holders(
         for e in await store.get_employees(sorted(levels))
         if e is not None
         and age(e, as_of) >= rules.mentor_min_age
-        and (
-            wanted is None
-            or (e.unit_id in wanted if e.unit_id is not None else without_unit)
-        )
+        and (wanted is None or (e.unit_id in wanted if e.unit_id is not None else without_unit))
     ]
     active: dict[str, set[str]] = {e.id: set() for e in employees}
     if employees:

@@ -73,8 +73,7 @@ async def mentor_rows(
     competences = sorted(min_levels)
     validities = await tx.run(_VALIDITIES, {"competences": competences})
     bounds = {
-        str(r["id"]): earliest_valid_assessment(as_of, int(r["months"]))
-        async for r in validities
+        str(r["id"]): earliest_valid_assessment(as_of, int(r["months"])) async for r in validities
     }
     params: dict[str, Any] = {
         "competences": competences,
