@@ -382,6 +382,12 @@ class AggregateReads(Protocol):
         55+, nearest units first), by employee id."""
         ...
 
+    async def units_token(self) -> str | None:
+        """A value that changes with every write to a unit (so a unit tree read
+        while it stays the same is still current); None when the store cannot
+        tell, and the units must be read."""
+        ...
+
     async def mentor_rows(
         self,
         min_levels: Mapping[str, int],

@@ -218,6 +218,12 @@ class EmbeddedStore:
             )
         )
 
+    async def units_token(self) -> str | None:
+        row = await self._db.read(
+            lambda conn: conn.execute("SELECT value FROM meta WHERE key = 'units_token'").fetchone()
+        )
+        return None if row is None else str(row[0])
+
     async def mentor_rows(
         self,
         min_levels: Mapping[str, int],

@@ -20,6 +20,7 @@ from neo4j import AsyncManagedTransaction
 from graph.validity import earliest_valid_assessment
 from ladders.ports import MentorRow
 
+UNITS_TOKEN: Final = "OPTIONAL MATCH (m:Meta {id: 'units'}) RETURN m.token AS token"
 _VALID: Final = (
     "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
     " WHEN h.assessed_on IS NULL OR $bounds[c.id] IS NULL THEN true"
@@ -58,6 +59,13 @@ REGION: Final = (
     " WHERE c.id IN $competences AND h.level >= $asked[c.id] AND e.birth_year <= $born_by"
     " AND " + _VALID + " WITH e, collect([c.id, h.level]) AS levels" + _ROW
 )
+
+
+async def units_token(tx: AsyncManagedTransaction) -> str | None:
+    result = await tx.run(UNITS_TOKEN)
+    record = await result.single(strict=True)
+    token = record["token"]
+    return None if token is None else str(token)
 
 
 async def mentor_rows(

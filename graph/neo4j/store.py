@@ -353,6 +353,9 @@ class Neo4jStore:
             lambda tx: aggregates.senior_holders(tx, competence_id, min_level, born_by, unit_ids)
         )
 
+    async def units_token(self) -> str | None:
+        return await self._read(mentor_reads.units_token)
+
     async def mentor_rows(
         self,
         min_levels: Mapping[str, int],
