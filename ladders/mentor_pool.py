@@ -187,11 +187,14 @@ async def load_mentor_pool(
     as_of: date,
     unit_ids: Sequence[str] | None = None,
     without_unit: bool = False,
+    weights: Mapping[str, int] | None = None,
+    min_weight: int = 0,
 ) -> list[PoolMentor]:
     """Everyone old enough who holds some competence of `min_levels` at >= its
     level (expiry applied), with their active adepts; by employee id. Only
     those working in `unit_ids` (and, with `without_unit`, in no unit) when
-    given.
+    given; only those whose `weights` of the competencies they hold so add
+    up to >= `min_weight`.
 
     One `AggregateReads.mentor_rows` read when the store offers it (only the
     seniors, only what ranking needs); else one indexed `holders` read per
@@ -200,7 +203,13 @@ async def load_mentor_pool(
     born_by = as_of.year - rules.mentor_min_age  # age >= mentor_min_age
     if isinstance(store, AggregateReads):
         found = await store.mentor_rows(
-            min_levels, born_by=born_by, as_of=as_of, unit_ids=unit_ids, without_unit=without_unit
+            min_levels,
+            born_by=born_by,
+            as_of=as_of,
+            unit_ids=unit_ids,
+            without_unit=without_unit,
+            weights=weights,
+            min_weight=min_weight,
         )
         return [
             PoolMentor(
@@ -217,7 +226,7 @@ async def load_mentor_pool(
             )
             for r in found
         ]
-    return await _load_by_holders(
+    every = await _load_by_holders(
         store=store,
         catalog=catalog,
         rules=rules,
@@ -226,6 +235,11 @@ async def load_mentor_pool(
         unit_ids=unit_ids,
         without_unit=without_unit,
     )
+    return [m for m in every if _weight(m, weights or {}) >= min_weight]
+
+
+def _weight(mentor: PoolMentor, weights: Mapping[str, int]) -> int:
+    return sum(weights.get(c, 0) for c in mentor.levels)
 
 
 async def _load_by_holders(

@@ -7,7 +7,8 @@ mentor could still enter the answer: one at distance >= d scores at most
 `best_possible(levels, d)`, every missing level covered at the best urgency.
 Ties go to the lower mentor id, so only a strictly better score is proof.
 When the rings read grow large (a rare competence, or an adept whose nearby
-seniors cover little), the rest is one region-wide read instead.
+seniors cover little), the rest is one region-wide read instead, of only the
+mentors covering enough missing levels (`floor`) to matter from that far.
 
 The answers are exactly those of ranking the whole pool (`rank_candidates`);
 the unit tests compare the two.
@@ -37,6 +38,9 @@ REGION_SHARE = 0.25
 Enough = Callable[[MentorPool, int], bool]
 """Whether a pool read up to (not including) distance d holds every mentor
 that matters: no unread one is nearer than d."""
+Floor = Callable[[MentorPool, int], int]
+"""For a pool read up to (not including) distance d: the least missing levels
+an unread mentor must cover to matter."""
 
 
 def best_possible(*, levels: int, distance: int, rules: Rules) -> float:
@@ -46,9 +50,20 @@ def best_possible(*, levels: int, distance: int, rules: Rules) -> float:
     return levels * (1 / (1 + distance / 2)) * max(1.0, rules.urgency_factor)
 
 
-def missing_levels(adept_levels: Mapping[str, int], targets: Mapping[str, int]) -> int:
-    """Every level the adept lacks over `targets`: the most a mentor can cover."""
-    return sum(max(0, t - adept_levels.get(c, 0)) for c, t in targets.items())
+def missing_per_competence(
+    adept_levels: Mapping[str, int], targets: Mapping[str, int]
+) -> dict[str, int]:
+    """The levels the adept lacks per competence: what a mentor covering it covers."""
+    return {c: max(0, t - adept_levels.get(c, 0)) for c, t in targets.items()}
+
+
+def least_levels(*, score: float, distance: int, most: int, rules: Rules) -> int:
+    """The fewest missing levels a mentor at `distance` or farther must cover
+    to score `score` or more (most + 1: none can)."""
+    for levels in range(most + 1):
+        if best_possible(levels=levels, distance=distance, rules=rules) >= score:
+            return levels
+    return most + 1
 
 
 async def search_pool(
@@ -61,21 +76,26 @@ async def search_pool(
     min_levels: Mapping[str, int],
     as_of: date,
     enough: Enough,
+    weights: Mapping[str, int],
+    floor: Floor,
 ) -> MentorPool:
     """The pool (`load_mentor_pool` of `min_levels`) read nearest `unit_id`
-    first, until `enough` says the rest cannot matter; the whole pool when
-    the rings get large or run out."""
+    first, until `enough` says the rest cannot matter. When the rings get
+    large: those read, and from the whole region those whose `weights`
+    (missing levels covered) reach `floor`. All of it when the rings run out."""
     rings = tree.rings(unit_id)
     if sum(len(r) for r in rings) != len(tree) + 1:  # a cycle: rings miss units
         rings = ()
     read: list[PoolMentor] = []
     units_read = 0
+    least = 0
     for distance, ring in enumerate(rings):
         pool = MentorPool(read, tree=tree, rules=rules, as_of=as_of)
         if enough(pool, distance):
             return pool
         units_read += len(ring)
         if units_read > REGION_SHARE * len(tree):
+            least = floor(pool, distance)
             break
         read += await load_mentor_pool(
             store=store,
@@ -89,10 +109,18 @@ async def search_pool(
     else:
         if rings:  # every ring read: the whole pool
             return MentorPool(read, tree=tree, rules=rules, as_of=as_of)
-    whole = await load_mentor_pool(
-        store=store, catalog=catalog, rules=rules, min_levels=min_levels, as_of=as_of
+    heavy = await load_mentor_pool(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        min_levels=min_levels,
+        as_of=as_of,
+        weights=weights,
+        min_weight=least,
     )
-    return MentorPool(whole, tree=tree, rules=rules, as_of=as_of)
+    known = {m.id for m in read}
+    read += (m for m in heavy if m.id not in known)
+    return MentorPool(read, tree=tree, rules=rules, as_of=as_of)
 
 
 def _min_levels(targets: Mapping[str, int], rules: Rules) -> dict[str, int]:
@@ -113,7 +141,8 @@ async def nearest_candidates(
 ) -> list[MentorCandidate]:
     """`rank_candidates(..., limit=limit)` over the whole pool, reading only
     the part of it near the adept that can matter."""
-    most = missing_levels(adept_levels, targets)
+    weights = missing_per_competence(adept_levels, targets)
+    most = sum(weights.values())
 
     def rank(pool: MentorPool) -> list[MentorCandidate]:
         return pool.rank(adept=adept, adept_levels=adept_levels, targets=targets, limit=limit)
@@ -124,6 +153,12 @@ async def nearest_candidates(
             levels=most, distance=distance, rules=rules
         )
 
+    def floor(pool: MentorPool, distance: int) -> int:
+        ranked = rank(pool)
+        if len(ranked) < limit:
+            return 0
+        return least_levels(score=ranked[-1].score, distance=distance, most=most, rules=rules)
+
     pool = await search_pool(
         store=store,
         catalog=catalog,
@@ -133,6 +168,8 @@ async def nearest_candidates(
         min_levels=_min_levels(targets, rules),
         as_of=as_of,
         enough=enough,
+        weights=weights,
+        floor=floor,
     )
     return rank(pool)
 
@@ -159,7 +196,8 @@ async def nearest_best_per_competence(
 ) -> dict[str, MentorCandidate]:
     """`best_per_competence` of every candidate of the whole pool (no limit),
     reading only the part of the pool near the adept that can matter."""
-    most = missing_levels(adept_levels, targets)
+    weights = missing_per_competence(adept_levels, targets)
+    most = sum(weights.values())
 
     def best(pool: MentorPool) -> dict[str, MentorCandidate]:
         return best_per_competence(
@@ -171,6 +209,15 @@ async def nearest_best_per_competence(
         bound = best_possible(levels=most, distance=distance, rules=rules)
         return all(c in found and found[c].score > bound for c in targets)
 
+    def floor(pool: MentorPool, distance: int) -> int:
+        found = best(pool)
+        return min(
+            least_levels(score=found[c].score, distance=distance, most=most, rules=rules)
+            if c in found
+            else 0
+            for c in targets
+        )
+
     pool = await search_pool(
         store=store,
         catalog=catalog,
@@ -180,5 +227,7 @@ async def nearest_best_per_competence(
         min_levels=_min_levels(targets, rules),
         as_of=as_of,
         enough=enough,
+        weights=weights,
+        floor=floor,
     )
     return best(pool)

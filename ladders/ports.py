@@ -396,11 +396,15 @@ class AggregateReads(Protocol):
         as_of: date,
         unit_ids: Sequence[str] | None = None,
         without_unit: bool = False,
+        weights: Mapping[str, int] | None = None,
+        min_weight: int = 0,
     ) -> list[MentorRow]:
         """The employees born in or before `born_by` who hold some competence
         of `min_levels` at >= its level on `as_of` (expiry applied,
         `ladders.holding.held_level`), with those levels and the adepts of
         their mentorships active on `as_of`; by id. Only those working in
-        `unit_ids` (and, with `without_unit`, those in no unit) when given.
+        `unit_ids` (and, with `without_unit`, those in no unit) when given;
+        only those whose `weights` (0 when absent) of the competencies in
+        their levels add up to >= `min_weight`.
         Reference: `ladders.mentor_pool.load_mentor_pool` without this read."""
         ...

@@ -32,10 +32,27 @@ _SENIORS_IN_UNITS = """
     WHERE :without_unit AND unit_id IS NULL AND birth_year <= :born_by"""
 _SENIORS = """
     SELECT id, unit_id, birth_year, mentor_capacity FROM employee WHERE birth_year <= :born_by"""
+# Region-wide with a least weight: a first pass over the holders of the asked
+# competencies by `holding_by_competence` alone (no table row: expiry left
+# out, so the weight is an upper bound) keeps the seniors who might reach it;
+# only those are read in full, and the true weight is checked in Python.
+_HEAVY_SENIORS = """
+    SELECT e.id, e.unit_id, e.birth_year, e.mentor_capacity
+    FROM (
+        SELECT h.employee_id AS id
+        FROM weighed a CROSS JOIN holding h
+          ON h.competence_id = a.competence_id AND h.level >= a.least
+        WHERE h.employee_id IN (SELECT id FROM employee WHERE birth_year <= :born_by)
+        GROUP BY h.employee_id HAVING sum(a.weight) >= :min_weight
+    ) heavy CROSS JOIN employee e ON e.id = heavy.id"""
 _ROWS = """WITH
     e AS MATERIALIZED ({seniors}),
     asked AS MATERIALIZED (SELECT key AS competence_id, value AS least FROM json_each(:asked)),
-    bounds AS MATERIALIZED (SELECT key AS competence_id, value AS earliest FROM json_each(:bounds))
+    bounds AS MATERIALIZED (SELECT key AS competence_id, value AS earliest FROM json_each(:bounds)),
+    weighed AS MATERIALIZED (
+        SELECT a.key AS competence_id, a.value AS least, w.value AS weight
+        FROM json_each(:asked) a JOIN json_each(:weights) w ON w.key = a.key
+    )
 SELECT e.id, e.unit_id, e.birth_year, e.mentor_capacity, h.competence_id, h.level
 FROM e CROSS JOIN asked a
 CROSS JOIN holding h ON h.employee_id = e.id AND h.competence_id = a.competence_id
@@ -54,6 +71,8 @@ def mentor_rows(
     as_of: date,
     unit_ids: Sequence[str] | None,
     without_unit: bool,
+    weights: Mapping[str, int],
+    min_weight: int,
 ) -> list[MentorRow]:
     if not min_levels or (unit_ids is not None and not unit_ids and not without_unit):
         return []
@@ -70,8 +89,13 @@ def mentor_rows(
         "as_of": day,
         "units": json.dumps(list(unit_ids or ())),
         "without_unit": int(without_unit),
+        "weights": json.dumps({c: weights.get(c, 0) for c in min_levels}),
+        "min_weight": min_weight,
     }
-    seniors = _SENIORS if unit_ids is None else _SENIORS_IN_UNITS
+    if unit_ids is not None:
+        seniors = _SENIORS_IN_UNITS
+    else:
+        seniors = _HEAVY_SENIORS if min_weight > 0 else _SENIORS
     people: dict[str, tuple[str | None, int, int | None]] = {}
     levels: dict[str, dict[str, int]] = {}
     for eid, unit_id, born, capacity, competence_id, level in conn.execute(
@@ -79,6 +103,12 @@ def mentor_rows(
     ):
         people[eid] = (unit_id, born, capacity)
         levels.setdefault(eid, {})[competence_id] = level
+    if min_weight > 0:
+        people = {
+            eid: person
+            for eid, person in people.items()
+            if sum(weights.get(c, 0) for c in levels[eid]) >= min_weight
+        }
     active: dict[str, set[str]] = {}
     if people:
         for mentor_id, adept_id in conn.execute(

@@ -232,10 +232,12 @@ class EmbeddedStore:
         as_of: date,
         unit_ids: Sequence[str] | None = None,
         without_unit: bool = False,
+        weights: Mapping[str, int] | None = None,
+        min_weight: int = 0,
     ) -> list[MentorRow]:
         return await self._db.read(
             lambda conn: mentor_reads.mentor_rows(
-                conn, min_levels, born_by, as_of, unit_ids, without_unit
+                conn, min_levels, born_by, as_of, unit_ids, without_unit, weights or {}, min_weight
             )
         )
 

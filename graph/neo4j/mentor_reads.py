@@ -57,7 +57,8 @@ IN_UNITS: Final = (
 REGION: Final = (
     "MATCH (c:Competence)<-[h:HOLDS]-(e:Employee)"
     " WHERE c.id IN $competences AND h.level >= $asked[c.id] AND e.birth_year <= $born_by"
-    " AND " + _VALID + " WITH e, collect([c.id, h.level]) AS levels" + _ROW
+    " AND " + _VALID + " WITH e, collect([c.id, h.level]) AS levels,"
+    " sum(coalesce($weights[c.id], 0)) AS weight WHERE weight >= $min_weight" + _ROW
 )
 
 
@@ -75,6 +76,8 @@ async def mentor_rows(
     as_of: date,
     unit_ids: Sequence[str] | None,
     without_unit: bool,
+    weights: Mapping[str, int],
+    min_weight: int,
 ) -> list[MentorRow]:
     if not min_levels or (unit_ids is not None and not unit_ids and not without_unit):
         return []
@@ -89,13 +92,15 @@ async def mentor_rows(
         "bounds": bounds,
         "born_by": born_by,
         "as_of": as_of,
+        "weights": dict(weights),
+        "min_weight": min_weight,
     }
     if unit_ids is None:
         result = await tx.run(REGION, params)
     else:
         params.update(unit_ids=list(unit_ids), without_unit=without_unit)
         result = await tx.run(IN_UNITS, params)
-    return [
+    found = [
         MentorRow(
             id=r["id"],
             unit_id=r["unit_id"],
@@ -106,3 +111,5 @@ async def mentor_rows(
         )
         async for r in result
     ]
+    # The region query filters by weight already; the unit ones here.
+    return [r for r in found if sum(weights.get(c, 0) for c in r.levels) >= min_weight]

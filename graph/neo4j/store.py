@@ -364,10 +364,12 @@ class Neo4jStore:
         as_of: date,
         unit_ids: Sequence[str] | None = None,
         without_unit: bool = False,
+        weights: Mapping[str, int] | None = None,
+        min_weight: int = 0,
     ) -> list[MentorRow]:
         return await self._read(
             lambda tx: mentor_reads.mentor_rows(
-                tx, min_levels, born_by, as_of, unit_ids, without_unit
+                tx, min_levels, born_by, as_of, unit_ids, without_unit, weights or {}, min_weight
             )
         )
 

@@ -271,8 +271,23 @@ async def test_the_store_pool_equals_the_batch_read_pool(store: EmbeddedStore) -
     catalog = Catalog.build(REFERENCE.reference())
     tree = await load_tree(store)
     asked = {"c0": 4, "c1": 4, "c2": 5, RARE: 4}
-    for units, without in ((None, False), (tree.subtree("r.0"), False), (["r.1.0"], True)):
-        kw = {"min_levels": asked, "as_of": AS_OF, "unit_ids": units, "without_unit": without}
+    weights = {"c0": 2, "c1": 1, "c2": 1, RARE: 3}
+    for units, without, least in (
+        (None, False, 0),
+        (tree.subtree("r.0"), False, 0),
+        (["r.1.0"], True, 0),
+        (None, False, 3),
+        (None, False, 4),
+        (tree.subtree("r.1"), True, 2),
+    ):
+        kw = {
+            "min_levels": asked,
+            "as_of": AS_OF,
+            "unit_ids": units,
+            "without_unit": without,
+            "weights": weights,
+            "min_weight": least,
+        }
         fast = await mentor_pool.load_mentor_pool(store=store, catalog=catalog, rules=RULES, **kw)
         reference = await mentor_pool._load_by_holders(
             store=store, catalog=catalog, rules=RULES, **kw
