@@ -8,7 +8,7 @@ mentor could still enter the answer: one at distance >= d scores at most
 Ties go to the lower mentor id, so only a strictly better score is proof.
 When the rings read grow large (a rare competence, or an adept whose nearby
 seniors cover little), the rest is one region-wide read instead, of only the
-mentors covering enough missing levels (`floor`) to matter from that far.
+mentors that can still matter from that far (`Rest`).
 
 The answers are exactly those of ranking the whole pool (`rank_candidates`);
 the unit tests compare the two.
@@ -38,9 +38,10 @@ REGION_SHARE = 0.25
 Enough = Callable[[MentorPool, int], bool]
 """Whether a pool read up to (not including) distance d holds every mentor
 that matters: no unread one is nearer than d."""
-Floor = Callable[[MentorPool, int], int]
-"""For a pool read up to (not including) distance d: the least missing levels
-an unread mentor must cover to matter."""
+Rest = Callable[[MentorPool, int], list[tuple[Mapping[str, int], int]]]
+"""For a pool read up to (not including) distance d: region-wide reads, each
+(weights, least weight) as `load_mentor_pool` takes them, that together find
+every unread mentor who can matter."""
 
 
 def best_possible(*, levels: int, distance: int, rules: Rules) -> float:
@@ -76,26 +77,25 @@ async def search_pool(
     min_levels: Mapping[str, int],
     as_of: date,
     enough: Enough,
-    weights: Mapping[str, int],
-    floor: Floor,
+    rest: Rest,
 ) -> MentorPool:
     """The pool (`load_mentor_pool` of `min_levels`) read nearest `unit_id`
     first, until `enough` says the rest cannot matter. When the rings get
-    large: those read, and from the whole region those whose `weights`
-    (missing levels covered) reach `floor`. All of it when the rings run out."""
+    large: those read, and the region-wide reads `rest` asks for. All of it
+    when the rings run out (or the whole region, without rings)."""
     rings = tree.rings(unit_id)
     if sum(len(r) for r in rings) != len(tree) + 1:  # a cycle: rings miss units
         rings = ()
     read: list[PoolMentor] = []
     units_read = 0
-    least = 0
+    reads: list[tuple[Mapping[str, int], int]] = [({}, 0)]
     for distance, ring in enumerate(rings):
         pool = MentorPool(read, tree=tree, rules=rules, as_of=as_of)
         if enough(pool, distance):
             return pool
         units_read += len(ring)
         if units_read > REGION_SHARE * len(tree):
-            least = floor(pool, distance)
+            reads = rest(pool, distance)
             break
         read += await load_mentor_pool(
             store=store,
@@ -109,17 +109,20 @@ async def search_pool(
     else:
         if rings:  # every ring read: the whole pool
             return MentorPool(read, tree=tree, rules=rules, as_of=as_of)
-    heavy = await load_mentor_pool(
-        store=store,
-        catalog=catalog,
-        rules=rules,
-        min_levels=min_levels,
-        as_of=as_of,
-        weights=weights,
-        min_weight=least,
-    )
     known = {m.id for m in read}
-    read += (m for m in heavy if m.id not in known)
+    for weights, least in reads:
+        for mentor in await load_mentor_pool(
+            store=store,
+            catalog=catalog,
+            rules=rules,
+            min_levels=min_levels,
+            as_of=as_of,
+            weights=weights,
+            min_weight=least,
+        ):
+            if mentor.id not in known:
+                known.add(mentor.id)
+                read.append(mentor)
     return MentorPool(read, tree=tree, rules=rules, as_of=as_of)
 
 
@@ -153,11 +156,12 @@ async def nearest_candidates(
             levels=most, distance=distance, rules=rules
         )
 
-    def floor(pool: MentorPool, distance: int) -> int:
+    def rest(pool: MentorPool, distance: int) -> list[tuple[Mapping[str, int], int]]:
         ranked = rank(pool)
         if len(ranked) < limit:
-            return 0
-        return least_levels(score=ranked[-1].score, distance=distance, most=most, rules=rules)
+            return [(weights, 0)]
+        score = ranked[-1].score
+        return [(weights, least_levels(score=score, distance=distance, most=most, rules=rules))]
 
     pool = await search_pool(
         store=store,
@@ -168,8 +172,7 @@ async def nearest_candidates(
         min_levels=_min_levels(targets, rules),
         as_of=as_of,
         enough=enough,
-        weights=weights,
-        floor=floor,
+        rest=rest,
     )
     return rank(pool)
 
@@ -209,14 +212,20 @@ async def nearest_best_per_competence(
         bound = best_possible(levels=most, distance=distance, rules=rules)
         return all(c in found and found[c].score > bound for c in targets)
 
-    def floor(pool: MentorPool, distance: int) -> int:
+    def rest(pool: MentorPool, distance: int) -> list[tuple[Mapping[str, int], int]]:
+        # A mentor matters for a competence with a candidate when they beat
+        # it (they cover enough levels); for one without, when they hold it.
         found = best(pool)
-        return min(
-            least_levels(score=found[c].score, distance=distance, most=most, rules=rules)
-            if c in found
-            else 0
-            for c in targets
-        )
+        reads: list[tuple[Mapping[str, int], int]] = []
+        if found:
+            least = min(
+                least_levels(score=f.score, distance=distance, most=most, rules=rules)
+                for f in found.values()
+            )
+            reads.append((weights, least))
+        if len(found) < len(targets):
+            reads.append(({c: 1 for c in targets if c not in found}, 1))
+        return reads
 
     pool = await search_pool(
         store=store,
@@ -227,7 +236,6 @@ async def nearest_best_per_competence(
         min_levels=_min_levels(targets, rules),
         as_of=as_of,
         enough=enough,
-        weights=weights,
-        floor=floor,
+        rest=rest,
     )
     return best(pool)

@@ -52,6 +52,7 @@ _ROWS = """WITH
     weighed AS MATERIALIZED (
         SELECT a.key AS competence_id, a.value AS least, w.value AS weight
         FROM json_each(:asked) a JOIN json_each(:weights) w ON w.key = a.key
+        WHERE w.value > 0
     )
 SELECT e.id, e.unit_id, e.birth_year, e.mentor_capacity, h.competence_id, h.level
 FROM e CROSS JOIN asked a
