@@ -34,6 +34,10 @@ from ladders.rules import Rules
 
 REGION_SHARE = 0.25
 """Past this share of the region's units read by rings, read the whole region."""
+FIRST_READ = 8
+"""Units of the first read: the nearest rings are small (a unit, its parent),
+so they are read together, and each read after is about as big as all the
+ones before (a few round trips, not one per ring)."""
 
 Enough = Callable[[MentorPool, int], bool]
 """Whether a pool read up to (not including) distance d holds every mentor
@@ -89,13 +93,19 @@ async def search_pool(
     read: list[PoolMentor] = []
     units_read = 0
     reads: list[tuple[Mapping[str, int], int]] = [({}, 0)]
-    for distance, ring in enumerate(rings):
+    distance = 0
+    while distance < len(rings):
         pool = MentorPool(read, tree=tree, rules=rules, as_of=as_of)
         if enough(pool, distance):
             return pool
-        units_read += len(ring)
+        start = distance
+        group: list[str | None] = []
+        while distance < len(rings) and len(group) < max(FIRST_READ, units_read):
+            group += rings[distance]
+            distance += 1
+        units_read += len(group)
         if units_read > REGION_SHARE * len(tree):
-            reads = rest(pool, distance)
+            reads = rest(pool, start)
             break
         read += await load_mentor_pool(
             store=store,
@@ -103,8 +113,8 @@ async def search_pool(
             rules=rules,
             min_levels=min_levels,
             as_of=as_of,
-            unit_ids=[u for u in ring if u is not None],
-            without_unit=None in ring,
+            unit_ids=[u for u in group if u is not None],
+            without_unit=None in group,
         )
     else:
         if rings:  # every ring read: the whole pool

@@ -45,20 +45,31 @@ _LEVELS: Final = (
     " }"
     " WITH e, levels WHERE size(levels) > 0"
 )
-IN_UNITS: Final = (
+_IN_UNITS: Final = (
+    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids AND e.birth_year <= $born_by"
+)
+IN_UNITS: Final = _IN_UNITS + _LEVELS + _ROW
+# The seniors in no unit too (a separate query: a `$without_unit AND ...`
+# branch would still scan every senior when false).
+IN_UNITS_AND_NONE: Final = (
     "CALL () {"
-    "  MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee)"
-    "  WHERE u.id IN $unit_ids AND e.birth_year <= $born_by RETURN e"
+    "  " + _IN_UNITS + " RETURN e"
     "  UNION"
-    "  MATCH (e:Employee) WHERE $without_unit AND e.birth_year <= $born_by"
-    "   AND NOT (e)-[:WORKS_IN]->(:Unit) RETURN e"
+    "  MATCH (e:Employee) WHERE e.birth_year <= $born_by AND NOT (e)-[:WORKS_IN]->(:Unit)"
+    "  RETURN e"
     " }" + _LEVELS + _ROW
 )
 REGION: Final = (
     "MATCH (c:Competence)<-[h:HOLDS]-(e:Employee)"
     " WHERE c.id IN $competences AND h.level >= $asked[c.id] AND e.birth_year <= $born_by"
-    " AND " + _VALID + " WITH e, collect([c.id, h.level]) AS levels,"
-    " sum(coalesce($weights[c.id], 0)) AS weight WHERE weight >= $min_weight" + _ROW
+    " AND " + _VALID + " WITH e, collect([c.id, h.level]) AS levels" + _ROW
+)
+# With a least weight: first the seniors whose weighted holdings (expiry left
+# out: an upper bound) reach it, then only those read in full.
+HEAVY: Final = (
+    "MATCH (c:Competence)<-[h:HOLDS]-(e:Employee)"
+    " WHERE c.id IN $weighted AND h.level >= $asked[c.id] AND e.birth_year <= $born_by"
+    " WITH e, sum($weights[c.id]) AS bound WHERE bound >= $min_weight" + _LEVELS + _ROW
 )
 
 
@@ -92,14 +103,17 @@ async def mentor_rows(
         "bounds": bounds,
         "born_by": born_by,
         "as_of": as_of,
-        "weights": dict(weights),
+        "weights": {c: weights.get(c, 0) for c in competences},
         "min_weight": min_weight,
     }
-    if unit_ids is None:
+    if unit_ids is None and min_weight > 0:
+        params["weighted"] = sorted(c for c in competences if weights.get(c, 0) > 0)
+        result = await tx.run(HEAVY, params)
+    elif unit_ids is None:
         result = await tx.run(REGION, params)
     else:
-        params.update(unit_ids=list(unit_ids), without_unit=without_unit)
-        result = await tx.run(IN_UNITS, params)
+        params["unit_ids"] = list(unit_ids)
+        result = await tx.run(IN_UNITS_AND_NONE if without_unit else IN_UNITS, params)
     found = [
         MentorRow(
             id=r["id"],
@@ -111,5 +125,5 @@ async def mentor_rows(
         )
         async for r in result
     ]
-    # The region query filters by weight already; the unit ones here.
+    # The true weight (expiry applied), for every query.
     return [r for r in found if sum(weights.get(c, 0) for c in r.levels) >= min_weight]

@@ -161,11 +161,15 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     await s.close()
 
 
-@pytest.fixture(params=[mentor_search.REGION_SHARE, 2.0], ids=["cut-short", "rings-to-the-end"])
+@pytest.fixture(
+    params=[(mentor_search.REGION_SHARE, mentor_search.FIRST_READ), (2.0, 8), (0.5, 1), (2.0, 1)],
+    ids=["as-set", "rings-to-the-end", "ring-by-ring-cut-short", "ring-by-ring-to-the-end"],
+)
 def region_share(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> float:
-    share: float = request.param
+    share, first = request.param
     monkeypatch.setattr(mentor_search, "REGION_SHARE", share)
-    return share
+    monkeypatch.setattr(mentor_search, "FIRST_READ", first)
+    return float(share)
 
 
 async def _reference(
