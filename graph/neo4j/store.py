@@ -32,6 +32,7 @@ from neo4j.exceptions import (
 from graph.chunks import each_chunk
 from graph.neo4j import aggregates, bulk, mentor_reads, personal, schema, writes
 from graph.neo4j import cypher as Q
+from graph.neo4j import cypher_write as W
 from graph.neo4j.mapping import aligned, to_model
 from graph.neo4j.reads import export, fetch, reference_data, reference_version
 from ladders.errors import IntegrityError, StoreUnavailableError
@@ -168,6 +169,9 @@ class Neo4jStore:
             await self._write(_statement(statement))
         if missing:
             await self._read(_statement(schema.AWAIT_INDEXES))
+        # A database written before units had a token gets one (then kept).
+        if await self.units_token() is None:
+            await self._write(_statement(W.NEW_UNITS_TOKEN))
 
     async def ping(self) -> None:
         # An auto-commit query: no retries, so an unreachable server fails fast.
