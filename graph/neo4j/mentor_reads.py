@@ -20,7 +20,7 @@ from neo4j import AsyncManagedTransaction
 from graph.validity import earliest_valid_assessment
 from ladders.ports import MentorRow
 
-UNITS_TOKEN: Final = "OPTIONAL MATCH (m:Meta {id: 'units'}) RETURN m.token AS token"
+UNITS_TOKEN: Final = "OPTIONAL MATCH (m:Meta {id: 'reference'}) RETURN m.units_token AS token"
 _VALID: Final = (
     "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
     " WHEN h.assessed_on IS NULL OR $bounds[c.id] IS NULL THEN true"
