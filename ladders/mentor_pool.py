@@ -9,7 +9,7 @@ candidates"), for one adept (`mentors.mentor_candidates`) or hundreds
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +23,8 @@ from ladders.ports import AggregateReads, Store
 from ladders.rules import Rules
 
 MAX_LEVEL = 5
+_MARGIN = 1e-9
+"""Relative; far above float rounding (~1e-15), far below score differences."""
 
 
 class MentorCandidate(BaseModel):
@@ -40,7 +42,9 @@ class MentorCandidate(BaseModel):
 class PoolMentor:
     """A possible mentor with what the rules need to know about them."""
 
-    employee: Employee
+    id: str
+    unit_id: str | None
+    birth_year: int
     levels: Mapping[str, int]
     """Held level (expiry applied) per competence; only the competencies asked about."""
     active_adept_ids: frozenset[str]
@@ -49,6 +53,10 @@ class PoolMentor:
     @property
     def remaining(self) -> int:
         return max(0, self.capacity - len(self.active_adept_ids))
+
+    def age(self, as_of: date) -> int:
+        """`ladders.holding.age` of the mentor."""
+        return as_of.year - self.birth_year
 
 
 def capacity_of(employee: Employee, rules: Rules) -> int:
@@ -78,15 +86,15 @@ class MentorPool:
     ) -> None:
         self.rules = rules
         self.tree = tree
-        self.mentors: Mapping[str, PoolMentor] = {m.employee.id: m for m in mentors}
+        self.mentors: Mapping[str, PoolMentor] = {m.id: m for m in mentors}
         buckets: dict[tuple[str | None, float], list[str]] = {}
         for mid in sorted(self.mentors):
             mentor = self.mentors[mid]
-            years = age(mentor.employee, as_of)
+            years = mentor.age(as_of)
             if years < rules.mentor_min_age or mentor.remaining <= 0:
                 continue
             urgency = rules.urgency_factor if years >= rules.retirement_age - 3 else 1
-            buckets.setdefault((mentor.employee.unit_id, urgency), []).append(mid)
+            buckets.setdefault((mentor.unit_id, urgency), []).append(mid)
         self._buckets = buckets
         self._orders: dict[str | None, list[tuple[float, float, tuple[str, ...]]]] = {}
 
@@ -126,8 +134,13 @@ class MentorPool:
         top: list[float] = []  # min-heap of the best `limit` scores so far
         scored: list[tuple[float, str, tuple[str, ...]]] = []
         for proximity, urgency, ids in self._order(adept.unit_id):
-            # Strictly below: an equal score could still win on mentor id.
-            if limit is not None and len(top) >= limit and most * proximity * urgency < top[0]:
+            # Strictly below: an equal score could still win on mentor id. And
+            # with a margin: buckets come by the rounded product proximity ×
+            # urgency while a score rounds (levels × proximity) × urgency, so a
+            # later bucket can score a few ulps above this bound (3 × 0.4 ×
+            # 1.25 > 3 × 0.5 × 1) and tie with the limit-th best.
+            bound = most * proximity * urgency * (1 + _MARGIN)
+            if limit is not None and len(top) >= limit and bound < top[0]:
                 break
             for mid in ids:
                 mentor = self.mentors[mid]
@@ -172,31 +185,88 @@ async def load_mentor_pool(
     rules: Rules,
     min_levels: Mapping[str, int],
     as_of: date,
+    unit_ids: Sequence[str] | None = None,
+    without_unit: bool = False,
+    weights: Mapping[str, int] | None = None,
+    min_weight: int = 0,
 ) -> list[PoolMentor]:
     """Everyone old enough who holds some competence of `min_levels` at >= its
-    level (expiry applied), with their active adepts; by employee id.
+    level (expiry applied), with their active adepts; by employee id. Only
+    those working in `unit_ids` (and, with `without_unit`, in no unit) when
+    given; only those whose `weights` of the competencies they hold so add
+    up to >= `min_weight`.
 
-    One indexed `holders` read per competence (only the old enough, when the
-    store offers `AggregateReads.senior_holders`), then one batch read each
-    of employees and active mentorships: no question scans all employees.
+    One `AggregateReads.mentor_rows` read when the store offers it (only the
+    seniors, only what ranking needs); else one indexed `holders` read per
+    competence, then one batch read each of employees and active mentorships.
     """
     born_by = as_of.year - rules.mentor_min_age  # age >= mentor_min_age
+    if isinstance(store, AggregateReads):
+        found = await store.mentor_rows(
+            min_levels,
+            born_by=born_by,
+            as_of=as_of,
+            unit_ids=unit_ids,
+            without_unit=without_unit,
+            weights=weights,
+            min_weight=min_weight,
+        )
+        return [
+            PoolMentor(
+                id=r.id,
+                unit_id=r.unit_id,
+                birth_year=r.birth_year,
+                levels=r.levels,
+                active_adept_ids=r.active_adept_ids,
+                capacity=(
+                    r.mentor_capacity
+                    if r.mentor_capacity is not None
+                    else rules.default_mentor_capacity
+                ),
+            )
+            for r in found
+        ]
+    every = await _load_by_holders(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        min_levels=min_levels,
+        as_of=as_of,
+        unit_ids=unit_ids,
+        without_unit=without_unit,
+    )
+    return [m for m in every if _weight(m, weights or {}) >= min_weight]
+
+
+def _weight(mentor: PoolMentor, weights: Mapping[str, int]) -> int:
+    return sum(weights.get(c, 0) for c in mentor.levels)
+
+
+async def _load_by_holders(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    min_levels: Mapping[str, int],
+    as_of: date,
+    unit_ids: Sequence[str] | None,
+    without_unit: bool,
+) -> list[PoolMentor]:
+    """`load_mentor_pool` from the port's batch reads (the reference)."""
     levels: dict[str, dict[str, int]] = {}
     for competence_id, least in sorted(min_levels.items()):
         competence = catalog.competences.get(competence_id)
-        if isinstance(store, AggregateReads):
-            found = await store.senior_holders(competence_id, least, born_by=born_by)
-        else:
-            found = await store.holders(competence_id, least)
-        for holding in found:
+        for holding in await store.holders(competence_id, least):
             held = held_level(holding, competence, as_of)
             if held >= least:
                 levels.setdefault(holding.employee_id, {})[competence_id] = held
-    ids = sorted(levels)
+    wanted = None if unit_ids is None else set(unit_ids)
     employees = [
         e
-        for e in await store.get_employees(ids)
-        if e is not None and age(e, as_of) >= rules.mentor_min_age
+        for e in await store.get_employees(sorted(levels))
+        if e is not None
+        and age(e, as_of) >= rules.mentor_min_age
+        and (wanted is None or (e.unit_id in wanted if e.unit_id is not None else without_unit))
     ]
     active: dict[str, set[str]] = {e.id: set() for e in employees}
     if employees:
@@ -206,7 +276,9 @@ async def load_mentor_pool(
             active[m.mentor_id].add(m.adept_id)
     return [
         PoolMentor(
-            employee=e,
+            id=e.id,
+            unit_id=e.unit_id,
+            birth_year=e.birth_year,
             levels=levels[e.id],
             active_adept_ids=frozenset(active[e.id]),
             capacity=capacity_of(e, rules),

@@ -8,14 +8,13 @@ The pool of possible mentors and its fast ranking live in `mentor_pool`.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from ladders.catalog import Catalog
 from ladders.errors import NotFoundError, ValidationError
 from ladders.gap import GapReport, compute_gap, resolve_target
-from ladders.holding import age, held_level
+from ladders.holding import held_level
 from ladders.mentor_pool import (
     MAX_LEVEL,
     MentorCandidate,
@@ -25,6 +24,7 @@ from ladders.mentor_pool import (
     load_mentor_pool,
     mentor_level,
 )
+from ladders.mentor_search import nearest_best_per_competence, nearest_candidates
 from ladders.models import Employee, Holding, Mentorship
 from ladders.orgtree import UnitTree, load_tree
 from ladders.ports import Store
@@ -34,6 +34,7 @@ __all__ = [
     "MAX_LIMIT",
     "MentorCandidate",
     "MentorPool",
+    "best_mentor_per_competence",
     "PoolMentor",
     "capacity_of",
     "check_mentorship",
@@ -90,9 +91,9 @@ def _person_violations(
 ) -> list[str]:
     """The rules about the two people, independent of the competencies."""
     problems = []
-    if mentor.employee.id == adept.id:
+    if mentor.id == adept.id:
         problems.append("a mentor cannot mentor themselves")
-    if age(mentor.employee, as_of) < rules.mentor_min_age:
+    if mentor.age(as_of) < rules.mentor_min_age:
         problems.append(f"a mentor must be at least {rules.mentor_min_age} years old")
     if adept.id in mentor.active_adept_ids:
         problems.append("the mentor already mentors this adept")
@@ -126,9 +127,9 @@ def score_mentor(
         sorted(c for c, t in targets.items() if mentor.levels.get(c, 0) >= mentor_level(t, rules))
     )
     levels = sum(max(0, targets[c] - adept_levels.get(c, 0)) for c in covered)
-    d = tree.distance(adept.unit_id, mentor.employee.unit_id)
+    d = tree.distance(adept.unit_id, mentor.unit_id)
     proximity = 1 / (1 + d / 2)
-    urgency = rules.urgency_factor if age(mentor.employee, as_of) >= rules.retirement_age - 3 else 1
+    urgency = rules.urgency_factor if mentor.age(as_of) >= rules.retirement_age - 3 else 1
     return levels * proximity * urgency, covered
 
 
@@ -177,7 +178,9 @@ def mentorship_violations(
         m.adept_id for m in mentor_mentorships if m.mentor_id == mentor.id and m.active_on(as_of)
     )
     pool_mentor = PoolMentor(
-        employee=mentor,
+        id=mentor.id,
+        unit_id=mentor.unit_id,
+        birth_year=mentor.birth_year,
         levels=held_levels(mentor_holdings, catalog, as_of),
         active_adept_ids=active,
         capacity=capacity_of(mentor, rules),
@@ -240,26 +243,16 @@ def _check_competences(catalog: Catalog, competence_ids: Sequence[str]) -> None:
             raise NotFoundError("competence", competence_id)
 
 
-async def mentor_candidates(
+async def _question(
     *,
     store: Store,
     catalog: Catalog,
     rules: Rules,
     adept_id: str,
-    competence_ids: Sequence[str] | None = None,
-    limit: int = 10,
+    competence_ids: Sequence[str] | None,
     as_of: date,
-) -> list[MentorCandidate]:
-    """The best `limit` mentor candidates for an adept (DESIGN §4).
-
-    Raises `ValidationError` for a limit outside 1..MAX_LIMIT, or (without
-    `competence_ids`) when the adept has no next step to have a gap to;
-    `NotFoundError` for an unknown adept or competence.
-    """
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError(
-            f"limit must be between 1 and {MAX_LIMIT}", field="limit", value=limit
-        )
+) -> tuple[Employee, dict[str, int], dict[str, int]]:
+    """(adept, held levels, targets) of a mentor question (DESIGN §4)."""
     if competence_ids is not None:
         _check_competences(catalog, competence_ids)
     adept = await _employee(store, adept_id)
@@ -274,26 +267,84 @@ async def mentor_candidates(
     )
     adept_levels = held_levels(holdings, catalog, as_of)
     targets = competence_targets(adept_levels=adept_levels, gap=gap, competence_ids=competence_ids)
-    if not targets:
-        return []
-    pool = await load_mentor_pool(
+    return adept, adept_levels, targets
+
+
+async def mentor_candidates(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    adept_id: str,
+    competence_ids: Sequence[str] | None = None,
+    limit: int = 10,
+    as_of: date,
+) -> list[MentorCandidate]:
+    """The best `limit` mentor candidates for an adept (DESIGN §4).
+
+    Raises `ValidationError` for a limit outside 1..MAX_LIMIT, or (without
+    `competence_ids`) when the adept has no next step to have a gap to;
+    `NotFoundError` for an unknown adept or competence. Reads the pool
+    nearest the adept first (`mentor_search`).
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(
+            f"limit must be between 1 and {MAX_LIMIT}", field="limit", value=limit
+        )
+    adept, adept_levels, targets = await _question(
         store=store,
         catalog=catalog,
         rules=rules,
-        min_levels={c: mentor_level(t, rules) for c, t in targets.items()},
+        adept_id=adept_id,
+        competence_ids=competence_ids,
         as_of=as_of,
     )
-    tree = await load_tree(store)
-    return await asyncio.to_thread(
-        rank_candidates,
+    if not targets:
+        return []
+    return await nearest_candidates(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        tree=await load_tree(store),
         adept=adept,
         adept_levels=adept_levels,
         targets=targets,
-        pool=pool,
-        tree=tree,
-        rules=rules,
-        as_of=as_of,
         limit=limit,
+        as_of=as_of,
+    )
+
+
+async def best_mentor_per_competence(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    adept_id: str,
+    competence_ids: Sequence[str],
+    as_of: date,
+) -> dict[str, MentorCandidate]:
+    """Per competence of `competence_ids`, the best candidate (as ranked by
+    `mentor_candidates` for all of them, without a limit) who covers it;
+    competencies nobody covers are left out."""
+    adept, adept_levels, targets = await _question(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        adept_id=adept_id,
+        competence_ids=competence_ids,
+        as_of=as_of,
+    )
+    if not targets:
+        return {}
+    return await nearest_best_per_competence(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        tree=await load_tree(store),
+        adept=adept,
+        adept_levels=adept_levels,
+        targets=targets,
+        as_of=as_of,
     )
 
 

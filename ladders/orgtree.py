@@ -8,9 +8,10 @@ units) are answered here rather than by the store.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from weakref import WeakKeyDictionary
 
 from ladders.models import Unit
-from ladders.ports import Store
+from ladders.ports import AggregateReads, Store
 
 
 class UnitTree:
@@ -32,6 +33,8 @@ class UnitTree:
         }
         # Ranking many mentors asks for the same few unit pairs over and over.
         self._distances: dict[tuple[str | None, str | None], int] = {}
+        self._rings: dict[str | None, tuple[tuple[str | None, ...], ...]] = {}
+        self._roots = tuple(uid for uid in sorted(self._units) if self.parent(uid) is None)
 
     def __contains__(self, unit_id: object) -> bool:
         return unit_id in self._units
@@ -82,6 +85,41 @@ class UnitTree:
                     todo.append(child)
         return tuple(sorted(found))
 
+    def rings(self, unit_id: str | None) -> tuple[tuple[str | None, ...], ...]:
+        """The units by `distance` from `unit_id`: the i-th ring holds those
+        at distance i, sorted, with None (no unit: the virtual root) first
+        in its ring. An unknown `unit_id` counts as None, as `distance` has
+        it for the units of the tree."""
+        start = unit_id if unit_id in self._units else None
+        known = self._rings.get(start)
+        if known is None:
+            known = self._rings[start] = self._rings_from(start)
+        return known
+
+    def _rings_from(self, start: str | None) -> tuple[tuple[str | None, ...], ...]:
+        # Breadth-first over the tree plus the virtual root joining the roots:
+        # in a tree the first path found is the only one, so its length is
+        # `distance`.
+        found: dict[str | None, int] = {start: 0}
+        rings: list[list[str | None]] = [[start]]
+        todo: list[str | None] = [start]
+        while todo:
+            ahead: list[str | None] = []
+            for at in todo:
+                for near in self._neighbours(at):
+                    if near not in found:
+                        found[near] = len(rings)
+                        ahead.append(near)
+            if ahead:
+                rings.append(ahead)
+            todo = ahead
+        return tuple(tuple(sorted(ring, key=lambda u: (u is not None, u or ""))) for ring in rings)
+
+    def _neighbours(self, unit_id: str | None) -> tuple[str | None, ...]:
+        if unit_id is None:
+            return self._roots
+        return (*self._children[unit_id], self.parent(unit_id))
+
     def distance(self, a: str | None, b: str | None) -> int:
         """PART_OF edges on the path between two units, through their lowest
         common ancestor.
@@ -109,6 +147,23 @@ class UnitTree:
         return len(up_a) + len(up_b)
 
 
+_TREES: WeakKeyDictionary[Store, tuple[str, UnitTree]] = WeakKeyDictionary()
+"""Per store, the last tree read and the `units_token` it was read under."""
+
+
 async def load_tree(store: Store) -> UnitTree:
-    """The whole unit tree, read once (`Store.units()` is small)."""
-    return UnitTree(await store.units())
+    """The whole unit tree (`Store.units()` is small). Read again only when
+    the store's `AggregateReads.units_token` has changed: building it and its
+    rings costs more than most questions that walk it."""
+    if not isinstance(store, AggregateReads):
+        return UnitTree(await store.units())
+    # The token first: units written after it make the next token differ.
+    token = await store.units_token()
+    if token is not None:
+        cached = _TREES.get(store)
+        if cached is not None and cached[0] == token:
+            return cached[1]
+    tree = UnitTree(await store.units())
+    if token is not None:
+        _TREES[store] = (token, tree)
+    return tree

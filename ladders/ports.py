@@ -18,7 +18,8 @@ Conventions every implementation keeps:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol, runtime_checkable
 
@@ -313,6 +314,22 @@ class CoverageCount(BaseModel):
     """(kind, employees who had one) for every kind, in `ConversationKind` order."""
 
 
+@dataclass(frozen=True, slots=True)
+class MentorRow:
+    """A possible mentor, with just what ranking needs (`AggregateReads.mentor_rows`).
+
+    A plain dataclass rather than a model: a region-wide pool has thousands."""
+
+    id: str
+    unit_id: str | None
+    birth_year: int
+    mentor_capacity: int | None
+    """None: the rules' default capacity."""
+    levels: Mapping[str, int]
+    """Held level (expiry applied) per asked competence held at >= its least level."""
+    active_adept_ids: frozenset[str]
+
+
 @runtime_checkable
 class AggregateReads(Protocol):
     async def supply_counts(
@@ -370,4 +387,31 @@ class AggregateReads(Protocol):
         """`Store.holders(competence_id, min_level, unit_ids=unit_ids)` of the
         employees born in or before `born_by` only (the mentor pool wants the
         55+, nearest units first), by employee id."""
+        ...
+
+    async def units_token(self) -> str | None:
+        """A value that changes with every write to a unit (so a unit tree read
+        while it stays the same is still current); None when the store cannot
+        tell, and the units must be read."""
+        ...
+
+    async def mentor_rows(
+        self,
+        min_levels: Mapping[str, int],
+        *,
+        born_by: int,
+        as_of: date,
+        unit_ids: Sequence[str] | None = None,
+        without_unit: bool = False,
+        weights: Mapping[str, int] | None = None,
+        min_weight: int = 0,
+    ) -> list[MentorRow]:
+        """The employees born in or before `born_by` who hold some competence
+        of `min_levels` at >= its level on `as_of` (expiry applied,
+        `ladders.holding.held_level`), with those levels and the adepts of
+        their mentorships active on `as_of`; by id. Only those working in
+        `unit_ids` (and, with `without_unit`, those in no unit) when given;
+        only those whose `weights` (0 when absent) of the competencies in
+        their levels add up to >= `min_weight`.
+        Reference: `ladders.mentor_pool.load_mentor_pool` without this read."""
         ...

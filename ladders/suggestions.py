@@ -12,8 +12,7 @@ from ladders.catalog import Catalog
 from ladders.errors import ValidationError
 from ladders.gap import GapItem, GapReport, compute_gap, load_employee, resolve_target
 from ladders.holding import held_level
-from ladders.mentors import MAX_LIMIT as MENTOR_LIMIT
-from ladders.mentors import mentor_candidates
+from ladders.mentors import best_mentor_per_competence
 from ladders.models import Horizon, Unit
 from ladders.orgtree import load_tree
 from ladders.ports import Store
@@ -182,21 +181,15 @@ async def best_mentors(
     known = sorted({c for c in competence_ids if c in catalog.competences})
     if not known:
         return {}
-    candidates = await mentor_candidates(
+    best = await best_mentor_per_competence(
         store=store,
         catalog=catalog,
         rules=rules,
         adept_id=adept_id,
         competence_ids=known,
-        limit=MENTOR_LIMIT,
         as_of=as_of,
     )
-    best: dict[str, str] = {}
-    # Candidates come best first (score, then mentor id).
-    for candidate in candidates:
-        for competence_id in candidate.competence_ids:
-            best.setdefault(competence_id, candidate.mentor_id)
-    return best
+    return {c: candidate.mentor_id for c, candidate in best.items()}
 
 
 async def next_steps(

@@ -205,6 +205,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 3: the mentor pool and retirement counts look for the seniors (55+,
     # 60+) among holders, in a unit subtree or the region (issue 3, point 7).
     ("CREATE INDEX employee_by_birth_year ON employee (birth_year, unit_id, id)",),
+    # 4: mentor candidates look for the seniors of a few units near the adept
+    # first (`mentor_reads`, ring by ring); and the unit tree they walk is
+    # cached while `units_token` (changed by every write to a unit) stays.
+    (
+        "CREATE INDEX employee_by_unit_birth_year ON employee (unit_id, birth_year)",
+        "INSERT INTO meta (key, value) VALUES ('units_token', abs(random()))",
+        *(
+            f"""CREATE TRIGGER unit_{event.lower()}_token AFTER {event} ON unit BEGIN
+                UPDATE meta SET value = abs(random()) WHERE key = 'units_token';
+            END"""
+            for event in ("INSERT", "UPDATE", "DELETE")
+        ),
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,13 +8,13 @@ writer thread, one transaction); the SQL lives in `reads` and `writes`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
 
 from graph.chunks import each_chunk
-from graph.embedded import aggregates, personal, reads, writes
+from graph.embedded import aggregates, mentor_reads, personal, reads, writes
 from graph.embedded.connection import Database
 from graph.embedded.group_commit import GroupCommit
 from ladders.errors import ValidationError
@@ -35,6 +35,7 @@ from ladders.ports import (
     Chunks,
     CoverageCount,
     MentorRole,
+    MentorRow,
     ProgressFn,
     SupplyCount,
     TransferCount,
@@ -216,6 +217,29 @@ class EmbeddedStore:
         return await self._db.read(
             lambda conn: aggregates.senior_holders(
                 conn, competence_id, min_level, born_by, unit_ids
+            )
+        )
+
+    async def units_token(self) -> str | None:
+        row = await self._db.read(
+            lambda conn: conn.execute("SELECT value FROM meta WHERE key = 'units_token'").fetchone()
+        )
+        return None if row is None else str(row[0])
+
+    async def mentor_rows(
+        self,
+        min_levels: Mapping[str, int],
+        *,
+        born_by: int,
+        as_of: date,
+        unit_ids: Sequence[str] | None = None,
+        without_unit: bool = False,
+        weights: Mapping[str, int] | None = None,
+        min_weight: int = 0,
+    ) -> list[MentorRow]:
+        return await self._db.read(
+            lambda conn: mentor_reads.mentor_rows(
+                conn, min_levels, born_by, as_of, unit_ids, without_unit, weights or {}, min_weight
             )
         )
 

@@ -41,6 +41,9 @@ REFERENCED_LABELS: Final = (
 BUMP_REFERENCE_VERSION: Final = (
     "MERGE (m:Meta {id: 'reference'}) SET m.version = coalesce(m.version, 0) + 1"
 )
+# A new value whenever units are written (`AggregateReads.units_token`), kept
+# on the one Meta node.
+NEW_UNITS_TOKEN: Final = "MERGE (m:Meta {id: 'reference'}) SET m.units_token = randomUUID()"
 
 # --- reference data ---------------------------------------------------------
 

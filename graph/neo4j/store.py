@@ -9,7 +9,7 @@ given to them are idempotent. Every session names its database.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
@@ -34,8 +34,9 @@ from neo4j.exceptions import (
 )
 
 from graph.chunks import each_chunk
-from graph.neo4j import aggregates, bulk, personal, schema, writes
+from graph.neo4j import aggregates, bulk, mentor_reads, personal, schema, writes
 from graph.neo4j import cypher as Q
+from graph.neo4j import cypher_write as W
 from graph.neo4j.mapping import aligned, to_model
 from graph.neo4j.reads import Runner, export, fetch, reference_data, reference_version
 from ladders.errors import IntegrityError, StoreUnavailableError
@@ -56,6 +57,7 @@ from ladders.ports import (
     Chunks,
     CoverageCount,
     MentorRole,
+    MentorRow,
     ProgressFn,
     SupplyCount,
     TransferCount,
@@ -190,6 +192,9 @@ class Neo4jStore:
             await self._write(_statement(statement))
         if missing:
             await self._read(_statement(schema.AWAIT_INDEXES))
+        # A database written before units had a token gets one (then kept).
+        if await self.units_token() is None:
+            await self._write(_statement(W.NEW_UNITS_TOKEN))
 
     async def ping(self) -> None:
         # An auto-commit query: no retries, so an unreachable server fails fast.
@@ -373,6 +378,26 @@ class Neo4jStore:
     ) -> list[Holding]:
         return await self._read(
             lambda tx: aggregates.senior_holders(tx, competence_id, min_level, born_by, unit_ids)
+        )
+
+    async def units_token(self) -> str | None:
+        return await self._read(mentor_reads.units_token)
+
+    async def mentor_rows(
+        self,
+        min_levels: Mapping[str, int],
+        *,
+        born_by: int,
+        as_of: date,
+        unit_ids: Sequence[str] | None = None,
+        without_unit: bool = False,
+        weights: Mapping[str, int] | None = None,
+        min_weight: int = 0,
+    ) -> list[MentorRow]:
+        return await self._read(
+            lambda tx: mentor_reads.mentor_rows(
+                tx, min_levels, born_by, as_of, unit_ids, without_unit, weights or {}, min_weight
+            )
         )
 
     # --- writes -------------------------------------------------------------

@@ -181,6 +181,8 @@ async def write_units(w: Writer, items: Sequence[Unit]) -> None:
     await w.write(W.UNITS, rows, label="Unit")
     await w.require("unit", {"Unit": (u.parent_id for u in items)})
     await w.write(W.UNIT_PARENTS, rows, count=False)
+    if items:
+        await w.run(W.NEW_UNITS_TOKEN)
 
 
 async def write_needs(w: Writer, items: Sequence[UnitNeed]) -> None:

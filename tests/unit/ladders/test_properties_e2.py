@@ -18,7 +18,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ladders.catalog import Catalog
-from ladders.holding import age
 from ladders.mentors import (
     MentorCandidate,
     MentorPool,
@@ -96,7 +95,9 @@ def pools(draw: st.DrawFn, adept_ids: Sequence[str]) -> list[PoolMentor]:
         employee = draw(employees(mid))
         pool.append(
             PoolMentor(
-                employee=employee,
+                id=employee.id,
+                unit_id=employee.unit_id,
+                birth_year=employee.birth_year,
                 levels=draw(st.dictionaries(st.sampled_from(COMPETENCES), levels)),
                 active_adept_ids=frozenset(
                     draw(st.lists(st.sampled_from([*adept_ids, "other1", "other2"]), max_size=3))
@@ -120,8 +121,8 @@ def breaks_rules(
     mentor: PoolMentor, adept: Employee, covered: Sequence[str], targets: Mapping[str, int]
 ) -> bool:
     return (
-        mentor.employee.id == adept.id
-        or age(mentor.employee, AS_OF) < RULES.mentor_min_age
+        mentor.id == adept.id
+        or mentor.age(AS_OF) < RULES.mentor_min_age
         or len(mentor.active_adept_ids) >= mentor.capacity
         or adept.id in mentor.active_adept_ids
         or any(mentor.levels.get(c, 0) < max(targets[c], 4) for c in covered)
@@ -144,7 +145,7 @@ def test_candidates_keep_every_rule_and_miss_nobody(data: st.DataObject) -> None
         rules=RULES,
         as_of=AS_OF,
     )
-    by_id = {m.employee.id: m for m in pool}
+    by_id = {m.id: m for m in pool}
     for candidate in found:
         mentor = by_id[candidate.mentor_id]
         # the indexed ranking scores exactly as the definition does
@@ -166,7 +167,7 @@ def test_candidates_keep_every_rule_and_miss_nobody(data: st.DataObject) -> None
     )
     # Completeness: whoever passes the rules and covers a competence is there.
     expected = {
-        m.employee.id
+        m.id
         for m in pool
         if any(m.levels.get(c, 0) >= mentor_level(t, RULES) for c, t in targets.items())
         and not breaks_rules(m, adept, [], targets)
@@ -268,7 +269,7 @@ def test_proposals_from_real_candidates_keep_the_rules_and_beat_greedy(
     room = indexed.remaining()
     found = assign_mentors(options=shortlists, remaining=room)
     total = check_assignment(found, options, room)
-    by_id = {m.employee.id: m for m in pool}
+    by_id = {m.id: m for m in pool}
     adept_by_id = {a.id: a for a in adepts}
     for p in found:
         assert not breaks_rules(
@@ -288,12 +289,9 @@ def test_growing_shortlists_reach_the_optimum_over_all_candidates(
     adepts = [data.draw(employees(f"a{i}")) for i in range(data.draw(st.integers(2, 5)))]
     seniors = [
         PoolMentor(
-            employee=Employee(
-                id=f"m{i}",
-                name=f"m{i}",
-                birth_year=AS_OF.year - data.draw(st.integers(55, 66)),
-                unit_id=data.draw(unit_ids),
-            ),
+            id=f"m{i}",
+            unit_id=data.draw(unit_ids),
+            birth_year=AS_OF.year - data.draw(st.integers(55, 66)),
             levels=data.draw(
                 st.dictionaries(st.sampled_from(COMPETENCES), st.integers(4, 5), min_size=1)
             ),

@@ -1,0 +1,129 @@
+"""`AggregateReads.mentor_rows` of the Neo4j store: possible mentors, compact.
+
+In units: from the units (by id) to their employees, the seniors among them,
+then each one's holdings of the asked competencies. Region-wide: from the
+asked competencies to their senior holders (by the `holds_level` index).
+One row per mentor with levels and active adepts; no model per holding.
+
+Expiry as in `aggregates`: `$bounds` holds, per asked competence with a
+validity, the earliest assessment day that still counts on `$as_of`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, Final
+
+from neo4j import AsyncManagedTransaction
+
+from graph.validity import earliest_valid_assessment
+from ladders.ports import MentorRow
+
+UNITS_TOKEN: Final = "OPTIONAL MATCH (m:Meta {id: 'reference'}) RETURN m.units_token AS token"
+_VALID: Final = (
+    "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
+    " WHEN h.assessed_on IS NULL OR $bounds[c.id] IS NULL THEN true"
+    " ELSE h.assessed_on >= $bounds[c.id] END)"
+)
+_VALIDITIES: Final = (
+    "MATCH (c:Competence) WHERE c.id IN $competences AND c.valid_months IS NOT NULL"
+    " RETURN c.id AS id, c.valid_months AS months"
+)
+_ROW: Final = (
+    " RETURN e.id AS id, [(e)-[:WORKS_IN]->(u:Unit) | u.id][0] AS unit_id,"
+    " e.birth_year AS birth_year, e.mentor_capacity AS capacity, levels,"
+    " [(e)-[r:MENTORS]->(a:Employee) WHERE r.started_on <= $as_of"
+    "  AND (r.ended_on IS NULL OR r.ended_on > $as_of) | a.id] AS adepts"
+    " ORDER BY id"
+)
+_LEVELS: Final = (
+    " CALL (e) {"
+    "  MATCH (e)-[h:HOLDS]->(c:Competence)"
+    "  WHERE c.id IN $competences AND h.level >= $asked[c.id] AND " + _VALID + ""
+    "  RETURN collect([c.id, h.level]) AS levels"
+    " }"
+    " WITH e, levels WHERE size(levels) > 0"
+)
+_IN_UNITS: Final = (
+    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids AND e.birth_year <= $born_by"
+)
+IN_UNITS: Final = _IN_UNITS + _LEVELS + _ROW
+# The seniors in no unit too (a separate query: a `$without_unit AND ...`
+# branch would still scan every senior when false).
+IN_UNITS_AND_NONE: Final = (
+    "CALL () {"
+    "  " + _IN_UNITS + " RETURN e"
+    "  UNION"
+    "  MATCH (e:Employee) WHERE e.birth_year <= $born_by AND NOT (e)-[:WORKS_IN]->(:Unit)"
+    "  RETURN e"
+    " }" + _LEVELS + _ROW
+)
+REGION: Final = (
+    "MATCH (c:Competence)<-[h:HOLDS]-(e:Employee)"
+    " WHERE c.id IN $competences AND h.level >= $asked[c.id] AND e.birth_year <= $born_by"
+    " AND " + _VALID + " WITH e, collect([c.id, h.level]) AS levels" + _ROW
+)
+# With a least weight: first the seniors whose weighted holdings (expiry left
+# out: an upper bound) reach it, then only those read in full.
+HEAVY: Final = (
+    "MATCH (c:Competence)<-[h:HOLDS]-(e:Employee)"
+    " WHERE c.id IN $weighted AND h.level >= $asked[c.id] AND e.birth_year <= $born_by"
+    " WITH e, sum($weights[c.id]) AS bound WHERE bound >= $min_weight" + _LEVELS + _ROW
+)
+
+
+async def units_token(tx: AsyncManagedTransaction) -> str | None:
+    result = await tx.run(UNITS_TOKEN)
+    record = await result.single(strict=True)
+    token = record["token"]
+    return None if token is None else str(token)
+
+
+async def mentor_rows(
+    tx: AsyncManagedTransaction,
+    min_levels: Mapping[str, int],
+    born_by: int,
+    as_of: date,
+    unit_ids: Sequence[str] | None,
+    without_unit: bool,
+    weights: Mapping[str, int],
+    min_weight: int,
+) -> list[MentorRow]:
+    if not min_levels or (unit_ids is not None and not unit_ids and not without_unit):
+        return []
+    competences = sorted(min_levels)
+    validities = await tx.run(_VALIDITIES, {"competences": competences})
+    bounds = {
+        str(r["id"]): earliest_valid_assessment(as_of, int(r["months"])) async for r in validities
+    }
+    params: dict[str, Any] = {
+        "competences": competences,
+        "asked": dict(min_levels),
+        "bounds": bounds,
+        "born_by": born_by,
+        "as_of": as_of,
+        "weights": {c: weights.get(c, 0) for c in competences},
+        "min_weight": min_weight,
+    }
+    if unit_ids is None and min_weight > 0:
+        params["weighted"] = sorted(c for c in competences if weights.get(c, 0) > 0)
+        result = await tx.run(HEAVY, params)
+    elif unit_ids is None:
+        result = await tx.run(REGION, params)
+    else:
+        params["unit_ids"] = list(unit_ids)
+        result = await tx.run(IN_UNITS_AND_NONE if without_unit else IN_UNITS, params)
+    found = [
+        MentorRow(
+            id=r["id"],
+            unit_id=r["unit_id"],
+            birth_year=r["birth_year"],
+            mentor_capacity=r["capacity"],
+            levels={str(cid): int(level) for cid, level in r["levels"]},
+            active_adept_ids=frozenset(r["adepts"]),
+        )
+        async for r in result
+    ]
+    # The true weight (expiry applied), for every query.
+    return [r for r in found if sum(weights.get(c, 0) for c in r.levels) >= min_weight]

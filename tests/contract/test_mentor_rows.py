@@ -1,0 +1,125 @@
+"""`AggregateReads.mentor_rows` and `units_token` on both stores.
+
+`mentor_rows` must equal the mentor pool the domain builds from the port's
+batch reads (`mentor_pool._load_by_holders`) on the tiny region: in units or
+region-wide, with people in no unit, expired holdings (hlr is valid 12
+months; explicit `expires_on`), mentorships active or not, and a least weight.
+The embedded reads must use indexes (as tests/contract/test_embedded_only.py
+checks the port's reads).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from graph.embedded import EmbeddedStore, mentor_reads
+from ladders import mentor_pool
+from ladders.catalog import Catalog
+from ladders.models import Dataset, Unit, UnitKind
+from ladders.orgtree import load_tree
+from ladders.ports import AggregateReads, Store
+from ladders.rules import Rules
+from tests.builders import AS_OF, make_employee, make_holding, tiny_region, with_added
+
+RULES = Rules()
+
+
+def _weight(m: mentor_pool.PoolMentor, weights: dict[str, int]) -> int:
+    return sum(weights.get(c, 0) for c in m.levels)
+
+
+async def test_mentor_rows_equal_the_batch_read_pool(loaded: Store) -> None:
+    assert isinstance(loaded, AggregateReads)
+    await loaded.import_dataset(
+        Dataset(
+            employees=(make_employee("e-utan", birth_year=1958, unit_id=None),),
+            holdings=(make_holding("e-utan", "evb", 5), make_holding("e-utan", "hlr", 4)),
+        )
+    )
+    catalog = Catalog.build(await loaded.reference_data())
+    units = [u.id for u in await loaded.units()]
+    asked_sets = ({"evb": 4, "hlr": 4, "team": 4}, {"evb": 3}, {"hlr": 1, "cert": 2}, {})
+    weights = {"evb": 2, "hlr": 1, "team": 0, "cert": 3}
+    checked = 0
+    for as_of in (AS_OF, date(2026, 6, 1), date(2024, 1, 1)):
+        for asked in asked_sets:
+            for unit_ids, without in ((None, False), (units[:3], False), (units[3:], True)):
+                for least in (0, 2, 3):
+                    kw = {
+                        "min_levels": asked,
+                        "as_of": as_of,
+                        "unit_ids": unit_ids,
+                        "without_unit": without,
+                    }
+                    every = await mentor_pool._load_by_holders(
+                        store=loaded,
+                        catalog=catalog,
+                        rules=RULES,
+                        **kw,  # type: ignore[arg-type]
+                    )
+                    found = await mentor_pool.load_mentor_pool(
+                        store=loaded,
+                        catalog=catalog,
+                        rules=RULES,
+                        weights=weights,
+                        min_weight=least,
+                        **kw,  # type: ignore[arg-type]
+                    )
+                    assert found == [m for m in every if _weight(m, weights) >= least], (
+                        as_of,
+                        asked,
+                        unit_ids,
+                        least,
+                    )
+                    checked += len(found)
+    assert checked > 0
+
+
+async def test_units_token_changes_with_units_and_the_tree_follows(loaded: Store) -> None:
+    assert isinstance(loaded, AggregateReads)
+    token = await loaded.units_token()
+    assert token is not None
+    assert await loaded.units_token() == token
+    before = await load_tree(loaded)
+    assert await load_tree(loaded) is before  # cached while the token stays
+    await loaded.import_dataset(
+        with_added(
+            tiny_region().model_copy(update={"units": ()}),
+            units=(Unit(id="enh-ny", name="Ny", kind=UnitKind.UNIT, parent_id="reg"),),
+        )
+    )
+    assert await loaded.units_token() != token
+    after = await load_tree(loaded)
+    assert "enh-ny" in after
+    assert "enh-ny" not in before
+
+
+async def test_embedded_mentor_reads_use_indexes(tmp_path: Path) -> None:
+    store = await EmbeddedStore.open(tmp_path / "t.db")
+    try:
+        await store.import_dataset(tiny_region())
+    finally:
+        await store.close()
+    conn = sqlite3.connect(tmp_path / "t.db")
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        asked = {"evb": 4, "hlr": 4}
+        for unit_ids, least in ((["enh-akut", "enh-iva"], 0), (None, 0), (None, 2)):
+            mentor_reads.mentor_rows(
+                conn, asked, 1970, AS_OF, unit_ids, True, {"evb": 1, "hlr": 1}, least
+            )
+        conn.set_trace_callback(None)
+        plans = [
+            detail
+            for sql in statements
+            for *_, detail in conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
+        ]
+    finally:
+        conn.close()
+    big = ("employee", "holding", "mentorship", "unit")
+    assert plans
+    assert [p for p in plans if p.startswith("SCAN") and p.split()[1] in big] == []
+    assert any("employee_by_unit_birth_year" in p for p in plans), plans
