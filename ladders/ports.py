@@ -376,19 +376,6 @@ class AggregateReads(Protocol):
         [since, as_of]. Reference: `ladders.coverage.coverage_counts`."""
         ...
 
-    async def senior_holders(
-        self,
-        competence_id: str,
-        min_level: int,
-        *,
-        born_by: int,
-        unit_ids: Sequence[str] | None = None,
-    ) -> list[Holding]:
-        """`Store.holders(competence_id, min_level, unit_ids=unit_ids)` of the
-        employees born in or before `born_by` only (the mentor pool wants the
-        55+, nearest units first), by employee id."""
-        ...
-
     async def units_token(self) -> str | None:
         """A value that changes with every write to a unit (so a unit tree read
         while it stays the same is still current); None when the store cannot

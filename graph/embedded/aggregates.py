@@ -20,10 +20,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from graph.embedded import rows
 from graph.embedded.reads import IDS
 from graph.validity import validity_bounds
-from ladders.models import ConversationKind, Holding, HoldingSource, PlanStatus
+from ladders.models import ConversationKind, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
 
 # A holding `h` that has not expired on :as_of. Few competencies have a
@@ -248,48 +247,4 @@ def coverage_counts(
         employees=employees,
         with_current_plan=with_plan,
         conversations=tuple((kind, int(had.get(kind.value, 0))) for kind in ConversationKind),
-    )
-
-
-def senior_holders(
-    conn: sqlite3.Connection,
-    competence_id: str,
-    min_level: int,
-    born_by: int,
-    unit_ids: Sequence[str] | None,
-) -> list[Holding]:
-    # Region-wide: seeks holding_by_competence and each holder's birth year
-    # by primary key. In units: CROSS JOIN keeps the employees first (by
-    # employee_by_unit), then each one's holding by primary key; the other
-    # order seeks every unit of the list once per holder, which for a big
-    # list costs seconds.
-    columns = "h.employee_id, h.competence_id, h.level, h.assessed_on, h.expires_on, h.source"
-    if unit_ids is None:
-        found = conn.execute(
-            f"""SELECT {columns} FROM holding h JOIN employee e ON e.id = h.employee_id
-            WHERE h.competence_id = ? AND h.level >= ? AND e.birth_year <= ?
-            ORDER BY h.employee_id""",
-            (competence_id, min_level, born_by),
-        )
-    else:
-        found = conn.execute(
-            f"""SELECT {columns} FROM employee e CROSS JOIN holding h
-              ON h.employee_id = e.id AND h.competence_id = ?
-            WHERE e.unit_id IN {IDS} AND e.birth_year <= ? AND h.level >= ?
-            ORDER BY h.employee_id""",
-            (competence_id, json.dumps(list(unit_ids)), born_by, min_level),
-        )
-    return [_holding(r) for r in found]
-
-
-def _holding(r: Sequence[Any]) -> Holding:
-    # Rows were validated when written: construct without validating again
-    # (the mentor pool reads thousands of them per question).
-    return Holding.model_construct(
-        employee_id=r[0],
-        competence_id=r[1],
-        level=r[2],
-        assessed_on=rows.day(r[3]),
-        expires_on=rows.day(r[4]),
-        source=HoldingSource(r[5]),
     )

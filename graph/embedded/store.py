@@ -206,20 +206,6 @@ class EmbeddedStore:
             lambda conn: aggregates.coverage_counts(conn, unit_ids, as_of, since)
         )
 
-    async def senior_holders(
-        self,
-        competence_id: str,
-        min_level: int,
-        *,
-        born_by: int,
-        unit_ids: Sequence[str] | None = None,
-    ) -> list[Holding]:
-        return await self._db.read(
-            lambda conn: aggregates.senior_holders(
-                conn, competence_id, min_level, born_by, unit_ids
-            )
-        )
-
     async def units_token(self) -> str | None:
         row = await self._db.read(
             lambda conn: conn.execute("SELECT value FROM meta WHERE key = 'units_token'").fetchone()

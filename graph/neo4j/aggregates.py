@@ -23,9 +23,8 @@ from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
 
-from graph.neo4j.mapping import to_model
 from graph.validity import earliest_valid_assessment
-from ladders.models import ConversationKind, Holding, PlanActivityStatus, PlanStatus
+from ladders.models import ConversationKind, PlanActivityStatus, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
 
 _VALID: Final = (
@@ -145,28 +144,6 @@ COVERAGE_TALKS_MOST: Final = (
     " WHERE t.held_on >= $since AND t.held_on <= $as_of"
     " WITH t.kind AS kind, count(DISTINCT e) AS n RETURN collect([kind, n]) AS rows"
 )
-
-_HOLDING: Final = "h {.*, employee_id: e.id, competence_id: c.id}"
-SENIOR_HOLDERS: Final = (
-    "MATCH (c:Competence {id: $competence_id})<-[h:HOLDS]-(e:Employee)"
-    " WHERE h.level >= $min_level AND e.birth_year <= $born_by"
-    " WITH e, h, c ORDER BY e.id RETURN collect(" + _HOLDING + ") AS rows"
-)
-# A few units: from their employees. Many (a ring of the region around a
-# unit): from the competence's holders, which are fewer than those units'
-# employees' holdings.
-SENIOR_HOLDERS_IN_FEW_UNITS: Final = (
-    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee)-[h:HOLDS]->(c:Competence {id: $competence_id})"
-    " WHERE u.id IN $unit_ids AND e.birth_year <= $born_by AND h.level >= $min_level"
-    " WITH e, h, c ORDER BY e.id RETURN collect(" + _HOLDING + ") AS rows"
-)
-SENIOR_HOLDERS_IN_MANY_UNITS: Final = (
-    "MATCH (c:Competence {id: $competence_id})<-[h:HOLDS]-(e:Employee)"
-    " WHERE h.level >= $min_level AND e.birth_year <= $born_by"
-    " MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids"
-    " WITH e, h, c ORDER BY e.id RETURN collect(" + _HOLDING + ") AS rows"
-)
-_FEW_UNITS: Final = 64
 
 
 async def _rows(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[Any]:
@@ -291,29 +268,3 @@ async def coverage_counts(
         with_current_plan=await _count(tx, plans, active=PlanStatus.ACTIVE.value, **window),
         conversations=tuple((kind, had.get(kind.value, 0)) for kind in ConversationKind),
     )
-
-
-async def senior_holders(
-    tx: AsyncManagedTransaction,
-    competence_id: str,
-    min_level: int,
-    born_by: int,
-    unit_ids: Sequence[str] | None,
-) -> list[Holding]:
-    params: dict[str, Any] = {
-        "competence_id": competence_id,
-        "min_level": min_level,
-        "born_by": born_by,
-    }
-    if unit_ids is None:
-        found = await _rows(tx, SENIOR_HOLDERS, **params)
-    elif not unit_ids:
-        return []
-    else:
-        query = (
-            SENIOR_HOLDERS_IN_FEW_UNITS
-            if len(unit_ids) <= _FEW_UNITS
-            else SENIOR_HOLDERS_IN_MANY_UNITS
-        )
-        found = await _rows(tx, query, unit_ids=list(unit_ids), **params)
-    return [to_model(Holding, r) for r in found]

@@ -368,18 +368,6 @@ class Neo4jStore:
     ) -> CoverageCount:
         return await self._read(lambda tx: aggregates.coverage_counts(tx, unit_ids, as_of, since))
 
-    async def senior_holders(
-        self,
-        competence_id: str,
-        min_level: int,
-        *,
-        born_by: int,
-        unit_ids: Sequence[str] | None = None,
-    ) -> list[Holding]:
-        return await self._read(
-            lambda tx: aggregates.senior_holders(tx, competence_id, min_level, born_by, unit_ids)
-        )
-
     async def units_token(self) -> str | None:
         return await self._read(mentor_reads.units_token)
 

@@ -354,29 +354,3 @@ async def test_coverage_of_an_empty_unit(agg: AggregateReads) -> None:
     found = await agg.coverage_counts(["enh-tom"], as_of=AS_OF, since=year_window(AS_OF)[0])
     assert (found.employees, found.with_current_plan) == (0, 0)
     assert found.conversations == tuple((kind, 0) for kind in ConversationKind)
-
-
-async def test_senior_holders_equal_the_filtered_holdings(
-    agg: AggregateReads, store: Store, data: Dataset
-) -> None:
-    born = {e.id: e.birth_year for e in data.employees}
-    unit = {e.id: e.unit_id for e in data.employees}
-    for competence_id in ("cert", "evb", "hlr", "team", "nothing"):
-        for least, born_by in ((4, 1970), (1, 1963), (5, 1964), (3, 1900)):
-            for root in (None, "reg", "omr-akut", "enh-tom"):
-                units = None if root is None else await store.subtree_unit_ids(root)
-                expected = sorted(
-                    (
-                        h
-                        for h in data.holdings
-                        if h.competence_id == competence_id
-                        and h.level >= least
-                        and born[h.employee_id] <= born_by
-                        and (units is None or unit[h.employee_id] in units)
-                    ),
-                    key=lambda h: h.employee_id,
-                )
-                found = await agg.senior_holders(
-                    competence_id, least, born_by=born_by, unit_ids=units
-                )
-                assert found == expected, (competence_id, least, born_by, root)

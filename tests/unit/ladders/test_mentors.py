@@ -64,7 +64,6 @@ from ladders.models import (
     Unit,
     UnitKind,
 )
-from ladders.ports import AggregateReads
 from ladders.rules import Rules
 from tests.builders import AS_OF as TINY_AS_OF
 from tests.builders import tiny_region
@@ -461,14 +460,3 @@ async def test_candidates_in_the_tiny_region(tmp_path: Path) -> None:
         ]
     finally:
         await store.close()
-
-
-async def test_store_senior_holders_equal_the_filtered_holders(store: EmbeddedStore) -> None:
-    assert isinstance(store, AggregateReads)
-    for competence_id, least, born_by in (("ebp", 4, 1970), ("hlr", 4, 1965), ("ebp", 5, 1900)):
-        every = await store.holders(competence_id, least)
-        people = await store.get_employees([h.employee_id for h in every])
-        born = {e.id: e.birth_year for e in people if e is not None}
-        assert await store.senior_holders(competence_id, least, born_by=born_by) == [
-            h for h in every if born[h.employee_id] <= born_by
-        ]
