@@ -352,6 +352,14 @@ class AggregateReads(Protocol):
         by (unit, competence, level). Reference: `ladders.supply.supply_counts`."""
         ...
 
+    async def holder_count(
+        self, competence_id: str, level: int, *, unit_ids: Sequence[str], as_of: date
+    ) -> int:
+        """How many employees working in `unit_ids` hold `competence_id` at a
+        held level (expiry applied, `ladders.holding.held_level`) >= `level`
+        on `as_of`. Reference: `ladders.suggestions.holder_count`."""
+        ...
+
     async def transfer_counts(
         self,
         unit_ids: Sequence[str],

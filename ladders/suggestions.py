@@ -15,7 +15,7 @@ from ladders.holding import held_level
 from ladders.mentors import best_mentor_per_competence
 from ladders.models import Horizon, Unit
 from ladders.orgtree import load_tree
-from ladders.ports import Store
+from ladders.ports import AggregateReads, Store
 from ladders.rules import Rules
 
 MAX_LIMIT = 50
@@ -156,16 +156,42 @@ async def unit_shortfalls(
     for need in needs:
         if need.competence_id in found:
             continue
-        competence = catalog.competences.get(need.competence_id)
-        holders = await store.holders(
-            need.competence_id, need.level, unit_ids=tree.subtree(need.unit_id)
-        )
-        has = sum(1 for h in holders if held_level(h, competence, as_of) >= need.level)
+        units = tree.subtree(need.unit_id)
+        if isinstance(store, AggregateReads):
+            has = await store.holder_count(
+                need.competence_id, need.level, unit_ids=units, as_of=as_of
+            )
+        else:
+            has = await holder_count(
+                store=store,
+                catalog=catalog,
+                competence_id=need.competence_id,
+                level=need.level,
+                unit_ids=units,
+                as_of=as_of,
+            )
         if has < need.count:
             found[need.competence_id] = UnitShortfall(
                 unit=tree.units[need.unit_id], level=need.level, needed=need.count, has=has
             )
     return found
+
+
+async def holder_count(
+    *,
+    store: Store,
+    catalog: Catalog,
+    competence_id: str,
+    level: int,
+    unit_ids: Sequence[str],
+    as_of: date,
+) -> int:
+    """How many people of `unit_ids` hold the competence at >= `level` on
+    `as_of`, from the holders' rows (the reference of
+    `AggregateReads.holder_count`, which counts in the store)."""
+    competence = catalog.competences.get(competence_id)
+    holders = await store.holders(competence_id, level, unit_ids=unit_ids)
+    return sum(1 for h in holders if held_level(h, competence, as_of) >= level)
 
 
 async def best_mentors(

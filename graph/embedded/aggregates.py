@@ -28,7 +28,7 @@ from ladders.ports import CoverageCount, SupplyCount, TransferCount
 # A holding `h` that has not expired on :as_of. Few competencies have a
 # validity: the IN test (an index probe) spares the others a scan of `bounds`,
 # which for a region's holdings was most of the time.
-_VALID = (
+VALID = (
     "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= :as_of"
     " WHEN h.assessed_on IS NULL OR h.competence_id NOT IN (SELECT competence_id FROM bounds)"
     " THEN 1"
@@ -49,7 +49,7 @@ _WITH = """WITH
     )"""
 
 
-def _bounds(conn: sqlite3.Connection, as_of: date) -> str:
+def bounds_json(conn: sqlite3.Connection, as_of: date) -> str:
     found = conn.execute("SELECT id, valid_months FROM competence WHERE valid_months IS NOT NULL")
     return json.dumps(validity_bounds(((r[0], r[1]) for r in found), as_of))
 
@@ -76,7 +76,7 @@ def supply_counts(
             [[c, n] for c, low in sorted(least.items()) for n in range(low, _TOP_LEVEL + 1)]
         ),
         "as_of": as_of.isoformat(),
-        "bounds": _bounds(conn, as_of),
+        "bounds": bounds_json(conn, as_of),
         "born_by": retiring_born_by,
         "due_by": due_by.isoformat(),
         "closed": PlanStatus.CLOSED.value,
@@ -107,7 +107,7 @@ def supply_counts(
                    (:born_by IS NOT NULL AND e.birth_year <= :born_by) AS retires,
                    COUNT(*) AS n
             FROM e JOIN holding h ON h.employee_id = e.id
-            WHERE (+h.competence_id, +h.level) IN counted AND {_VALID}
+            WHERE (+h.competence_id, +h.level) IN counted AND {VALID}
             GROUP BY 1, 2, 3, 4
         ),
         target AS MATERIALIZED (
@@ -121,7 +121,7 @@ def supply_counts(
         ),
         developing AS MATERIALIZED (
             SELECT t.unit_id, t.competence_id, t.target,
-                   CASE WHEN h.level IS NOT NULL AND {_VALID} THEN h.level ELSE 0 END AS held
+                   CASE WHEN h.level IS NOT NULL AND {VALID} THEN h.level ELSE 0 END AS held
             FROM target t
             LEFT JOIN holding h
               ON h.employee_id = t.employee_id AND h.competence_id = t.competence_id
@@ -168,7 +168,7 @@ def transfer_counts(
         "min_level": min_level,
         "born_by": senior_born_by,
         "as_of": as_of.isoformat(),
-        "bounds": _bounds(conn, as_of),
+        "bounds": bounds_json(conn, as_of),
     }
     # Holders per competence in one pass over the units' people's holdings;
     # the active mentorships (a few thousand region-wide) from the other end
@@ -181,7 +181,7 @@ def transfer_counts(
             SELECT h.competence_id, COUNT(*) AS holders,
                    SUM(e.birth_year <= :born_by) AS seniors
             FROM e JOIN holding h ON h.employee_id = e.id
-            WHERE h.level >= :min_level AND {_VALID}
+            WHERE h.level >= :min_level AND {VALID}
             GROUP BY h.competence_id
         ),
         active AS MATERIALIZED (
@@ -192,7 +192,7 @@ def transfer_counts(
             CROSS JOIN employee mentor ON mentor.id = m.mentor_id
             WHERE m.started_on <= :as_of AND (m.ended_on IS NULL OR m.ended_on > :as_of)
               AND mentor.unit_id IN (SELECT value FROM json_each(:units))
-              AND h.level >= :min_level AND {_VALID}
+              AND h.level >= :min_level AND {VALID}
             GROUP BY f.competence_id
         )
         SELECT holders.competence_id, holders, seniors, COALESCE(active.n, 0)

@@ -14,7 +14,7 @@ from os import PathLike
 from pathlib import Path
 
 from graph.chunks import each_chunk
-from graph.embedded import aggregates, mentor_reads, personal, reads, writes
+from graph.embedded import aggregates, holder_counts, mentor_reads, personal, reads, writes
 from graph.embedded.connection import Database
 from graph.embedded.group_commit import GroupCommit
 from ladders.errors import ValidationError
@@ -188,6 +188,13 @@ class EmbeddedStore:
             lambda conn: aggregates.supply_counts(
                 conn, unit_ids, wanted, as_of, retiring_born_by, due_by
             )
+        )
+
+    async def holder_count(
+        self, competence_id: str, level: int, *, unit_ids: Sequence[str], as_of: date
+    ) -> int:
+        return await self._db.read(
+            lambda conn: holder_counts.holder_count(conn, competence_id, level, unit_ids, as_of)
         )
 
     async def transfer_counts(

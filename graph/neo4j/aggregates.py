@@ -27,7 +27,7 @@ from graph.validity import earliest_valid_assessment
 from ladders.models import ConversationKind, PlanActivityStatus, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
 
-_VALID: Final = (
+VALID: Final = (
     "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
     " WHEN h.assessed_on IS NULL OR $bounds[c.id] IS NULL THEN true"
     " ELSE h.assessed_on >= $bounds[c.id] END)"
@@ -51,7 +51,7 @@ SUPPLY_HELD: Final = (
     " WITH collect(c) AS cs"
     " MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
     " MATCH (e)-[h:HOLDS]->(c) WHERE c IN cs"
-    " WITH u, e, h, c WHERE h.level >= $least[c.id] AND " + _VALID + ""
+    " WITH u, e, h, c WHERE h.level >= $least[c.id] AND " + VALID + ""
     " WITH u.id AS unit_id, c.id AS cid, h.level AS held,"
     "  ($born_by IS NOT NULL AND e.birth_year <= $born_by) AS retires, count(*) AS n"
     " UNWIND $levels[cid] AS level"
@@ -71,7 +71,7 @@ SUPPLY_DEVELOPING: Final = (
     " WITH u, e, x.competence AS cid, max(x.target_level) AS target"
     " OPTIONAL MATCH (e)-[h:HOLDS]->(c:Competence {id: cid})"
     " WITH u, cid, target,"
-    "  CASE WHEN h IS NOT NULL AND " + _VALID + " THEN h.level ELSE 0 END AS held"
+    "  CASE WHEN h IS NOT NULL AND " + VALID + " THEN h.level ELSE 0 END AS held"
     " UNWIND $levels[cid] AS level"
     " WITH u, cid, level WHERE held < level AND target >= level"
     " WITH u.id AS unit_id, cid, level, count(*) AS developing"
@@ -89,11 +89,11 @@ _TRANSFER_HOLDERS: Final = (
 TRANSFER_HOLDERS_IN_UNITS: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
     " MATCH (e)-[h:HOLDS]->(c:Competence)"
-    " WHERE h.level >= $min_level AND " + _VALID + _TRANSFER_HOLDERS
+    " WHERE h.level >= $min_level AND " + VALID + _TRANSFER_HOLDERS
 )
 TRANSFER_HOLDERS_BY_LEVEL: Final = (
     "MATCH (e:Employee)-[h:HOLDS]->(c:Competence)"
-    " WHERE h.level >= $min_level AND " + _VALID + ""
+    " WHERE h.level >= $min_level AND " + VALID + ""
     " MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids" + _TRANSFER_HOLDERS
 )
 # Mentorships active on $as_of (a few thousand region-wide, by the
@@ -106,7 +106,7 @@ TRANSFER_ACTIVE: Final = (
     " UNWIND m.focus AS cid"
     " WITH DISTINCT e, m, cid"
     " MATCH (e)-[h:HOLDS]->(c:Competence {id: cid})"
-    " WHERE h.level >= $min_level AND " + _VALID + ""
+    " WHERE h.level >= $min_level AND " + VALID + ""
     " WITH cid, count(*) AS active"
     " RETURN collect([cid, active]) AS rows"
 )
@@ -153,19 +153,19 @@ async def _rows(tx: AsyncManagedTransaction, query: str, **params: Any) -> list[
     return found
 
 
-async def _count(tx: AsyncManagedTransaction, query: str, **params: Any) -> int:
+async def count(tx: AsyncManagedTransaction, query: str, **params: Any) -> int:
     result = await tx.run(query, params)
     record = await result.single(strict=True)
     return int(record["n"])
 
 
-async def _most_of_region(tx: AsyncManagedTransaction, unit_ids: Sequence[str]) -> bool:
+async def most_of_region(tx: AsyncManagedTransaction, unit_ids: Sequence[str]) -> bool:
     """Whether these are more than half of all units: then reading from the
     indexes region-wide beats walking from each unit's people."""
-    return 2 * len(unit_ids) > await _count(tx, UNIT_COUNT)
+    return 2 * len(unit_ids) > await count(tx, UNIT_COUNT)
 
 
-async def _bounds(tx: AsyncManagedTransaction, as_of: date) -> dict[str, date]:
+async def validity_bounds(tx: AsyncManagedTransaction, as_of: date) -> dict[str, date]:
     return {
         str(cid): earliest_valid_assessment(as_of, int(months))
         for cid, months in await _rows(tx, _VALIDITIES)
@@ -191,7 +191,7 @@ async def supply_counts(
         "least": {c: min(want) for c, want in levels.items()},
         "unit_ids": list(unit_ids),
         "as_of": as_of,
-        "bounds": await _bounds(tx, as_of),
+        "bounds": await validity_bounds(tx, as_of),
         "born_by": retiring_born_by,
         "due_by": due_by,
         "developing": [PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],
@@ -229,9 +229,9 @@ async def transfer_counts(
         "min_level": min_level,
         "born_by": senior_born_by,
         "as_of": as_of,
-        "bounds": await _bounds(tx, as_of),
+        "bounds": await validity_bounds(tx, as_of),
     }
-    most = await _most_of_region(tx, unit_ids)
+    most = await most_of_region(tx, unit_ids)
     holders = TRANSFER_HOLDERS_BY_LEVEL if most else TRANSFER_HOLDERS_IN_UNITS
     active = {str(cid): int(n) for cid, n in await _rows(tx, TRANSFER_ACTIVE, **params)}
     return sorted(
@@ -259,12 +259,12 @@ async def coverage_counts(
             conversations=tuple((kind, 0) for kind in ConversationKind),
         )
     window = {"unit_ids": units, "as_of": as_of, "since": since}
-    most = await _most_of_region(tx, units)
+    most = await most_of_region(tx, units)
     talks = COVERAGE_TALKS_MOST if most else COVERAGE_TALKS
     plans = COVERAGE_PLANS_MOST if most else COVERAGE_PLANS
     had = {str(kind): int(n) for kind, n in await _rows(tx, talks, **window)}
     return CoverageCount(
-        employees=await _count(tx, COVERAGE_EMPLOYEES, unit_ids=units),
-        with_current_plan=await _count(tx, plans, active=PlanStatus.ACTIVE.value, **window),
+        employees=await count(tx, COVERAGE_EMPLOYEES, unit_ids=units),
+        with_current_plan=await count(tx, plans, active=PlanStatus.ACTIVE.value, **window),
         conversations=tuple((kind, had.get(kind.value, 0)) for kind in ConversationKind),
     )

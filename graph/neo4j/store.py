@@ -34,7 +34,7 @@ from neo4j.exceptions import (
 )
 
 from graph.chunks import each_chunk
-from graph.neo4j import aggregates, bulk, mentor_reads, personal, schema, writes
+from graph.neo4j import aggregates, bulk, holder_counts, mentor_reads, personal, schema, writes
 from graph.neo4j import cypher as Q
 from graph.neo4j import cypher_write as W
 from graph.neo4j.mapping import aligned, to_model
@@ -354,6 +354,13 @@ class Neo4jStore:
             lambda tx: aggregates.supply_counts(
                 tx, unit_ids, wanted, as_of, retiring_born_by, due_by
             )
+        )
+
+    async def holder_count(
+        self, competence_id: str, level: int, *, unit_ids: Sequence[str], as_of: date
+    ) -> int:
+        return await self._read(
+            lambda tx: holder_counts.holder_count(tx, competence_id, level, unit_ids, as_of)
         )
 
     async def transfer_counts(

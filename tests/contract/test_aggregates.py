@@ -354,3 +354,37 @@ async def test_coverage_of_an_empty_unit(agg: AggregateReads) -> None:
     found = await agg.coverage_counts(["enh-tom"], as_of=AS_OF, since=year_window(AS_OF)[0])
     assert (found.employees, found.with_current_plan) == (0, 0)
     assert found.conversations == tuple((kind, 0) for kind in ConversationKind)
+
+
+@pytest.mark.parametrize("few_units", [64, 0])
+async def test_holder_count_equals_the_held_levels(
+    agg: AggregateReads,
+    store: Store,
+    data: Dataset,
+    few_units: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Both query shapes of the embedded store (from the units' people, or
+    # from the competence's holders); Neo4j picks by the share of the region.
+    from graph.embedded import holder_counts
+    from ladders.holding import held_level
+
+    monkeypatch.setattr(holder_counts, "FEW_UNITS", few_units)
+    catalog = Catalog.build(data.reference())
+    for root in SUBTREES:
+        units = await store.subtree_unit_ids(root)
+        people = {e.id for e in people_in(data, units)}
+        for day in DAYS:
+            for competence_id in ("cert", "evb", "hlr", "team", "nothing"):
+                competence = catalog.competences.get(competence_id)
+                for level in (1, 3, 4, 5):
+                    expected = sum(
+                        1
+                        for h in data.holdings
+                        if h.employee_id in people
+                        and h.competence_id == competence_id
+                        and held_level(h, competence, day) >= level
+                    )
+                    found = await agg.holder_count(competence_id, level, unit_ids=units, as_of=day)
+                    assert found == expected, (root, day, competence_id, level)
+    assert await agg.holder_count("hlr", 1, unit_ids=[], as_of=AS_OF) == 0

@@ -1,0 +1,49 @@
+"""`AggregateReads.holder_count` on Neo4j: how many people of some units hold
+one competence at a level on a day (nextSteps' unit needs).
+
+A few units: from their people (WORKS_IN). Most of the region: from the
+competence's holders (HOLDS, by its level index), each one's unit checked.
+Expiry as in `aggregates`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Final
+
+from neo4j import AsyncManagedTransaction
+
+from graph.neo4j.aggregates import VALID, count, most_of_region, validity_bounds
+
+FROM_PEOPLE: Final = (
+    "MATCH (c:Competence {id: $competence})"
+    " MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee)-[h:HOLDS]->(c)"
+    " WHERE u.id IN $unit_ids AND h.level >= $level AND " + VALID + " RETURN count(*) AS n"
+)
+FROM_HOLDERS: Final = (
+    "MATCH (c:Competence {id: $competence})<-[h:HOLDS]-(e:Employee)"
+    " WHERE h.level >= $level AND " + VALID + ""
+    " MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids RETURN count(*) AS n"
+)
+
+
+async def holder_count(
+    tx: AsyncManagedTransaction,
+    competence_id: str,
+    level: int,
+    unit_ids: Sequence[str],
+    as_of: date,
+) -> int:
+    if not unit_ids:
+        return 0
+    query = FROM_HOLDERS if await most_of_region(tx, unit_ids) else FROM_PEOPLE
+    return await count(
+        tx,
+        query,
+        competence=competence_id,
+        level=level,
+        unit_ids=list(unit_ids),
+        as_of=as_of,
+        bounds=await validity_bounds(tx, as_of),
+    )
