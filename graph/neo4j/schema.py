@@ -63,33 +63,3 @@ INDEXES: Final = (
 # SHOW commands do not combine with UNION: one each.
 EXISTING: Final = ("SHOW CONSTRAINTS YIELD name", "SHOW INDEXES YIELD name")
 AWAIT_INDEXES: Final = "CALL db.awaitIndexes(300)"
-
-# What a bulk load into an empty store builds after the data rather than
-# keeping up to date row by row: nothing in the load looks records up by them
-# (people, their plans and talks are CREATEd; lookups go by the ids of
-# reference data, units and employees, whose constraints stay). Measured at
-# N = 4,000: the load with them took about twice as long.
-DEFERRABLE: Final = frozenset(
-    {
-        "plan_id",
-        "plan_activity_id",
-        "conversation_id",
-        "holds_level",
-        "conversation_held_on",
-        "mentors_started_on",
-        "plan_status",
-        "plan_activity_competence",
-        "employee_birth_year",
-    }
-)
-
-# The labels the deferred schema covers (HOLDS and MENTORS need employees):
-# when all are empty, the store holds nothing the deferred schema would check.
-DEFERRED_LABELS: Final = ("Employee", "Plan", "PlanActivity", "Conversation")
-COUNT_LABEL: Final = "MATCH (n:{label}) RETURN count(n) AS n"
-
-
-def drop_statement(name: str) -> str:
-    """DROP for one of our own schema names (constants, never input)."""
-    kind = "CONSTRAINT" if any(name == n for n, _ in CONSTRAINTS) else "INDEX"
-    return f"DROP {kind} {name} IF EXISTS"

@@ -91,11 +91,6 @@ def _statement(query: str) -> Work[None]:
     return lambda tx: writes.run(tx, query)
 
 
-def _wanted() -> tuple[tuple[str, str], ...]:
-    """Every schema entry `init_schema` makes, as (name, statement)."""
-    return (*schema.CONSTRAINTS, *schema.INDEXES, *personal.INDEXES)
-
-
 class Neo4jStore:
     """The Neo4j adapter. Build it with `await Neo4jStore.open(...)`."""
 
@@ -157,10 +152,6 @@ class Neo4jStore:
     # --- lifecycle ----------------------------------------------------------
 
     async def init_schema(self) -> None:
-        present = await self._schema_names()
-        await self._create_schema([s for name, s in _wanted() if name not in present])
-
-    async def _schema_names(self) -> set[str]:
         async def existing(tx: AsyncManagedTransaction) -> set[str]:
             names: set[str] = set()
             for query in schema.EXISTING:
@@ -168,13 +159,13 @@ class Neo4jStore:
                 names.update([str(record["name"]) async for record in result])
             return names
 
-        return await self._read(existing)
-
-    async def _create_schema(self, statements: list[str]) -> None:
+        present = await self._read(existing)
+        wanted = (*schema.CONSTRAINTS, *schema.INDEXES, *personal.INDEXES)
+        missing = [s for name, s in wanted if name not in present]
         # Schema and data cannot share a transaction; one statement each.
-        for statement in statements:
+        for statement in missing:
             await self._write(_statement(statement))
-        if statements:
+        if missing:
             await self._read(_statement(schema.AWAIT_INDEXES))
 
     async def ping(self) -> None:
@@ -367,33 +358,8 @@ class Neo4jStore:
         await self._write(lambda tx: writes.import_dataset(tx, dataset, progress))
 
     async def bulk_load(self, chunks: Chunks, *, progress: ProgressFn | None = None) -> None:
-        deferred = await self._defer_schema()
-        try:
-            async for chunk in each_chunk(chunks):
-                await self._write(bulk.chunk_work(chunk, progress))
-        finally:
-            # Back as it was, on success or not; a constraint the data breaks
-            # fails here, loudly.
-            await self._create_schema([s for name, s in _wanted() if name in deferred])
-
-    async def _defer_schema(self) -> set[str]:
-        """Into an empty store, the deferrable schema is dropped for the load
-        and built after it (one pass over the data instead of an update per
-        row); a store with people keeps its schema. The names dropped."""
-
-        async def people(tx: AsyncManagedTransaction) -> int:
-            total = 0
-            for label in schema.DEFERRED_LABELS:
-                result = await tx.run(schema.COUNT_LABEL.format(label=label))
-                total += int((await result.single(strict=True))["n"])
-            return total
-
-        if await self._read(people):
-            return set()
-        dropped = (await self._schema_names()) & schema.DEFERRABLE
-        for name in sorted(dropped):
-            await self._write(_statement(schema.drop_statement(name)))
-        return dropped
+        async for chunk in each_chunk(chunks):
+            await self._write(bulk.chunk_work(chunk, progress))
 
     async def export_dataset(self) -> Dataset:
         return await self._read(export)

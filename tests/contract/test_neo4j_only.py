@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from neo4j import AsyncGraphDatabase
 
-from graph.neo4j import Neo4jStore, schema
+from graph.neo4j import Neo4jStore
 from ladders.errors import StoreUnavailableError
 from ladders.models import Dataset, PlanActivity
 from tests.builders import by_id, changed, tiny_region
@@ -122,71 +122,6 @@ async def test_init_schema_creates_constraints_and_indexes(store: Neo4jStore, ra
 
     assert {"Competence", "Step", "Employee", "Plan", "PlanActivity", "Conversation"} <= constraints
     assert {"holds_level", "conversation_held_on"} <= indexes
-
-
-SCHEMA = "SHOW INDEXES YIELD name, state RETURN name, state ORDER BY name"
-
-
-def _people_chunks(region: Dataset) -> list[Dataset]:
-    """Reference data and the tree, then the people (what seeding sends)."""
-    people = {name: getattr(region, name) for name in ("employees", "holdings", "mentorships")}
-    plans = {name: getattr(region, name) for name in ("plans", "plan_activities", "conversations")}
-    tree = region.model_copy(update=dict.fromkeys((*people, *plans), ()))
-    return [tree, Dataset(**people, **plans)]
-
-
-async def test_a_bulk_load_into_an_empty_store_builds_the_deferrable_schema_after_the_data(
-    store: Neo4jStore, raw: Any
-) -> None:
-    before = await raw(SCHEMA)
-    during: list[set[str]] = []
-
-    async def chunks() -> AsyncIterator[Dataset]:
-        for chunk in _people_chunks(tiny_region()):
-            during.append({r[0] for r in await raw(SCHEMA)})
-            yield chunk
-
-    await store.bulk_load(chunks())
-
-    assert during
-    assert all(not (names & schema.DEFERRABLE) for names in during)
-    assert await raw(SCHEMA) == before  # the same names, all ONLINE again
-    assert {r[1] for r in before} == {"ONLINE"}
-    assert schema.DEFERRABLE <= {r[0] for r in before}
-
-
-async def test_a_bulk_load_into_a_store_with_people_keeps_its_schema(
-    store: Neo4jStore, raw: Any
-) -> None:
-    region = tiny_region()
-    await store.import_dataset(region)
-    before = await raw(SCHEMA)
-    during: list[list[list[Any]]] = []
-
-    async def chunks() -> AsyncIterator[Dataset]:
-        for chunk in _people_chunks(changed(region)):
-            during.append(await raw(SCHEMA))
-            yield chunk
-
-    await store.bulk_load(chunks())
-
-    assert during == [before, before]
-    assert await raw(SCHEMA) == before
-
-
-async def test_a_failed_bulk_load_into_an_empty_store_still_gets_its_schema_back(
-    store: Neo4jStore, raw: Any
-) -> None:
-    before = await raw(SCHEMA)
-
-    async def chunks() -> AsyncIterator[Dataset]:
-        yield _people_chunks(tiny_region())[0]
-        raise RuntimeError("the generator broke")
-
-    with pytest.raises(RuntimeError, match="generator broke"):
-        await store.bulk_load(chunks())
-
-    assert await raw(SCHEMA) == before
 
 
 async def test_concurrent_appends_to_one_plan_get_distinct_seqs(store: Neo4jStore) -> None:
