@@ -181,6 +181,22 @@ def yaml_line(node: yaml.Node) -> int:
     return node.start_mark.line + 1
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+"""libyaml's loader when PyYAML was built with it: the same node tree (line
+marks included) several times faster than the pure-Python one."""
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree; a document libyaml rejects is composed again by the
+    pure-Python loader, whose error messages (and lines) are the ones we report."""
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def compose_yaml(path: Path, rel: str, issues: Issues) -> yaml.Node | None:
     """The file's node tree (None when empty or unreadable; errors are reported)."""
     try:
@@ -189,7 +205,7 @@ def compose_yaml(path: Path, rel: str, issues: Issues) -> yaml.Node | None:
         issues.error(Loc(rel, 1), f"not UTF-8 text ({exc.reason})")
         return None
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

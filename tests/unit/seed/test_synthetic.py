@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from pathlib import Path
 
@@ -113,3 +114,22 @@ async def test_seeding_streams_the_region_into_a_store(tmp_path: Path) -> None:
     assert report.relationships > report.records - len(stored.competences) - len(stored.plans)
     assert [p for p, _ in seen] == [0, 120, 120, 60]
     assert sum(r for _, r in seen) == report.records
+
+
+async def test_seeding_pauses_the_cyclic_collector_and_turns_it_back_on(tmp_path: Path) -> None:
+    store = await EmbeddedStore.open(tmp_path / "stege.db")
+    during: list[bool] = []
+    try:
+        await seed_synthetic(
+            store,
+            employees=60,
+            seed=4,
+            batch_size=25,
+            on_chunk=lambda p, r: during.append(gc.isenabled()),
+        )
+    finally:
+        await store.close()
+
+    assert during
+    assert not any(during)
+    assert gc.isenabled()
