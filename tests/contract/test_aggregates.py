@@ -356,12 +356,12 @@ async def test_coverage_of_an_empty_unit(agg: AggregateReads) -> None:
     assert found.conversations == tuple((kind, 0) for kind in ConversationKind)
 
 
-@pytest.mark.parametrize("few_units", [64, 0])
+@pytest.mark.parametrize("most_of_region", [0.5, 0.0])
 async def test_holder_count_equals_the_held_levels(
     agg: AggregateReads,
     store: Store,
     data: Dataset,
-    few_units: int,
+    most_of_region: float,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Both query shapes of the embedded store (from the units' people, or
@@ -369,7 +369,7 @@ async def test_holder_count_equals_the_held_levels(
     from graph.embedded import holder_counts
     from ladders.holding import held_level
 
-    monkeypatch.setattr(holder_counts, "FEW_UNITS", few_units)
+    monkeypatch.setattr(holder_counts, "MOST_OF_REGION", most_of_region)
     catalog = Catalog.build(data.reference())
     for root in SUBTREES:
         units = await store.subtree_unit_ids(root)
