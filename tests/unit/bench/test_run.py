@@ -13,7 +13,10 @@ from bench.report import render
 from bench.run import parse, run_all
 from bench.workloads import WORKLOADS
 
-SMALL = ["--employees", "300", "--calls", "2", "--seconds", "0.1", "--throughput-seconds", "0.5"]
+SMALL = [
+    "--employees", "300", "--calls", "2", "--seconds", "0.1", "--throughput-seconds", "0.5",
+    "--settle-seconds", "0.5",
+]  # fmt: skip
 
 
 def _check_run(run: dict[str, Any], store: str) -> None:
@@ -38,6 +41,7 @@ def _check_run(run: dict[str, Any], store: str) -> None:
     assert run["api_server_memory"]["peak_rss_mib"] > 0
     assert run["http_floor"]["n"] >= 2
     assert run["http_floor"]["errors"] == 0
+    assert run["http_floor"]["settled_before"]["calls"] > 0
 
 
 def test_a_small_run_on_the_embedded_store_produces_every_figure(tmp_path: Path) -> None:
