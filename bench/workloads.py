@@ -4,7 +4,7 @@ and (on Neo4j) a hand-written Cypher query, over the same subjects."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -113,28 +113,20 @@ GAP_QUERY = """query($id: ID!, $asOf: Date) {
   }
 }"""
 
+GAP = Workload(
+    name="gap",
+    subject="person",
+    query=GAP_QUERY,
+    variable="id",
+    bare=_gap,
+    cypher=cypher.GAP,
+    single_person=True,
+    cypher_note="without effort hours",
+)
+
 WORKLOADS: tuple[Workload, ...] = (
-    Workload(
-        name="gap",
-        subject="person",
-        query=GAP_QUERY,
-        variable="id",
-        bare=_gap,
-        cypher=cypher.GAP,
-        single_person=True,
-        cypher_note="without effort hours",
-    ),
-    Workload(
-        name="gap(self)",
-        subject="person",
-        query=GAP_QUERY,
-        variable="id",
-        bare=_gap,
-        cypher=cypher.GAP,
-        single_person=True,
-        cypher_note="without effort hours",
-        caller="self",
-    ),
+    GAP,
+    replace(GAP, name="gap(self)", caller="self"),
     Workload(
         name="careerPaths",
         subject="person",
