@@ -7,11 +7,15 @@ units) are answered here rather than by the store.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from weakref import WeakKeyDictionary
 
 from ladders.models import Unit
 from ladders.ports import AggregateReads, Store
+
+RINGS_KEPT = 256
+"""Start units whose rings a tree keeps (each set of rings lists every unit)."""
 
 
 class UnitTree:
@@ -33,7 +37,8 @@ class UnitTree:
         }
         # Ranking many mentors asks for the same few unit pairs over and over.
         self._distances: dict[tuple[str | None, str | None], int] = {}
-        self._rings: dict[str | None, tuple[tuple[str | None, ...], ...]] = {}
+        # Each entry holds every unit: bounded, most recently used kept.
+        self._rings: OrderedDict[str | None, tuple[tuple[str | None, ...], ...]] = OrderedDict()
         self._roots = tuple(uid for uid in sorted(self._units) if self.parent(uid) is None)
 
     def __contains__(self, unit_id: object) -> bool:
@@ -94,6 +99,10 @@ class UnitTree:
         known = self._rings.get(start)
         if known is None:
             known = self._rings[start] = self._rings_from(start)
+            if len(self._rings) > RINGS_KEPT:
+                self._rings.popitem(last=False)
+        else:
+            self._rings.move_to_end(start)
         return known
 
     def _rings_from(self, start: str | None) -> tuple[tuple[str | None, ...], ...]:

@@ -105,3 +105,20 @@ async def test_load_tree_reads_the_whole_tree_from_the_store(tmp_path: Path) -> 
         await store.close()
     assert len(tree) == len(UNITS)
     assert tree.distance("unitA", "adm2") == 4
+
+
+def test_rings_are_by_distance_and_their_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ladders.orgtree as orgtree
+
+    tree = UnitTree(UNITS)
+    rings = tree.rings("unitA")
+    for i, ring in enumerate(rings):
+        assert all(tree.distance("unitA", u) == i for u in ring if u is not None)
+    assert {u for ring in rings for u in ring} == {u.id for u in UNITS} | {None}
+
+    # Each memo entry lists every unit, so only the most recently used stay.
+    monkeypatch.setattr(orgtree, "RINGS_KEPT", 2)
+    bounded = UnitTree(UNITS)
+    for start in ("unitA", "dep1", "adm2", "unitA"):
+        assert bounded.rings(start) == UnitTree(UNITS).rings(start)
+    assert list(bounded._rings) == ["adm2", "unitA"]
