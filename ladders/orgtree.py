@@ -16,6 +16,8 @@ from ladders.ports import AggregateReads, Store
 
 RINGS_KEPT = 256
 """Start units whose rings a tree keeps (each set of rings lists every unit)."""
+DISTANCES_KEPT = 200_000
+"""Unit pairs whose distance a tree keeps (a few MB)."""
 
 
 class UnitTree:
@@ -142,6 +144,10 @@ class UnitTree:
             return 0
         known = self._distances.get((a, b))
         if known is None:
+            if len(self._distances) >= DISTANCES_KEPT:
+                # A cached tree lives across requests: start over rather than
+                # grow with every pair of units ever asked about.
+                self._distances.clear()
             known = self._distances[a, b] = self._distances[b, a] = self._distance(a, b)
         return known
 

@@ -122,3 +122,16 @@ def test_rings_are_by_distance_and_their_memo_is_bounded(monkeypatch: pytest.Mon
     for start in ("unitA", "dep1", "adm2", "unitA"):
         assert bounded.rings(start) == UnitTree(UNITS).rings(start)
     assert list(bounded._rings) == ["adm2", "unitA"]
+
+
+def test_the_distance_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ladders.orgtree as orgtree
+
+    monkeypatch.setattr(orgtree, "DISTANCES_KEPT", 4)
+    tree = UnitTree(UNITS)
+    fresh = UnitTree(UNITS)
+    ids = [u.id for u in UNITS]
+    for a in ids:
+        for b in ids:
+            assert tree.distance(a, b) == fresh._distance(a, b)
+            assert len(tree._distances) <= 4 + 1  # a pair is kept both ways
