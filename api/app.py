@@ -3,7 +3,8 @@
 `create_app(settings, store=None)` builds it; the lifespan opens ONE store per
 process (or uses the given one, which the caller then closes) and one catalog
 cache. Each GraphQL request authenticates (401 with WWW-Authenticate when it
-cannot) and gets a fresh `Context`: DataLoaders, the caller's policy.
+cannot) and gets a fresh `Context`: DataLoaders, the caller's policy, and
+the catalog checked against the store before execution.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ async def get_context(request: Request) -> Context:
         raise HTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"}) from exc
     context = Context(services=services, caller=caller, request_id=request_id)
     # StoreUnavailableError from here is answered by `store_unavailable`.
-    await context.load_catalog()
+    await context.catalog()
     return context
 
 

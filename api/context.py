@@ -58,8 +58,8 @@ class Context(BaseContext):
         self._catalog: Catalog | None = None
         self._catalog_lock = asyncio.Lock()
 
-    async def load_catalog(self) -> Catalog:
-        """Check the reference data against the store's version, once per
+    async def catalog(self) -> Catalog:
+        """The reference data, checked against the store's version once per
         request: `get_context` does it before execution, so resolvers of
         reference data read `reference` synchronously (an async resolver per
         list item costs graphql-core a task each)."""
@@ -68,9 +68,6 @@ class Context(BaseContext):
                 if self._catalog is None:
                     self._catalog = await self.services.catalogs.get(self.store)
         return self._catalog
-
-    async def catalog(self) -> Catalog:
-        return await self.load_catalog()
 
     @property
     def reference(self) -> Catalog:

@@ -39,14 +39,15 @@ VALID = (
 _TOP_LEVEL = 5
 # Common table expressions: the employees of :units, and the JSON object
 # :bounds (competence id -> earliest valid assessment day) as a small table.
-_WITH = """WITH
+BOUNDS = """bounds AS MATERIALIZED (
+        SELECT key AS competence_id, value AS earliest FROM json_each(:bounds)
+    )"""
+_WITH = f"""WITH
     e AS MATERIALIZED (
         SELECT id, unit_id, birth_year FROM employee
         WHERE unit_id IN (SELECT value FROM json_each(:units))
     ),
-    bounds AS MATERIALIZED (
-        SELECT key AS competence_id, value AS earliest FROM json_each(:bounds)
-    )"""
+    {BOUNDS}"""
 
 
 def bounds_json(conn: sqlite3.Connection, as_of: date) -> str:

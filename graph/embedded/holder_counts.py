@@ -16,19 +16,16 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
-from graph.embedded.aggregates import VALID, bounds_json
+from graph.embedded.aggregates import BOUNDS, VALID, bounds_json
 
 MOST_OF_REGION = 0.5
 """The share of all units above which counting starts from the holders."""
 
-_BOUNDS = """bounds AS MATERIALIZED (
-    SELECT key AS competence_id, value AS earliest FROM json_each(:bounds)
-  )"""
-_FROM_PEOPLE = f"""WITH {_BOUNDS}
+_FROM_PEOPLE = f"""WITH {BOUNDS}
 SELECT COUNT(*) FROM employee e CROSS JOIN holding h
   ON h.employee_id = e.id AND h.competence_id = :competence
 WHERE e.unit_id IN (SELECT value FROM json_each(:units)) AND h.level >= :level AND {VALID}"""
-_FROM_HOLDERS = f"""WITH {_BOUNDS},
+_FROM_HOLDERS = f"""WITH {BOUNDS},
   units AS MATERIALIZED (SELECT value AS id FROM json_each(:units))
 SELECT COUNT(*) FROM holding h CROSS JOIN employee e ON e.id = h.employee_id
 WHERE h.competence_id = :competence AND h.level >= :level
