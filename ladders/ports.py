@@ -283,10 +283,12 @@ class Store(Protocol):
 # stays in one place: the rules of DESIGN §4, in ladders/.
 
 
-class SupplyCount(BaseModel):
-    """Counts for one (unit, competence, level), over the unit's OWN employees."""
+@dataclass(frozen=True, slots=True)
+class SupplyCount:
+    """Counts for one (unit, competence, level), over the unit's OWN employees.
 
-    model_config = ConfigDict(frozen=True)
+    A plain dataclass, not a model: a 5,000-person subtree has thousands, and
+    validating each cost more than counting it (bench/RESULTS.md)."""
 
     unit_id: str
     competence_id: str

@@ -161,21 +161,29 @@ def fold_supply(
     """One row per need in effect on each unit of `row_unit_ids`, its counts
     summed over the unit's subtree (in `tree`); by unit, competence, level."""
     rows_for = set(row_unit_ids)
-    own: dict[tuple[str, str, int], SupplyCount] = {
-        (c.unit_id, c.competence_id, c.level): c for c in counts
+    in_effect = [n for n in needs_in_effect(needs, horizon) if n.unit_id in rows_for]
+    # Each unit's own counts are added to every row unit above it (itself
+    # included) that needs them: a walk up a short chain per count, where
+    # summing each need's whole subtree read every unit many times over.
+    totals: dict[tuple[str, str, int], list[int]] = {
+        (n.unit_id, n.competence_id, n.level): [0, 0, 0] for n in in_effect
     }
+    chains: dict[str, tuple[str, ...]] = {}
+    for c in counts:
+        chain = chains.get(c.unit_id)
+        if chain is None:
+            chain = chains[c.unit_id] = tree.ancestors(c.unit_id)
+        for unit_id in chain:
+            total = totals.get((unit_id, c.competence_id, c.level))
+            if total is not None:
+                total[0] += c.supply_now
+                total[1] += c.retiring
+                total[2] += c.in_development
     rows = []
-    for need in needs_in_effect(needs, horizon):
-        if need.unit_id not in rows_for:
-            continue
-        mine = [
-            found
-            for uid in tree.subtree(need.unit_id)
-            if (found := own.get((uid, need.competence_id, need.level))) is not None
+    for need in in_effect:
+        supply_now, retiring, in_development = totals[
+            need.unit_id, need.competence_id, need.level
         ]
-        supply_now = sum(c.supply_now for c in mine)
-        retiring = sum(c.retiring for c in mine)
-        in_development = sum(c.in_development for c in mine)
         projected = supply_now - retiring + in_development
         rows.append(
             SupplyRow(

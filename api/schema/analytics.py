@@ -18,6 +18,8 @@ from api.schema.reference import (
     competences,
 )
 from ladders import coverage, gap, mentors, paths, proposals, risk, suggestions, supply
+from ladders import models as m
+from ladders.catalog import Catalog
 
 
 @strawberry.type
@@ -31,11 +33,12 @@ class GapItem:
     activity_known: bool = strawberry.field(
         description="False when no activity chain reaches the level (hours is then a default)."
     )
-    competence_id: strawberry.Private[str]
+    competence: Competence
 
     @classmethod
-    def from_domain(cls, i: gap.GapItem) -> GapItem:
+    def from_domain(cls, i: gap.GapItem, catalog: Catalog) -> GapItem:
         return cls(
+            competence=Competence.from_domain(catalog.competences[i.competence_id]),
             required_level=i.required_level,
             held_level=i.held_level,
             missing=i.missing,
@@ -43,12 +46,7 @@ class GapItem:
             expired=i.expired,
             hours=i.hours,
             activity_known=i.activity_known,
-            competence_id=i.competence_id,
         )
-
-    @strawberry.field
-    def competence(self, info: Info) -> Competence:
-        return competence(info, self.competence_id)
 
 
 @strawberry.type
@@ -60,11 +58,11 @@ class GapReport:
     report: strawberry.Private[gap.GapReport]
 
     @classmethod
-    def from_domain(cls, r: gap.GapReport) -> GapReport:
+    def from_domain(cls, r: gap.GapReport, catalog: Catalog) -> GapReport:
         return cls(
             ready=r.ready,
             readiness=r.readiness,
-            items=[GapItem.from_domain(i) for i in r.items],
+            items=[GapItem.from_domain(i, catalog) for i in r.items],
             total_hours=r.total_hours,
             report=r,
         )
@@ -185,15 +183,19 @@ class SupplyRow:
     projected: int | None
     shortfall: int | None
     suppressed: bool
-    unit_id: strawberry.Private[str]
-    competence_id: strawberry.Private[str]
+    unit: Unit
+    competence: Competence
 
     @classmethod
-    def from_domain(cls, r: supply.SupplyRow, view: View) -> SupplyRow:
+    def from_domain(
+        cls, r: supply.SupplyRow, view: View, *, unit: m.Unit, catalog: Catalog
+    ) -> SupplyRow:
         shown: Figures = supply_figures(
             view, retiring=r.retiring, projected=r.projected, shortfall=r.shortfall
         )
         return cls(
+            unit=Unit.from_domain(unit),
+            competence=Competence.from_domain(catalog.competences[r.competence_id]),
             level=r.level,
             required=r.required,
             supply_now=r.supply_now,
@@ -202,17 +204,7 @@ class SupplyRow:
             projected=shown.projected,
             shortfall=shown.shortfall,
             suppressed=shown.suppressed,
-            unit_id=r.unit_id,
-            competence_id=r.competence_id,
         )
-
-    @strawberry.field
-    async def unit(self, info: Info) -> Unit:
-        return await unit_of(info, self.unit_id)
-
-    @strawberry.field
-    def competence(self, info: Info) -> Competence:
-        return competence(info, self.competence_id)
 
 
 @strawberry.type(

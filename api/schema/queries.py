@@ -124,7 +124,7 @@ class Query:
             target_step_id=opt_id(target_step_id),
             as_of=ctx.as_of(as_of),
         )
-        return GapReport.from_domain(report)
+        return GapReport.from_domain(report, info.context.reference)
 
     @strawberry.field
     async def career_paths(
@@ -229,7 +229,14 @@ class Query:
             include_descendants=include_descendants,
             as_of=ctx.as_of(as_of),
         )
-        return [SupplyRow.from_domain(r, view) for r in rows]
+        # Built whole here, not by a resolver per row: a subtree's rows run to
+        # hundreds, and each field resolver costs more than the row itself.
+        units = await ctx.loaders.unit.load_many(sorted({r.unit_id for r in rows}))
+        by_id = {u.id: u for u in units if u is not None}
+        catalog = ctx.reference
+        return [
+            SupplyRow.from_domain(r, view, unit=by_id[r.unit_id], catalog=catalog) for r in rows
+        ]
 
     @strawberry.field
     async def knowledge_transfer_risks(
