@@ -181,9 +181,7 @@ def fold_supply(
                 total[2] += c.in_development
     rows = []
     for need in in_effect:
-        supply_now, retiring, in_development = totals[
-            need.unit_id, need.competence_id, need.level
-        ]
+        supply_now, retiring, in_development = totals[need.unit_id, need.competence_id, need.level]
         projected = supply_now - retiring + in_development
         rows.append(
             SupplyRow(

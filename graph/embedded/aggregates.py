@@ -84,11 +84,12 @@ def supply_counts(
     }
     # Valid holdings that can count (`counted`: a competence asked about, at
     # or above its least level asked about) are counted per (unit,
-    # competence, level, retiring) in one pass over the units' people's
-    # holdings (a range of the primary key each; a seek per person and
-    # competence costs twice as much), then spread over the levels asked
-    # about. The items are read from the people too (CROSS JOIN keeps that
-    # order), not from every open item of those competencies region-wide.
+    # competence, level), with how many of them retire, from the holdings'
+    # own unit and birth year (migration 5): one range of the covering index
+    # `holding_by_unit` per (unit, competence), already in GROUP BY order,
+    # then spread over the levels asked about. The items are read from the
+    # people (CROSS JOIN keeps that order), not from every open item of
+    # those competencies region-wide.
     # Only the few (person, competence) with a counting plan item are looked
     # at one by one: their held level (0 when expired; a person holds a
     # competence at most once) decides whether they are in development.
@@ -104,12 +105,13 @@ def supply_counts(
             FROM json_each(:counted)
         ),
         held AS MATERIALIZED (
-            SELECT e.unit_id, h.competence_id, h.level AS held,
-                   (:born_by IS NOT NULL AND e.birth_year <= :born_by) AS retires,
-                   COUNT(*) AS n
-            FROM e JOIN holding h ON h.employee_id = e.id
-            WHERE (+h.competence_id, +h.level) IN counted AND {VALID}
-            GROUP BY 1, 2, 3, 4
+            SELECT h.unit_id, h.competence_id, h.level AS held, COUNT(*) AS n,
+                   SUM(:born_by IS NOT NULL AND h.birth_year <= :born_by) AS retiring
+            FROM holding h
+            WHERE h.unit_id IN (SELECT value FROM json_each(:units))
+              AND h.competence_id IN (SELECT value FROM json_each(:competences))
+              AND (+h.competence_id, +h.level) IN counted AND {VALID}
+            GROUP BY 1, 2, 3
         ),
         target AS MATERIALIZED (
             SELECT e.unit_id, p.employee_id, a.competence_id, MAX(a.target_level) AS target
@@ -130,7 +132,7 @@ def supply_counts(
         SELECT unit_id, competence_id, level, SUM(now), SUM(retiring), SUM(developing)
         FROM (
             SELECT held.unit_id, w.competence_id, w.level, held.n AS now,
-                   CASE WHEN held.retires THEN held.n ELSE 0 END AS retiring, 0 AS developing
+                   held.retiring, 0 AS developing
             FROM held JOIN w ON w.competence_id = held.competence_id AND w.level <= held.held
             UNION ALL
             SELECT d.unit_id, w.competence_id, w.level, 0, 0, 1

@@ -218,6 +218,26 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             for event in ("INSERT", "UPDATE", "DELETE")
         ),
     ),
+    # 5: supply counts a subtree's holdings of a few competencies by unit
+    # (issue 6). Each holding carries its holder's unit and birth year, so
+    # that count is one covering-index range per (unit, competence) instead
+    # of every holding of every person in the subtree. The holding upsert
+    # fills them (`writes.UPSERT_HOLDING`; every write puts people before
+    # their holdings), the trigger keeps them when a person moves or has
+    # their birth year corrected.
+    (
+        "ALTER TABLE holding ADD COLUMN unit_id TEXT",
+        "ALTER TABLE holding ADD COLUMN birth_year INTEGER",
+        """UPDATE holding SET (unit_id, birth_year) =
+            (SELECT unit_id, birth_year FROM employee e WHERE e.id = holding.employee_id)""",
+        """CREATE INDEX holding_by_unit ON holding
+            (unit_id, competence_id, level, birth_year, expires_on, assessed_on)""",
+        """CREATE TRIGGER employee_update_holdings AFTER UPDATE OF unit_id, birth_year ON employee
+        WHEN OLD.unit_id IS NOT NEW.unit_id OR OLD.birth_year IS NOT NEW.birth_year BEGIN
+            UPDATE holding SET unit_id = NEW.unit_id, birth_year = NEW.birth_year
+            WHERE employee_id = NEW.id;
+        END""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -74,7 +74,14 @@ UPSERT_ACTIVITY = _upsert("activity", rows.ACTIVITY_COLUMNS, "id")
 UPSERT_UNIT = _upsert("unit", rows.UNIT_COLUMNS, "id")
 UPSERT_NEED = _upsert("unit_need", rows.NEED_COLUMNS, "unit_id, competence_id, level, horizon")
 UPSERT_EMPLOYEE = _upsert("employee", rows.EMPLOYEE_COLUMNS, "id")
-UPSERT_HOLDING = _upsert("holding", rows.HOLDING_COLUMNS, "employee_id, competence_id")
+# The holder's unit and birth year go along (schema migration 5), read in the
+# same statement; `WHERE true` lets SQLite parse the upsert after a SELECT.
+UPSERT_HOLDING = f"""INSERT INTO holding ({rows.HOLDING_COLUMNS}, unit_id, birth_year)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, e.unit_id, e.birth_year
+FROM (SELECT 1) LEFT JOIN employee e ON e.id = ?1 WHERE true
+ON CONFLICT (employee_id, competence_id) DO UPDATE SET level = excluded.level,
+  assessed_on = excluded.assessed_on, expires_on = excluded.expires_on,
+  source = excluded.source, unit_id = excluded.unit_id, birth_year = excluded.birth_year"""
 UPSERT_MENTORSHIP = _upsert(
     "mentorship", "mentor_id, adept_id, started_on, ended_on", "mentor_id, adept_id, started_on"
 )

@@ -224,6 +224,48 @@ async def test_supply_counts_equal_the_reference(
             assert found == expected, (root, day)
 
 
+async def test_supply_counts_follow_a_holder_who_moves_or_whose_birth_year_is_fixed(
+    agg: AggregateReads, store: Store, data: Dataset
+) -> None:
+    # The embedded store counts holdings by a copy of their holder's unit
+    # and birth year (schema migration 5): a move, a corrected year and an
+    # assessment after the move must all be counted where the person is now.
+    moved = {
+        "x01": {"unit_id": "enh-psyk", "birth_year": 1990},  # no longer retiring
+        "x04": {"birth_year": 1950},  # now retiring, same unit
+        "x09": {"unit_id": None},  # counted nowhere
+    }
+    people = [e.model_copy(update=moved[e.id]) if e.id in moved else e for e in data.employees]
+    for person in people:
+        if person.id in moved:
+            await store.upsert_employee(person)
+    later = make_holding("x01", "hlr", 5, assessed_on=AS_OF)
+    await store.upsert_holding(later)
+    holdings = [*data.holdings, later]
+    catalog = Catalog.build(data.reference())
+    wanted = [(c.id, level) for c in data.competences for level in range(1, 6)]
+    units = await store.subtree_unit_ids("reg")
+    born_by, due_by = horizon_bounds(rules=RULES, horizon=Horizon.LONG, as_of=AS_OF)
+    found = await agg.supply_counts(
+        units, wanted, as_of=AS_OF, retiring_born_by=born_by, due_by=due_by
+    )
+    assert found == supply_counts(
+        employees=[e for e in people if e.unit_id in set(units)],
+        holdings=holdings,
+        plans=data.plans,
+        plan_activities=data.plan_activities,
+        wanted=wanted,
+        catalog=catalog,
+        retiring_born_by=born_by,
+        due_by=due_by,
+        as_of=AS_OF,
+    )
+    psyk_hlr5 = [
+        c for c in found if (c.unit_id, c.competence_id, c.level) == ("enh-psyk", "hlr", 5)
+    ]
+    assert [(c.supply_now, c.retiring) for c in psyk_hlr5] == [(1, 0)]
+
+
 @pytest.mark.parametrize(
     "wanted",
     [

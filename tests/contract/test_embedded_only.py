@@ -19,6 +19,7 @@ import pytest
 from graph.embedded import EmbeddedStore, reads
 from graph.embedded.schema import SCHEMA_VERSION
 from ladders.errors import IntegrityError, StoreUnavailableError
+from seed.synthetic import synthetic_chunks
 from tests.builders import (
     ADM_VARD,
     AS_OF,
@@ -83,6 +84,47 @@ async def test_migrations_are_recorded_and_applied_once(db_path: Path) -> None:
 
     assert [v for v, _ in first] == list(range(1, SCHEMA_VERSION + 1))
     assert _query(db_path, "SELECT version, applied_at FROM schema_migrations") == first
+
+
+_HOLDER_COPY_DRIFT = """SELECT h.employee_id, h.competence_id FROM holding h
+    JOIN employee e ON e.id = h.employee_id
+    WHERE h.unit_id IS NOT e.unit_id OR h.birth_year IS NOT e.birth_year"""
+
+
+async def test_holdings_carry_their_holders_unit_and_year_after_a_bulk_load(
+    db_path: Path,
+) -> None:
+    # Migration 5's copies, as seeding writes them: chunk by chunk, with
+    # people whose holdings arrive in the same chunk as they do.
+    store = await EmbeddedStore.open(db_path)
+    try:
+        await store.bulk_load(synthetic_chunks(employees=300, seed=4, batch_size=70))
+    finally:
+        await store.close()
+
+    assert _query(db_path, "SELECT COUNT(*) FROM holding WHERE unit_id IS NOT NULL") != [(0,)]
+    assert _query(db_path, _HOLDER_COPY_DRIFT) == []
+
+
+async def test_migration_5_fills_the_copies_of_existing_holdings(db_path: Path) -> None:
+    store = await EmbeddedStore.open(db_path)
+    await store.import_dataset(tiny_region())
+    await store.close()
+    # Back to a version-4 file: holdings without the copies.
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("DROP TRIGGER employee_update_holdings")
+        conn.execute("DROP INDEX holding_by_unit")
+        conn.execute("ALTER TABLE holding DROP COLUMN unit_id")
+        conn.execute("ALTER TABLE holding DROP COLUMN birth_year")
+        conn.execute("DELETE FROM schema_migrations WHERE version = 5")
+    conn.close()
+
+    reopened = await EmbeddedStore.open(db_path)
+    await reopened.close()
+
+    assert _query(db_path, "SELECT COUNT(*) FROM holding WHERE unit_id IS NULL") == [(0,)]
+    assert _query(db_path, _HOLDER_COPY_DRIFT) == []
 
 
 async def test_a_newer_schema_is_refused(db_path: Path) -> None:
