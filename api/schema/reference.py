@@ -97,13 +97,9 @@ class Ladder:
 
 @strawberry.type
 class Requirement:
-    competence_id: strawberry.Private[str]
     level: int
     mandatory: bool
-
-    @strawberry.field
-    def competence(self, info: Info) -> Competence:
-        return competence(info, self.competence_id)
+    competence: Competence
 
 
 @strawberry.type
@@ -113,8 +109,7 @@ class Step:
     ordinal: int
     min_months: int = strawberry.field(description="Least time at this step before moving on.")
     description: str | None
-    requires: list[Requirement]
-    ladder_id: strawberry.Private[str]
+    domain: strawberry.Private[m.Step]
 
     @classmethod
     def from_domain(cls, s: m.Step) -> Step:
@@ -124,17 +119,26 @@ class Step:
             ordinal=s.ordinal,
             min_months=s.min_months,
             description=s.description,
-            requires=[
-                Requirement(competence_id=r.competence_id, level=r.level, mandatory=r.mandatory)
-                for r in s.requires
-            ],
-            ladder_id=s.ladder_id,
+            domain=s,
         )
+
+    # Built when asked for: a path or a gap names many steps, most often by id alone.
+    @strawberry.field
+    def requires(self, info: Info) -> list[Requirement]:
+        known = info.context.reference.competences
+        return [
+            Requirement(
+                level=r.level,
+                mandatory=r.mandatory,
+                competence=Competence.from_domain(known[r.competence_id]),
+            )
+            for r in self.domain.requires
+        ]
 
     @strawberry.field
     def ladder(self, info: Info) -> Ladder:
         catalog = info.context.reference
-        return Ladder.from_domain(catalog.ladders[self.ladder_id])
+        return Ladder.from_domain(catalog.ladders[self.domain.ladder_id])
 
     @strawberry.field(description="The next step of the same ladder (a NEXT edge).")
     def next(self, info: Info) -> Step | None:
