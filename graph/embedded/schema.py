@@ -238,6 +238,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             WHERE employee_id = NEW.id;
         END""",
     ),
+    # 6: the region-wide mentor reads look for the seniors holding a rare
+    # competence at a level, and their unit (`mentor_reads._HEAVY_SENIORS`):
+    # a range of this index, no table row.
+    (
+        """CREATE INDEX holding_by_senior ON holding
+            (competence_id, level, birth_year, unit_id, employee_id)""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

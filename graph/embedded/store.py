@@ -48,6 +48,7 @@ class EmbeddedStore:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._audit = GroupCommit(db, personal.record_audit)
+        self._rarity: mentor_reads.Rarity = {}
 
     @classmethod
     async def open(cls, path: str | PathLike[str], *, readers: int = 4) -> EmbeddedStore:
@@ -232,7 +233,15 @@ class EmbeddedStore:
     ) -> list[MentorRow]:
         return await self._db.read(
             lambda conn: mentor_reads.mentor_rows(
-                conn, min_levels, born_by, as_of, unit_ids, without_unit, weights or {}, min_weight
+                conn,
+                min_levels,
+                born_by,
+                as_of,
+                unit_ids,
+                without_unit,
+                weights or {},
+                min_weight,
+                self._rarity,
             )
         )
 
