@@ -65,6 +65,9 @@ _IN_UNITS = (
 _COUNT_CAP = 5000
 RARITY_KEPT = 10_000
 PIVOT_BUDGET = 2.0
+"""More pivots list more holders but leave fewer seniors to read by key;
+past the fewest pivots that do, list up to this many times their holders
+(measured at 55,000 people: 1 to 4 about even, 8 and more slower)."""
 Rarity = MutableMapping[tuple[str, int, int], int]
 """(competence, level, born_by) -> senior holders, up to `_COUNT_CAP`."""
 _COUNT = """SELECT count(*) FROM (
@@ -174,7 +177,8 @@ def _pivots(
 
     Pivots: the rarest asked competencies (fewest senior holders per unit of
     weight), enough of them to weigh more than the weight one may lack, and
-    then more while each adds no more holders to list than those before."""
+    then more while the holders they list stay within `PIVOT_BUDGET` times
+    those of the fewest that do."""
     weighed = {c: w for c in min_levels if (w := weights.get(c, 0)) > 0}
     spare = sum(weighed.values()) - min_weight  # the weight one may lack
     if spare < 0:
