@@ -46,7 +46,7 @@ _HEAVY_SENIORS = """
     FROM (
         SELECT h.employee_id AS id
         FROM json_each(:pivots) p CROSS JOIN holding h INDEXED BY holding_by_senior
-          ON h.competence_id = p.key AND h.level >= p.value ->> 0
+          ON h.competence_id = p.key AND h.level >= p.value ->> 0 AND h.level >= 4
           AND h.birth_year <= :born_by
         WHERE {in_units}
         GROUP BY h.employee_id HAVING sum(p.value ->> 1) >= :pivot_weight
@@ -63,6 +63,10 @@ _IN_UNITS = (
 # to tell the rare from the common. Only an estimate of cost is needed (any
 # pivots are right), so a store keeps the counts (`Rarity`) across writes.
 _COUNT_CAP = 5000
+SENIOR_LEVEL = 4
+"""The least level `holding_by_senior` lists (its literal `level >= 4`, which
+the queries repeat so that SQLite may use it); least-weight reads asking for
+less (a mentor level floor set below 4) read every senior instead."""
 RARITY_KEPT = 10_000
 PIVOT_BUDGET = 2.0
 """More pivots list more holders but leave fewer seniors to read by key;
@@ -72,7 +76,7 @@ Rarity = MutableMapping[tuple[str, int, int], int]
 """(competence, level, born_by) -> senior holders, up to `_COUNT_CAP`."""
 _COUNT = """SELECT count(*) FROM (
     SELECT 1 FROM holding INDEXED BY holding_by_senior
-    WHERE competence_id = ? AND level >= ? AND birth_year <= ? LIMIT ?)"""
+    WHERE competence_id = ? AND level >= ? AND level >= 4 AND birth_year <= ? LIMIT ?)"""
 _ROWS = """WITH
     e AS MATERIALIZED ({seniors}),
     asked AS MATERIALIZED (SELECT key AS competence_id, value AS least FROM json_each(:asked)),
@@ -116,7 +120,8 @@ def mentor_rows(
         "without_unit": int(without_unit),
         "min_weight": min_weight,
     }
-    if min_weight > 0:
+    weighed = [c for c in min_levels if weights.get(c, 0) > 0]
+    if min_weight > 0 and all(min_levels[c] >= SENIOR_LEVEL for c in weighed):
         heavy = _pivots(conn, min_levels, weights, min_weight, born_by, rarity)
         if heavy is None:
             return []

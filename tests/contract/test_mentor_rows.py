@@ -107,7 +107,12 @@ async def test_embedded_mentor_reads_use_indexes(tmp_path: Path) -> None:
     conn.set_trace_callback(statements.append)
     try:
         asked = {"evb": 4, "hlr": 4}
-        for unit_ids, least in ((["enh-akut", "enh-iva"], 0), (None, 0), (None, 2)):
+        for unit_ids, least in (
+            (["enh-akut", "enh-iva"], 0),
+            (None, 0),
+            (None, 2),
+            (["enh-akut", "enh-iva"], 1),
+        ):
             mentor_reads.mentor_rows(
                 conn, asked, 1970, AS_OF, unit_ids, True, {"evb": 1, "hlr": 1}, least
             )
@@ -123,6 +128,7 @@ async def test_embedded_mentor_reads_use_indexes(tmp_path: Path) -> None:
     assert plans
     assert [p for p in plans if p.startswith("SCAN") and p.split()[1] in big] == []
     assert any("employee_by_unit_birth_year" in p for p in plans), plans
+    assert any("COVERING INDEX holding_by_senior" in p for p in plans), plans
 
 
 async def test_embedded_least_weight_reads_do_not_trust_the_holder_counts(
