@@ -32,7 +32,7 @@ from ladders.mentor_pool import (
 )
 from ladders.models import Employee
 from ladders.orgtree import UnitTree
-from ladders.ports import Store
+from ladders.ports import Store, WeighsInUnits
 from ladders.rules import Rules
 
 REGION_SHARE = 0.25
@@ -129,13 +129,15 @@ async def search_pool(
             take(await _read(store, catalog, rules, min_levels, as_of, None, ({}, 0)))
         return MentorPool(read, tree=tree, rules=rules, as_of=as_of)
     # Band by band, nearest first, each asking again what can still matter:
-    # what a band adds can only raise the bar for the farther ones.
+    # what a band adds can only raise the bar for the farther ones. From a
+    # store that does not weigh in units cheaply, all of it in one read.
     known = {m.id for m in read}
     first = distance
+    banded = isinstance(store, WeighsInUnits)
     while distance < len(rings):
         reads = goal.reads_at(distance)
         end = distance + 1
-        while end < len(rings) and goal.reads_at(end) == reads:
+        while end < len(rings) and (not banded or goal.reads_at(end) == reads):
             end += 1
         # Every ring left in one band: read region-wide, the rings read are known.
         band = None if distance == first and end == len(rings) else rings[distance:end]

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
+from typing import Literal
 
 from graph.chunks import each_chunk
 from graph.embedded import aggregates, holder_counts, mentor_reads, personal, reads, writes
@@ -219,6 +220,10 @@ class EmbeddedStore:
             lambda conn: conn.execute("SELECT value FROM meta WHERE key = 'units_token'").fetchone()
         )
         return None if row is None else str(row[0])
+
+    def weighs_in_units(self) -> Literal[True]:
+        """`WeighsInUnits`: least-weight reads start from the rarest competencies."""
+        return True
 
     async def mentor_rows(
         self,

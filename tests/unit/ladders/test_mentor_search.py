@@ -12,6 +12,7 @@ import random
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import pytest
 
@@ -168,6 +169,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         (0.5, 1),
         (2.0, 1),
         (0.05, 1),
+        (0.05, 0),
     ],
     ids=[
         "as-set",
@@ -175,13 +177,21 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         "ring-by-ring-cut-short",
         "ring-by-ring-to-the-end",
         "bands-early",
+        "one-read-early",
     ],
 )
 def region_share(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> float:
     share, first = request.param
     monkeypatch.setattr(mentor_search, "REGION_SHARE", share)
-    monkeypatch.setattr(mentor_search, "FIRST_READ", first)
+    monkeypatch.setattr(mentor_search, "FIRST_READ", max(first, 1))
+    if not first:  # as from a store that does not weigh in units (Neo4j)
+        monkeypatch.setattr(mentor_search, "WeighsInUnits", _Nothing)
     return float(share)
+
+
+@runtime_checkable
+class _Nothing(Protocol):
+    def nothing_has_this(self) -> None: ...
 
 
 async def _reference(
