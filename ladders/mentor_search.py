@@ -8,9 +8,11 @@ mentor could still enter the answer: one at distance >= d scores at most
 Ties go to the lower mentor id, so only a strictly better score is proof.
 When the rings read grow large (a rare competence, or an adept whose nearby
 seniors cover little), the rest is read in bands of rings instead, each of
-only the mentors that can still matter from that far (`Rest`): the farther
-the band, the more missing levels a mentor there must cover, and the
-farthest bands (most of the region) often need more than anyone can.
+only the mentors that can still matter from that far (`Goal.reads_at`): the
+farther the band, the more missing levels a mentor there must cover, and the
+farthest bands (most of the region) often need more than anyone can. From a
+store that does not weigh in units cheaply (`ports.WeighsInUnits`), the rest
+is one region-wide read of those who can matter from the nearest band.
 
 The answers are exactly those of ranking the whole pool (`rank_candidates`);
 the unit tests compare the two.
