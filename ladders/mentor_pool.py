@@ -126,6 +126,28 @@ class MentorPool:
         """The mentors who pass the rules for `adept` and cover at least one
         competence of `targets`, best first (score, then mentor id); the first
         `limit` of them when given. Scores exactly as `score_mentor`."""
+        return [
+            MentorCandidate(
+                mentor_id=mid,
+                score=score,
+                competence_ids=covered,
+                active_adepts=len(self.mentors[mid].active_adept_ids),
+                capacity=self.mentors[mid].capacity,
+            )
+            for score, mid, covered in self.scored(
+                adept=adept, adept_levels=adept_levels, targets=targets, limit=limit
+            )
+        ]
+
+    def scored(
+        self,
+        *,
+        adept: Employee,
+        adept_levels: Mapping[str, int],
+        targets: Mapping[str, int],
+        limit: int | None = None,
+    ) -> list[tuple[float, str, tuple[str, ...]]]:
+        """`rank` as (score, mentor id, covered competencies): no model each."""
         asked = [
             (c, mentor_level(t, self.rules), max(0, t - adept_levels.get(c, 0)))
             for c, t in sorted(targets.items())
@@ -159,19 +181,8 @@ class MentorPool:
                     elif score > top[0]:
                         heapq.heapreplace(top, score)
         if limit is None:
-            best = sorted(scored, key=_best_first)
-        else:
-            best = heapq.nsmallest(limit, scored, key=_best_first)
-        return [
-            MentorCandidate(
-                mentor_id=mid,
-                score=score,
-                competence_ids=covered,
-                active_adepts=len(self.mentors[mid].active_adept_ids),
-                capacity=self.mentors[mid].capacity,
-            )
-            for score, mid, covered in best
-        ]
+            return sorted(scored, key=_best_first)
+        return heapq.nsmallest(limit, scored, key=_best_first)
 
 
 def _best_first(entry: tuple[float, str, tuple[str, ...]]) -> tuple[float, str]:

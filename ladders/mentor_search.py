@@ -7,8 +7,12 @@ mentor could still enter the answer: one at distance >= d scores at most
 `best_possible(levels, d)`, every missing level covered at the best urgency.
 Ties go to the lower mentor id, so only a strictly better score is proof.
 When the rings read grow large (a rare competence, or an adept whose nearby
-seniors cover little), the rest is one region-wide read instead, of only the
-mentors that can still matter from that far (`Rest`).
+seniors cover little), the rest is read in bands of rings instead, each of
+only the mentors that can still matter from that far (`Goal.reads_at`): the
+farther the band, the more missing levels a mentor there must cover, and the
+farthest bands (most of the region) often need more than anyone can. From a
+store that does not weigh in units cheaply (`ports.WeighsInUnits`), the rest
+is one region-wide read of those who can matter from the nearest band.
 
 The answers are exactly those of ranking the whole pool (`rank_candidates`);
 the unit tests compare the two.
@@ -16,8 +20,9 @@ the unit tests compare the two.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Protocol
 
 from ladders.catalog import Catalog
 from ladders.mentor_pool import (
@@ -29,7 +34,7 @@ from ladders.mentor_pool import (
 )
 from ladders.models import Employee
 from ladders.orgtree import UnitTree
-from ladders.ports import Store
+from ladders.ports import Store, WeighsInUnits
 from ladders.rules import Rules
 
 REGION_SHARE = 0.25
@@ -39,13 +44,24 @@ FIRST_READ = 8
 so they are read together, and each read after is about as big as all the
 ones before (a few round trips, not one per ring)."""
 
-Enough = Callable[[MentorPool, int], bool]
-"""Whether a pool read up to (not including) distance d holds every mentor
-that matters: no unread one is nearer than d."""
-Rest = Callable[[MentorPool, int], list[tuple[Mapping[str, int], int]]]
-"""For a pool read up to (not including) distance d: region-wide reads, each
-(weights, least weight) as `load_mentor_pool` takes them, that together find
-every unread mentor who can matter."""
+Read = tuple[Mapping[str, int], int]
+"""(weights, least weight) as `load_mentor_pool` takes them."""
+
+
+class Goal(Protocol):
+    """What a search looks for, told about the mentors as they are read (each
+    scored once: ranking everything read again after every read cost more
+    than the reads)."""
+
+    def add(self, pool: MentorPool) -> None:
+        """Take in a pool of mentors just read (none read before)."""
+
+    def enough(self, distance: int) -> bool:
+        """Whether no unread mentor, all at `distance` or farther, can matter."""
+
+    def reads_at(self, distance: int) -> list[Read]:
+        """The reads that together find every unread mentor at `distance`
+        who can matter ([]: none can)."""
 
 
 def best_possible(*, levels: int, distance: int, rules: Rules) -> float:
@@ -80,24 +96,26 @@ async def search_pool(
     unit_id: str | None,
     min_levels: Mapping[str, int],
     as_of: date,
-    enough: Enough,
-    rest: Rest,
+    goal: Goal,
 ) -> MentorPool:
     """The pool (`load_mentor_pool` of `min_levels`) read nearest `unit_id`
-    first, until `enough` says the rest cannot matter. When the rings get
-    large: those read, and the region-wide reads `rest` asks for. All of it
-    when the rings run out (or the whole region, without rings)."""
+    first, until `goal` has enough. When the rings get large: those read,
+    then the rest band by band with the reads `goal` asks for. All of it when
+    the rings run out (or the whole region, without rings)."""
     rings = tree.rings(unit_id)
     if sum(len(r) for r in rings) != len(tree) + 1:  # a cycle: rings miss units
         rings = ()
     read: list[PoolMentor] = []
+
+    def take(mentors: list[PoolMentor]) -> None:
+        read.extend(mentors)
+        goal.add(MentorPool(mentors, tree=tree, rules=rules, as_of=as_of))
+
     units_read = 0
-    reads: list[tuple[Mapping[str, int], int]] = [({}, 0)]
     distance = 0
     while distance < len(rings):
-        pool = MentorPool(read, tree=tree, rules=rules, as_of=as_of)
-        if enough(pool, distance):
-            return pool
+        if goal.enough(distance):
+            return MentorPool(read, tree=tree, rules=rules, as_of=as_of)
         start = distance
         group: list[str | None] = []
         while distance < len(rings) and len(group) < max(FIRST_READ, units_read):
@@ -105,39 +123,143 @@ async def search_pool(
             distance += 1
         units_read += len(group)
         if units_read > REGION_SHARE * len(tree):
-            reads = rest(pool, start)
+            distance = start
             break
-        read += await load_mentor_pool(
-            store=store,
-            catalog=catalog,
-            rules=rules,
-            min_levels=min_levels,
-            as_of=as_of,
-            unit_ids=[u for u in group if u is not None],
-            without_unit=None in group,
-        )
+        take(await _read(store, catalog, rules, min_levels, as_of, group, ({}, 0)))
     else:
-        if rings:  # every ring read: the whole pool
-            return MentorPool(read, tree=tree, rules=rules, as_of=as_of)
+        if not rings:
+            take(await _read(store, catalog, rules, min_levels, as_of, None, ({}, 0)))
+        return MentorPool(read, tree=tree, rules=rules, as_of=as_of)
+    # Band by band, nearest first, each asking again what can still matter:
+    # what a band adds can only raise the bar for the farther ones. From a
+    # store that does not weigh in units cheaply, all of it in one read.
     known = {m.id for m in read}
-    for weights, least in reads:
-        for mentor in await load_mentor_pool(
-            store=store,
-            catalog=catalog,
-            rules=rules,
-            min_levels=min_levels,
-            as_of=as_of,
-            weights=weights,
-            min_weight=least,
-        ):
-            if mentor.id not in known:
-                known.add(mentor.id)
-                read.append(mentor)
+    first = distance
+    banded = isinstance(store, WeighsInUnits)
+    while distance < len(rings):
+        reads = goal.reads_at(distance)
+        end = distance + 1
+        while end < len(rings) and (not banded or goal.reads_at(end) == reads):
+            end += 1
+        # Every ring left in one band: read region-wide, the rings read are known.
+        band = None if distance == first and end == len(rings) else rings[distance:end]
+        units = None if band is None else [u for ring in band for u in ring]
+        for weights_and_least in reads:
+            found = await _read(store, catalog, rules, min_levels, as_of, units, weights_and_least)
+            new = [m for m in found if m.id not in known]
+            known.update(m.id for m in new)
+            take(new)
+        distance = end
     return MentorPool(read, tree=tree, rules=rules, as_of=as_of)
+
+
+async def _read(
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    min_levels: Mapping[str, int],
+    as_of: date,
+    units: Sequence[str | None] | None,
+    weights_and_least: Read,
+) -> list[PoolMentor]:
+    """`load_mentor_pool` in `units` (None: the region)."""
+    weights, least = weights_and_least
+    return await load_mentor_pool(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        min_levels=min_levels,
+        as_of=as_of,
+        unit_ids=None if units is None else [u for u in units if u is not None],
+        without_unit=units is not None and None in units,
+        weights=weights,
+        min_weight=least,
+    )
 
 
 def _min_levels(targets: Mapping[str, int], rules: Rules) -> dict[str, int]:
     return {c: mentor_level(t, rules) for c, t in targets.items()}
+
+
+class _Question:
+    """An adept's mentor question, with the bound every goal needs."""
+
+    def __init__(
+        self,
+        *,
+        adept: Employee,
+        adept_levels: Mapping[str, int],
+        targets: Mapping[str, int],
+        rules: Rules,
+    ) -> None:
+        self.adept = adept
+        self.adept_levels = adept_levels
+        self.targets = targets
+        self.rules = rules
+        self.weights = missing_per_competence(adept_levels, targets)
+        self.most = sum(self.weights.values())
+
+    def scored(self, pool: MentorPool) -> list[tuple[float, str, tuple[str, ...]]]:
+        return pool.scored(adept=self.adept, adept_levels=self.adept_levels, targets=self.targets)
+
+    def bound(self, distance: int) -> float:
+        return best_possible(levels=self.most, distance=distance, rules=self.rules)
+
+    def least(self, score: float, distance: int) -> int:
+        return least_levels(score=score, distance=distance, most=self.most, rules=self.rules)
+
+
+class _TopK:
+    """The best `limit` candidates."""
+
+    def __init__(self, question: _Question, *, limit: int) -> None:
+        self.q = question
+        self.limit = limit
+        self.top: list[tuple[float, str]] = []  # best first
+
+    def add(self, pool: MentorPool) -> None:
+        new = [(score, mid) for score, mid, _ in self.q.scored(pool)]
+        self.top = sorted(self.top + new, key=lambda e: (-e[0], e[1]))[: self.limit]
+
+    def enough(self, distance: int) -> bool:
+        return len(self.top) >= self.limit and self.top[-1][0] > self.q.bound(distance)
+
+    def reads_at(self, distance: int) -> list[Read]:
+        if len(self.top) < self.limit:
+            return [(self.q.weights, 0)]
+        least = self.q.least(self.top[-1][0], distance)
+        return [(self.q.weights, least)] if least <= self.q.most else []
+
+
+class _BestPer:
+    """Per competence, the best candidate who covers it."""
+
+    def __init__(self, question: _Question) -> None:
+        self.q = question
+        self.best: dict[str, tuple[float, str]] = {}
+
+    def add(self, pool: MentorPool) -> None:
+        for score, mid, covered in self.q.scored(pool):
+            for c in covered:
+                known = self.best.get(c)
+                if known is None or (-score, mid) < (-known[0], known[1]):
+                    self.best[c] = (score, mid)
+
+    def enough(self, distance: int) -> bool:
+        bound = self.q.bound(distance)
+        return all(c in self.best and self.best[c][0] > bound for c in self.q.targets)
+
+    def reads_at(self, distance: int) -> list[Read]:
+        # A mentor matters for a competence with a candidate when they beat
+        # it (they cover enough levels); for one without, when they hold it.
+        reads: list[Read] = []
+        if self.best:
+            least = self.q.least(min(score for score, _ in self.best.values()), distance)
+            if least <= self.q.most:
+                reads.append((self.q.weights, least))
+        if len(self.best) < len(self.q.targets):
+            reads.append(({c: 1 for c in self.q.targets if c not in self.best}, 1))
+        return reads
 
 
 async def nearest_candidates(
@@ -154,25 +276,6 @@ async def nearest_candidates(
 ) -> list[MentorCandidate]:
     """`rank_candidates(..., limit=limit)` over the whole pool, reading only
     the part of it near the adept that can matter."""
-    weights = missing_per_competence(adept_levels, targets)
-    most = sum(weights.values())
-
-    def rank(pool: MentorPool) -> list[MentorCandidate]:
-        return pool.rank(adept=adept, adept_levels=adept_levels, targets=targets, limit=limit)
-
-    def enough(pool: MentorPool, distance: int) -> bool:
-        ranked = rank(pool)
-        return len(ranked) >= limit and ranked[-1].score > best_possible(
-            levels=most, distance=distance, rules=rules
-        )
-
-    def rest(pool: MentorPool, distance: int) -> list[tuple[Mapping[str, int], int]]:
-        ranked = rank(pool)
-        if len(ranked) < limit:
-            return [(weights, 0)]
-        score = ranked[-1].score
-        return [(weights, least_levels(score=score, distance=distance, most=most, rules=rules))]
-
     pool = await search_pool(
         store=store,
         catalog=catalog,
@@ -181,10 +284,12 @@ async def nearest_candidates(
         unit_id=adept.unit_id,
         min_levels=_min_levels(targets, rules),
         as_of=as_of,
-        enough=enough,
-        rest=rest,
+        goal=_TopK(
+            _Question(adept=adept, adept_levels=adept_levels, targets=targets, rules=rules),
+            limit=limit,
+        ),
     )
-    return rank(pool)
+    return pool.rank(adept=adept, adept_levels=adept_levels, targets=targets, limit=limit)
 
 
 def best_per_competence(candidates: Sequence[MentorCandidate]) -> dict[str, MentorCandidate]:
@@ -209,34 +314,6 @@ async def nearest_best_per_competence(
 ) -> dict[str, MentorCandidate]:
     """`best_per_competence` of every candidate of the whole pool (no limit),
     reading only the part of the pool near the adept that can matter."""
-    weights = missing_per_competence(adept_levels, targets)
-    most = sum(weights.values())
-
-    def best(pool: MentorPool) -> dict[str, MentorCandidate]:
-        return best_per_competence(
-            pool.rank(adept=adept, adept_levels=adept_levels, targets=targets)
-        )
-
-    def enough(pool: MentorPool, distance: int) -> bool:
-        found = best(pool)
-        bound = best_possible(levels=most, distance=distance, rules=rules)
-        return all(c in found and found[c].score > bound for c in targets)
-
-    def rest(pool: MentorPool, distance: int) -> list[tuple[Mapping[str, int], int]]:
-        # A mentor matters for a competence with a candidate when they beat
-        # it (they cover enough levels); for one without, when they hold it.
-        found = best(pool)
-        reads: list[tuple[Mapping[str, int], int]] = []
-        if found:
-            least = min(
-                least_levels(score=f.score, distance=distance, most=most, rules=rules)
-                for f in found.values()
-            )
-            reads.append((weights, least))
-        if len(found) < len(targets):
-            reads.append(({c: 1 for c in targets if c not in found}, 1))
-        return reads
-
     pool = await search_pool(
         store=store,
         catalog=catalog,
@@ -245,7 +322,8 @@ async def nearest_best_per_competence(
         unit_id=adept.unit_id,
         min_levels=_min_levels(targets, rules),
         as_of=as_of,
-        enough=enough,
-        rest=rest,
+        goal=_BestPer(
+            _Question(adept=adept, adept_levels=adept_levels, targets=targets, rules=rules)
+        ),
     )
-    return best(pool)
+    return best_per_competence(pool.rank(adept=adept, adept_levels=adept_levels, targets=targets))

@@ -412,3 +412,15 @@ class AggregateReads(Protocol):
         their levels add up to >= `min_weight`.
         Reference: `ladders.mentor_pool.load_mentor_pool` without this read."""
         ...
+
+
+@runtime_checkable
+class WeighsInUnits(Protocol):
+    """Optional, with `AggregateReads`: a store whose `mentor_rows` in some
+    units with a least weight costs little more than the few who reach it
+    (the embedded store: it starts from the rarest competencies). The mentor
+    search then reads past its rings band by band, the farther the heavier;
+    from any other store it reads the rest in one region-wide read, which
+    costs such a store less than a band's units."""
+
+    def weighs_in_units(self) -> Literal[True]: ...

@@ -238,6 +238,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             WHERE employee_id = NEW.id;
         END""",
     ),
+    # 6: the least-weight mentor reads look for the seniors holding a rare
+    # competence at a level, and their unit (`mentor_reads._HEAVY_SENIORS`):
+    # a range of this index, no table row. Only the levels a mentor needs at
+    # the least (`mentor_reads.SENIOR_LEVEL`, the rules' default floor): a
+    # quarter of the holdings, and questions about any level, which cannot
+    # use it, keep `holding_by_competence` (narrower, faster for them).
+    (
+        """CREATE INDEX holding_by_senior ON holding
+            (competence_id, level, birth_year, unit_id, employee_id) WHERE level >= 4""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
+from typing import Literal
 
 from graph.chunks import each_chunk
 from graph.embedded import aggregates, holder_counts, mentor_reads, personal, reads, writes
@@ -48,6 +49,7 @@ class EmbeddedStore:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._audit = GroupCommit(db, personal.record_audit)
+        self._rarity: mentor_reads.Rarity = {}
 
     @classmethod
     async def open(cls, path: str | PathLike[str], *, readers: int = 4) -> EmbeddedStore:
@@ -219,6 +221,10 @@ class EmbeddedStore:
         )
         return None if row is None else str(row[0])
 
+    def weighs_in_units(self) -> Literal[True]:
+        """`WeighsInUnits`: least-weight reads start from the rarest competencies."""
+        return True
+
     async def mentor_rows(
         self,
         min_levels: Mapping[str, int],
@@ -232,7 +238,15 @@ class EmbeddedStore:
     ) -> list[MentorRow]:
         return await self._db.read(
             lambda conn: mentor_reads.mentor_rows(
-                conn, min_levels, born_by, as_of, unit_ids, without_unit, weights or {}, min_weight
+                conn,
+                min_levels,
+                born_by,
+                as_of,
+                unit_ids,
+                without_unit,
+                weights or {},
+                min_weight,
+                self._rarity,
             )
         )
 

@@ -107,7 +107,12 @@ async def test_embedded_mentor_reads_use_indexes(tmp_path: Path) -> None:
     conn.set_trace_callback(statements.append)
     try:
         asked = {"evb": 4, "hlr": 4}
-        for unit_ids, least in ((["enh-akut", "enh-iva"], 0), (None, 0), (None, 2)):
+        for unit_ids, least in (
+            (["enh-akut", "enh-iva"], 0),
+            (None, 0),
+            (None, 2),
+            (["enh-akut", "enh-iva"], 1),
+        ):
             mentor_reads.mentor_rows(
                 conn, asked, 1970, AS_OF, unit_ids, True, {"evb": 1, "hlr": 1}, least
             )
@@ -123,3 +128,35 @@ async def test_embedded_mentor_reads_use_indexes(tmp_path: Path) -> None:
     assert plans
     assert [p for p in plans if p.startswith("SCAN") and p.split()[1] in big] == []
     assert any("employee_by_unit_birth_year" in p for p in plans), plans
+    assert any("COVERING INDEX holding_by_senior" in p for p in plans), plans
+
+
+async def test_embedded_least_weight_reads_do_not_trust_the_holder_counts(
+    tmp_path: Path,
+) -> None:
+    """The holder counts (`Rarity`) kept across writes only choose where a
+    least-weight read starts: out-of-date ones (nobody holds anything, every
+    competence equally common, the rare taken for common) give the same rows."""
+    store = await EmbeddedStore.open(tmp_path / "t.db")
+    try:
+        await store.import_dataset(tiny_region())
+    finally:
+        await store.close()
+    conn = sqlite3.connect(tmp_path / "t.db")
+    try:
+        asked = {"evb": 4, "hlr": 4, "team": 4, "cert": 2}
+        weights = {"evb": 2, "hlr": 1, "team": 1, "cert": 3}
+        fresh: mentor_reads.Rarity = {}
+        checked = 0
+        for units, least in ((None, 1), (None, 3), (None, 4), (["enh-akut", "enh-iva"], 2)):
+            args = (conn, asked, 1970, AS_OF, units, True, weights, least)
+            expected = mentor_reads.mentor_rows(*args, fresh)
+            checked += len(expected)
+            for count in (0, 1, 5000):
+                stale = dict.fromkeys(fresh, count)
+                assert mentor_reads.mentor_rows(*args, stale) == expected, (units, least, count)
+            upside_down = {key: 5000 - n for key, n in fresh.items()}
+            assert mentor_reads.mentor_rows(*args, upside_down) == expected, (units, least)
+        assert checked > 0
+    finally:
+        conn.close()

@@ -12,6 +12,7 @@ import random
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import pytest
 
@@ -162,14 +163,35 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 @pytest.fixture(
-    params=[(mentor_search.REGION_SHARE, mentor_search.FIRST_READ), (2.0, 8), (0.5, 1), (2.0, 1)],
-    ids=["as-set", "rings-to-the-end", "ring-by-ring-cut-short", "ring-by-ring-to-the-end"],
+    params=[
+        (mentor_search.REGION_SHARE, mentor_search.FIRST_READ),
+        (2.0, 8),
+        (0.5, 1),
+        (2.0, 1),
+        (0.05, 1),
+        (0.05, 0),
+    ],
+    ids=[
+        "as-set",
+        "rings-to-the-end",
+        "ring-by-ring-cut-short",
+        "ring-by-ring-to-the-end",
+        "bands-early",
+        "one-read-early",
+    ],
 )
 def region_share(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> float:
     share, first = request.param
     monkeypatch.setattr(mentor_search, "REGION_SHARE", share)
-    monkeypatch.setattr(mentor_search, "FIRST_READ", first)
+    monkeypatch.setattr(mentor_search, "FIRST_READ", max(first, 1))
+    if not first:  # as from a store that does not weigh in units (Neo4j)
+        monkeypatch.setattr(mentor_search, "WeighsInUnits", _Nothing)
     return float(share)
+
+
+@runtime_checkable
+class _Nothing(Protocol):
+    def nothing_has_this(self) -> None: ...
 
 
 async def _reference(
@@ -250,6 +272,47 @@ async def test_nearest_first_equals_ranking_the_whole_pool(
     assert checked > 100  # the generated regions do have candidates
 
 
+async def test_bands_past_the_rings_ask_more_of_farther_mentors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cut short after the first ring, the rest is read band by band, each
+    band's least weight its own (the equality with ranking the whole pool is
+    `test_nearest_first_equals_ranking_the_whole_pool`, "bands-early")."""
+    monkeypatch.setattr(mentor_search, "REGION_SHARE", 0.05)
+    monkeypatch.setattr(mentor_search, "FIRST_READ", 1)
+    reads: list[tuple[int, int]] = []  # (units, least weight) of each band read
+    load = mentor_search.load_mentor_pool
+
+    async def spy(**kw: object) -> list[PoolMentor]:
+        units = kw["unit_ids"]
+        if isinstance(units, list) and kw["min_weight"]:
+            reads.append((len(units), int(kw["min_weight"])))  # type: ignore[call-overload]
+        return await load(**kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mentor_search, "load_mentor_pool", spy)
+    catalog = Catalog.build(REFERENCE.reference())
+    for seed in (1, 2, 3):
+        store = await EmbeddedStore.open(tmp_path / f"{seed}.db")
+        try:
+            await store.import_dataset(region(seed))
+            people = await store.employees_in_units(list((await load_tree(store)).units))
+            for adept in [e for e in people if e.adept][:12]:
+                for limit in (1, 5):
+                    await mentor_candidates(
+                        store=store,
+                        catalog=catalog,
+                        rules=RULES,
+                        adept_id=adept.id,
+                        competence_ids=None,
+                        limit=limit,
+                        as_of=AS_OF,
+                    )
+        finally:
+            await store.close()
+    assert reads
+    assert len({least for _, least in reads}) > 1
+
+
 async def test_equal_scores_are_ordered_by_mentor_id(store: EmbeddedStore) -> None:
     """The generated regions have ties, and they cross the limit."""
     catalog = Catalog.build(REFERENCE.reference())
@@ -276,13 +339,14 @@ async def test_the_store_pool_equals_the_batch_read_pool(store: EmbeddedStore) -
     tree = await load_tree(store)
     asked = {"c0": 4, "c1": 4, "c2": 5, RARE: 4}
     weights = {"c0": 2, "c1": 1, "c2": 1, RARE: 3}
+    found = 0
     for units, without, least in (
         (None, False, 0),
         (tree.subtree("r.0"), False, 0),
         (["r.1.0"], True, 0),
-        (None, False, 3),
-        (None, False, 4),
-        (tree.subtree("r.1"), True, 2),
+        *((None, False, least) for least in range(1, 9)),
+        *((tree.subtree("r.1"), True, least) for least in range(1, 9)),
+        (tree.subtree("r.0"), False, 4),
     ):
         kw = {"min_levels": asked, "as_of": AS_OF, "unit_ids": units, "without_unit": without}
         fast = await mentor_pool.load_mentor_pool(
@@ -296,4 +360,5 @@ async def test_the_store_pool_equals_the_batch_read_pool(store: EmbeddedStore) -
         every = await mentor_pool._load_by_holders(store=store, catalog=catalog, rules=RULES, **kw)
         reference = [m for m in every if sum(weights.get(c, 0) for c in m.levels) >= least]
         assert fast == reference
-        assert fast
+        found += bool(fast)
+    assert found > 5
