@@ -27,22 +27,23 @@ from graph.validity import earliest_valid_assessment
 from ladders.models import ConversationKind, PlanActivityStatus, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
 
-VALID: Final = (
-    "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
-    " WHEN h.assessed_on IS NULL OR $bounds[c.id] IS NULL THEN true"
-    " ELSE h.assessed_on >= $bounds[c.id] END)"
-)
+
+def valid(competence_id: str) -> str:
+    """Whether holding `h` counts; `competence_id`: the expression naming its
+    competence's id (a variable projected once is cheaper than `c.id`)."""
+    return (
+        "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
+        f" WHEN h.assessed_on IS NULL OR $bounds[{competence_id}] IS NULL THEN true"
+        f" ELSE h.assessed_on >= $bounds[{competence_id}] END)"
+    )
+
+
+VALID: Final = valid("c.id")
 
 _VALIDITIES: Final = (
     "MATCH (c:Competence) WHERE c.valid_months IS NOT NULL"
     " RETURN collect([c.id, c.valid_months]) AS rows"
 )
-
-
-def valid(competence_id: str) -> str:
-    """`VALID` with the competence's id taken from `competence_id` (a
-    variable the query has projected already)."""
-    return VALID.replace("c.id", competence_id)
 
 
 # Both from the units' employees (a subtree's people, by the WORKS_IN
