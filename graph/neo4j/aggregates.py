@@ -27,33 +27,57 @@ from graph.validity import earliest_valid_assessment
 from ladders.models import ConversationKind, PlanActivityStatus, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
 
-VALID: Final = (
-    "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
-    " WHEN h.assessed_on IS NULL OR $bounds[c.id] IS NULL THEN true"
-    " ELSE h.assessed_on >= $bounds[c.id] END)"
-)
+
+def valid(competence_id: str) -> str:
+    """Whether holding `h` counts; `competence_id`: the expression naming its
+    competence's id (a variable projected once is cheaper than `c.id`)."""
+    return (
+        "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
+        f" WHEN h.assessed_on IS NULL OR $bounds[{competence_id}] IS NULL THEN true"
+        f" ELSE h.assessed_on >= $bounds[{competence_id}] END)"
+    )
+
+
+VALID: Final = valid("c.id")
 
 _VALIDITIES: Final = (
     "MATCH (c:Competence) WHERE c.valid_months IS NOT NULL"
     " RETURN collect([c.id, c.valid_months]) AS rows"
 )
 
+
 # Both from the units' employees (a subtree's people, by the WORKS_IN
-# index), not from the competencies' holders region-wide.
+# index), not from the competencies' holders region-wide: their cost
+# follows the subtree, not the region.
+#
+# The slotted runtime spends far more per row on expressions than on
+# expanding relationships (measured on a 5,000-person subtree: expanding its
+# ~164k holdings ~30 ms of server CPU; filtering them with `c IN cs`, a list
+# scan per row, ~160 ms more; `$map[c.id]` written inside a WHERE is slower
+# still). So each competence's id is projected once, its map entries are
+# looked up by that variable, and the filters that drop most rows come
+# first: not a competence asked about, then below its least level asked
+# about, then expired.
+#
+# Unlike the embedded store, no copy of the holder's unit on HOLDS: a
+# relationship index on such copies, seeked per (unit, competence asked
+# about) (~13k seeks for 281 units and 46 competencies), measured no faster
+# than this expansion at 10k and 55k people.
 #
 # SUPPLY_HELD: valid holdings of a competence asked about, at or above its
 # least level asked about, counted per (unit, competence, level, retiring)
-# before spreading them over the levels asked about; the competence nodes
-# are found once, so the holdings are filtered by node, not by reading the
-# id of each one's competence. A person holds a competence at most once.
+# before spreading them over the levels asked about. A person holds a
+# competence at most once.
 SUPPLY_HELD: Final = (
-    "MATCH (c:Competence) WHERE c.id IN $competences"
-    " WITH collect(c) AS cs"
-    " MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
-    " MATCH (e)-[h:HOLDS]->(c) WHERE c IN cs"
-    " WITH u, e, h, c WHERE h.level >= $least[c.id] AND " + VALID + ""
-    " WITH u.id AS unit_id, c.id AS cid, h.level AS held,"
-    "  ($born_by IS NOT NULL AND e.birth_year <= $born_by) AS retires, count(*) AS n"
+    "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
+    " WITH u.id AS unit_id, e,"
+    "  ($born_by IS NOT NULL AND e.birth_year <= $born_by) AS retires"
+    " MATCH (e)-[h:HOLDS]->(c)"
+    " WITH unit_id, retires, h, c.id AS cid"
+    " WITH unit_id, retires, h, cid, $least[cid] AS least WHERE least IS NOT NULL"
+    " WITH unit_id, retires, cid, h.level AS held, h"
+    " WHERE held >= least AND " + valid("cid") + ""
+    " WITH unit_id, cid, held, retires, count(*) AS n"
     " UNWIND $levels[cid] AS level"
     " WITH unit_id, cid, level, sum(CASE WHEN held >= level THEN n ELSE 0 END) AS now,"
     "  sum(CASE WHEN held >= level AND retires THEN n ELSE 0 END) AS retiring"
@@ -62,19 +86,22 @@ SUPPLY_HELD: Final = (
 )
 # SUPPLY_DEVELOPING: per (person, competence) with a counting plan item, the
 # highest target; in development at a level the target reaches and the held
-# level (0 when expired or none) does not.
+# level (0 when expired or none) does not. The WITH after the people keeps
+# the planner from starting at the open items of the whole region (whose
+# people it then checks one by one for their unit).
 SUPPLY_DEVELOPING: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
+    " WITH u.id AS unit_id, e"
     " MATCH (e)-[:HAS_PLAN]->(p:Plan)-[:INCLUDES]->(x:PlanActivity)"
     " WHERE x.competence IN $competences AND x.status IN $developing"
     "  AND p.status <> $closed AND coalesce(x.due_on, p.period_end) <= $due_by"
-    " WITH u, e, x.competence AS cid, max(x.target_level) AS target"
+    " WITH unit_id, e, x.competence AS cid, max(x.target_level) AS target"
     " OPTIONAL MATCH (e)-[h:HOLDS]->(c:Competence {id: cid})"
-    " WITH u, cid, target,"
-    "  CASE WHEN h IS NOT NULL AND " + VALID + " THEN h.level ELSE 0 END AS held"
+    " WITH unit_id, cid, target,"
+    "  CASE WHEN h IS NOT NULL AND " + valid("cid") + " THEN h.level ELSE 0 END AS held"
     " UNWIND $levels[cid] AS level"
-    " WITH u, cid, level WHERE held < level AND target >= level"
-    " WITH u.id AS unit_id, cid, level, count(*) AS developing"
+    " WITH unit_id, cid, level WHERE held < level AND target >= level"
+    " WITH unit_id, cid, level, count(*) AS developing"
     " RETURN collect([unit_id, cid, level, developing]) AS rows"
 )
 
@@ -88,7 +115,7 @@ _TRANSFER_HOLDERS: Final = (
 )
 TRANSFER_HOLDERS_IN_UNITS: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
-    " MATCH (e)-[h:HOLDS]->(c:Competence)"
+    " MATCH (e)-[h:HOLDS]->(c)"
     " WHERE h.level >= $min_level AND " + VALID + _TRANSFER_HOLDERS
 )
 TRANSFER_HOLDERS_BY_LEVEL: Final = (
