@@ -5,10 +5,10 @@ one process they take turns on the GIL. Here the generator runs in a child
 process and sends each chunk down a pipe, and the parent only rebuilds and
 writes it, so the two overlap on two cores. Pydantic models pickle slowly
 (some 2 s for a chunk of 10,000 people, about as long as writing it takes),
-so the people's records travel as plain lists of their field values, dates as
-day numbers, and are rebuilt as the same models without validating them
-again: the child validated them when it made them. The few reference records
-of the first chunk travel as pickled models.
+so the people's records travel as plain lists of their field values and
+are rebuilt as the same models without validating them
+(`seed.generate.trusted`), as pydantic's own unpickling does. The few
+reference records of the first chunk travel as pickled models.
 
 A failure in the child is raised in the parent: the child's exception, with
 its traceback as a note, or `GeneratorProcessError` when the child died
@@ -44,6 +44,7 @@ from ladders.models import (
     Plan,
     PlanActivity,
 )
+from seed.generate.trusted import trusted_from_values
 
 Source = Callable[..., Iterator[Dataset]]
 """A chunk generator taking keyword arguments (`synthetic.synthetic_chunks`)."""
@@ -58,7 +59,6 @@ class _Shape:
     """How one model travels: its field values in field order."""
 
     model: type[BaseModel]
-    names: tuple[str, ...]
     dates: tuple[int, ...]
     """The places of its date fields."""
 
@@ -70,7 +70,7 @@ def _shape(model: type[BaseModel]) -> _Shape:
         for i, field in enumerate(fields.values())
         if date in (field.annotation, *typing.get_args(field.annotation))
     )
-    return _Shape(model=model, names=tuple(fields), dates=dates)
+    return _Shape(model=model, dates=dates)
 
 
 PEOPLE = {
@@ -101,6 +101,8 @@ def encode(chunk: Dataset) -> bytes:
 def _values(
     records: tuple[BaseModel, ...], shape: _Shape, days: dict[date, date]
 ) -> list[list[Any]]:
+    # A record's __dict__ holds its fields in field order (pydantic builds it
+    # so, and so does `trusted`).
     rows = [list(r.__dict__.values()) for r in records]
     same = days.setdefault
     for row in rows:
@@ -120,22 +122,8 @@ def decode(rest: dict[str, Any], people: dict[str, list[list[Any]]]) -> Dataset:
 
 
 def _models(rows: list[list[Any]], shape: _Shape) -> tuple[BaseModel, ...]:
-    # What pydantic's own unpickling does, without the per-record pickle
-    # framing, which costs as much as writing the records: these values were
-    # validated in the child. The generator sets every field, so every field
-    # counts as set, and one set serves all (adding a field to it changes
-    # nothing; pydantic copies it before it changes it anyway).
-    new, put = object.__new__, object.__setattr__
-    model, names, every = shape.model, shape.names, set(shape.names)
-    out = []
-    for row in rows:
-        record = new(model)
-        put(record, "__dict__", dict(zip(names, row, strict=True)))
-        put(record, "__pydantic_fields_set__", every)
-        put(record, "__pydantic_extra__", None)
-        put(record, "__pydantic_private__", None)
-        out.append(record)
-    return tuple(out)
+    model = shape.model
+    return tuple(trusted_from_values(model, row) for row in rows)
 
 
 # The child's first lines: the parent's import path before anything of ours
