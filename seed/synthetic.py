@@ -9,6 +9,8 @@ from 10,000 up. The people are made by the demo's own generator
 (seed.generate), with the demo's staffing of each template unit carried over
 to its replicas, and sent to the store in chunks of `batch_size` employees
 (`Store.bulk_load`: one transaction per chunk). Same `n` and seed, same data.
+`seed_synthetic` generates in a process of its own (seed.producer), so that
+generating and writing take a core each.
 """
 
 from __future__ import annotations
@@ -223,10 +225,10 @@ def relationship_total(chunk: Dataset) -> int:
 
 
 async def prefetched(chunks: Iterator[Dataset], *, ahead: int = 1) -> AsyncIterator[Dataset]:
-    """`chunks` made on a thread of their own, up to `ahead` in advance, so the
-    next chunk is generated while the store writes this one. One ahead is
-    enough (generating is the slower side on SQLite; on Neo4j the server
-    is) and keeps a chunk less alive: some 400 MB at 10,000 employees."""
+    """`chunks` taken on a thread of their own, up to `ahead` in advance, so
+    the next chunk is received and rebuilt while the store writes this one
+    (the generator process is making the one after). One ahead keeps a chunk
+    less alive: some 400 MB at 10,000 employees."""
     box: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=ahead)
     stop = threading.Event()
 
