@@ -76,8 +76,8 @@ UPSERT_NEED = _upsert("unit_need", rows.NEED_COLUMNS, "unit_id, competence_id, l
 UPSERT_EMPLOYEE = _upsert("employee", rows.EMPLOYEE_COLUMNS, "id")
 # The holder's unit and birth year go along (schema migration 5), read in the
 # same statement. Scalar subqueries in VALUES, not INSERT ... SELECT with a
-# join: that form made SQLite build a one-row subquery per holding and took
-# twice the CPU of the rest of a bulk import (half of it in the kernel).
+# join: that form runs a one-row subquery per holding and took twice the CPU
+# of this one in a bulk import, much of it in the kernel.
 UPSERT_HOLDING = f"""INSERT INTO holding ({rows.HOLDING_COLUMNS}, unit_id, birth_year)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT unit_id FROM employee WHERE id = ?1),
   (SELECT birth_year FROM employee WHERE id = ?1))
