@@ -9,6 +9,8 @@ from 10,000 up. The people are made by the demo's own generator
 (seed.generate), with the demo's staffing of each template unit carried over
 to its replicas, and sent to the store in chunks of `batch_size` employees
 (`Store.bulk_load`: one transaction per chunk). Same `n` and seed, same data.
+`seed_synthetic` generates in a process of its own (seed.producer), so that
+generating and writing take a core each.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from seed.generate import DEMO_AS_OF, DEMO_EMPLOYEES, DEMO_PROFILE, generate_peo
 from seed.generate.people import PersonRecords
 from seed.generate.profile import GeneratorProfile
 from seed.loader import load_dataset
+from seed.producer import chunks_in_child
 
 SITES_PER_ADMINISTRATION = 8
 DEFAULT_BATCH = 10_000
@@ -222,27 +225,31 @@ def relationship_total(chunk: Dataset) -> int:
 
 
 async def prefetched(chunks: Iterator[Dataset], *, ahead: int = 1) -> AsyncIterator[Dataset]:
-    """`chunks` made on a thread of their own, up to `ahead` in advance, so the
-    next chunk is generated while the store writes this one. One ahead is
-    enough (generating is the slower side on SQLite; on Neo4j the server
-    is) and keeps a chunk less alive: some 400 MB at 10,000 employees."""
+    """`chunks` taken on a thread of their own, up to `ahead` in advance, so
+    the next chunk is received and rebuilt while the store writes this one
+    (the generator process is making the one after). One ahead keeps a chunk
+    less alive: some 400 MB at 10,000 employees."""
     box: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=ahead)
     stop = threading.Event()
+
+    def handed(item: tuple[str, object]) -> bool:
+        """`item` put in the box, unless the consumer has left (False)."""
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def produce() -> None:
         try:
             for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        box.put(("chunk", chunk), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not handed(("chunk", chunk)):
                     return
-            box.put(("end", None))
+            handed(("end", None))
         except BaseException as exc:  # handed to the consumer, raised there
-            box.put(("error", exc))
+            handed(("error", exc))
 
     worker = threading.Thread(target=produce, name="stege-synthetic", daemon=True)
     worker.start()
@@ -295,14 +302,12 @@ async def seed_synthetic(
         raise ValueError("employees must be at least 1")
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    await store.init_schema()
     totals = {"employees": 0, "records": 0, "relationships": 0}
     started = time.perf_counter()
 
-    async def counted() -> AsyncIterator[Dataset]:
-        source = synthetic_chunks(
-            employees=employees, seed=seed, batch_size=batch_size, as_of=as_of
-        )
+    async def counted(source: Iterator[Dataset]) -> AsyncIterator[Dataset]:
+        # The next chunk is received and rebuilt on a thread while the
+        # store writes this one; the child is generating the one after.
         async for chunk in prefetched(source):
             yield chunk
             # Resumed: the store has written the chunk.
@@ -313,8 +318,19 @@ async def seed_synthetic(
             if on_chunk is not None:
                 on_chunk(people, records)
 
-    with collector_paused():
-        await store.bulk_load(counted())
+    with (
+        chunks_in_child(
+            source=synthetic_chunks,
+            employees=employees,
+            seed=seed,
+            batch_size=batch_size,
+            as_of=as_of,
+        ) as source,
+        collector_paused(),
+    ):
+        # The child starts generating while the schema is made.
+        await store.init_schema()
+        await store.bulk_load(counted(source))
     return SeedReport(
         employees=totals["employees"],
         records=totals["records"],

@@ -75,13 +75,20 @@ UPSERT_UNIT = _upsert("unit", rows.UNIT_COLUMNS, "id")
 UPSERT_NEED = _upsert("unit_need", rows.NEED_COLUMNS, "unit_id, competence_id, level, horizon")
 UPSERT_EMPLOYEE = _upsert("employee", rows.EMPLOYEE_COLUMNS, "id")
 # The holder's unit and birth year go along (schema migration 5), read in the
-# same statement; `WHERE true` lets SQLite parse the upsert after a SELECT.
+# same statement. Scalar subqueries in VALUES, not INSERT ... SELECT with a
+# join: that form runs a one-row subquery per holding and took twice the CPU
+# of this one in a bulk import, much of it in the kernel.
 UPSERT_HOLDING = f"""INSERT INTO holding ({rows.HOLDING_COLUMNS}, unit_id, birth_year)
-SELECT ?1, ?2, ?3, ?4, ?5, ?6, e.unit_id, e.birth_year
-FROM (SELECT 1) LEFT JOIN employee e ON e.id = ?1 WHERE true
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT unit_id FROM employee WHERE id = ?1),
+  (SELECT birth_year FROM employee WHERE id = ?1))
 ON CONFLICT (employee_id, competence_id) DO UPDATE SET level = excluded.level,
   assessed_on = excluded.assessed_on, expires_on = excluded.expires_on,
   source = excluded.source, unit_id = excluded.unit_id, birth_year = excluded.birth_year"""
+# The same when the holder is in the dataset being imported (all of them in
+# a bulk load): the copies come with the row, saving two lookups per holding.
+UPSERT_HOLDING_OF = _upsert(
+    "holding", f"{rows.HOLDING_COLUMNS}, unit_id, birth_year", "employee_id, competence_id"
+)
 UPSERT_MENTORSHIP = _upsert(
     "mentorship", "mentor_id, adept_id, started_on, ended_on", "mentor_id, adept_id, started_on"
 )
@@ -171,7 +178,19 @@ def import_dataset(conn: sqlite3.Connection, data: Dataset, report: Report) -> N
         ("DELETE FROM employee_manages WHERE employee_id = ?", lambda e: (e.id,)),
         (INSERT_MANAGES, lambda e: [(e.id, u) for u in e.manages]),
     )
-    plain(UPSERT_HOLDING, data.holdings, rows.holding_params)
+    # The dataset's people were written just above: their rows hold exactly
+    # the unit and birth year of the dataset's records.
+    holders = {e.id: (e.unit_id, e.birth_year) for e in data.employees}
+    plain(
+        UPSERT_HOLDING_OF,
+        [h for h in data.holdings if h.employee_id in holders],
+        lambda h: (*rows.holding_params(h), *holders[h.employee_id]),
+    )
+    plain(
+        UPSERT_HOLDING,
+        [h for h in data.holdings if h.employee_id not in holders],
+        rows.holding_params,
+    )
     owners(
         (UPSERT_MENTORSHIP, rows.mentorship_params),
         data.mentorships,

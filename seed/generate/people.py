@@ -34,6 +34,7 @@ from seed.generate.mentors import MentorPool, Seeker
 from seed.generate.names import person_name
 from seed.generate.plans import Planner, PlanSubject, conversations
 from seed.generate.profile import DEMO_AS_OF, DEMO_PROFILE, GeneratorProfile
+from seed.generate.trusted import trusted
 
 _BATCH = 200
 """People made before any is yielded: a big unit's staff comes in slices of this many."""
@@ -261,7 +262,8 @@ class _Maker:
             adept=draft.adept,
         )
         holdings = tuple(
-            Holding(
+            trusted(
+                Holding,
                 employee_id=draft.id,
                 competence_id=competence_id,
                 level=held.level,

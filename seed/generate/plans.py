@@ -24,6 +24,7 @@ from ladders.models import (
 from seed.generate.careers import add_months, random_day
 from seed.generate.catalog import Catalog
 from seed.generate.holdings import Held
+from seed.generate.trusted import trusted
 
 _MED = ConversationKind.MEDARBETARSAMTAL
 _PREST = ConversationKind.PRESTATIONSSAMTAL
@@ -81,7 +82,9 @@ def conversations(
                 continue
             held_on = random_day(rng, date(year, m1, d1), date(year, m2, d2))
             if employed_since <= held_on <= as_of:
-                talks.append(Conversation(employee_id=employee_id, kind=kind, held_on=held_on))
+                talks.append(
+                    trusted(Conversation, employee_id=employee_id, kind=kind, held_on=held_on)
+                )
     return talks
 
 
@@ -161,7 +164,8 @@ class Planner:
                 if completed > self.as_of:
                     item_status, completed = PlanActivityStatus.ONGOING, None
             subject.items.append(
-                PlanActivity(
+                trusted(
+                    PlanActivity,
                     plan_id=plan.id,
                     seq=seq,
                     competence_id=competence_id,

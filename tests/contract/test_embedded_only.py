@@ -19,10 +19,13 @@ import pytest
 from graph.embedded import EmbeddedStore, reads
 from graph.embedded.schema import SCHEMA_VERSION
 from ladders.errors import IntegrityError, StoreUnavailableError
+from ladders.models import Dataset
 from seed.synthetic import synthetic_chunks
 from tests.builders import (
     ADM_VARD,
     AS_OF,
+    ENH_IVA,
+    ENH_PSYK,
     canonical,
     make_employee,
     make_holding,
@@ -103,6 +106,36 @@ async def test_holdings_carry_their_holders_unit_and_year_after_a_bulk_load(
         await store.close()
 
     assert _query(db_path, "SELECT COUNT(*) FROM holding WHERE unit_id IS NOT NULL") != [(0,)]
+    assert _query(db_path, _HOLDER_COPY_DRIFT) == []
+
+
+async def test_holdings_carry_their_holders_copies_whether_or_not_the_holder_comes_along(
+    embedded: EmbeddedStore, db_path: Path
+) -> None:
+    # An import writes the holdings of the people it brings with the copies
+    # taken from its own records, and those of people already stored with
+    # the stored ones: both must end up as the holder's row says.
+    moved = make_employee("e02", unit_id=ENH_PSYK, birth_year=1969)
+    newcomer = make_employee("e90", unit_id=ENH_IVA, birth_year=2001)
+    await embedded.import_dataset(
+        Dataset(
+            employees=(moved, newcomer),
+            holdings=(
+                make_holding("e01", "bem", 2),  # e01 stays where it is, not in this import
+                make_holding("e02", "evb", 3),  # e02 moves in this import
+                make_holding("e90", "evb", 1),
+            ),
+        )
+    )
+
+    copies = _query(
+        db_path,
+        "SELECT employee_id, unit_id, birth_year FROM holding "
+        "WHERE (employee_id, competence_id) IN "
+        "(VALUES ('e01', 'bem'), ('e02', 'evb'), ('e90', 'evb')) "
+        "ORDER BY employee_id",
+    )
+    assert copies == [("e01", "enh-akut", 1962), ("e02", ENH_PSYK, 1969), ("e90", ENH_IVA, 2001)]
     assert _query(db_path, _HOLDER_COPY_DRIFT) == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -133,3 +134,45 @@ async def test_seeding_pauses_the_cyclic_collector_and_turns_it_back_on(tmp_path
     assert during
     assert not any(during)
     assert gc.isenabled()
+
+
+class _FailingWrites:
+    """A real embedded store whose bulk load gives up after two chunks."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.store = store
+
+    async def init_schema(self) -> None:
+        await self.store.init_schema()
+
+    async def bulk_load(self, chunks: AsyncIterator[Dataset]) -> None:
+        taken = 0
+        async for chunk in chunks:
+            await self.store.import_dataset(chunk)
+            taken += 1
+            if taken == 2:
+                raise RuntimeError("the disk is full")
+
+
+def _children() -> set[int]:
+    tasks = Path("/proc/self/task")
+    return {int(pid) for t in tasks.iterdir() for pid in (t / "children").read_text().split()}
+
+
+async def test_a_failed_write_ends_the_generator_process_and_is_raised(tmp_path: Path) -> None:
+    store = await EmbeddedStore.open(tmp_path / "stege.db")
+    before = _children()
+    try:
+        with pytest.raises(RuntimeError, match="the disk is full"):
+            await seed_synthetic(
+                _FailingWrites(store),  # type: ignore[arg-type]
+                employees=5_000,
+                seed=4,
+                batch_size=100,
+            )
+        stored = await store.export_dataset()
+    finally:
+        await store.close()
+
+    assert len(stored.employees) == 100  # the reference chunk, then one of people
+    assert _children() - before == set()  # the generator was ended, not left running
