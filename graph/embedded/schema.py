@@ -221,10 +221,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 5: supply counts a subtree's holdings of a few competencies by unit
     # (issue 6). Each holding carries its holder's unit and birth year, so
     # that count is one covering-index range per (unit, competence) instead
-    # of every holding of every person in the subtree. The holding upsert
-    # fills them (`writes.UPSERT_HOLDING`; every write puts people before
-    # their holdings), the trigger keeps them when a person moves or has
-    # their birth year corrected.
+    # of every holding of every person in the subtree. The holding upserts
+    # fill them (`writes.UPSERT_HOLDING`, `UPSERT_HOLDING_OF`; every write
+    # puts people before their holdings), the trigger keeps them when a
+    # person moves or has their birth year corrected.
     (
         "ALTER TABLE holding ADD COLUMN unit_id TEXT",
         "ALTER TABLE holding ADD COLUMN birth_year INTEGER",
