@@ -29,6 +29,7 @@ import pytest
 
 from ladders.catalog import Catalog
 from ladders.coverage import coverage_counts, year_window
+from ladders.holding import held_level
 from ladders.models import (
     Competence,
     CompetenceCategory,
@@ -224,7 +225,7 @@ async def test_supply_counts_equal_the_reference(
             assert found == expected, (root, day)
 
 
-async def test_supply_counts_follow_a_holder_who_moves_or_whose_birth_year_is_fixed(
+async def test_counts_follow_a_holder_who_moves_or_whose_birth_year_is_fixed(
     agg: AggregateReads, store: Store, data: Dataset
 ) -> None:
     # The embedded store counts holdings by a copy of their holder's unit
@@ -264,6 +265,24 @@ async def test_supply_counts_follow_a_holder_who_moves_or_whose_birth_year_is_fi
         c for c in found if (c.unit_id, c.competence_id, c.level) == ("enh-psyk", "hlr", 5)
     ]
     assert [(c.supply_now, c.retiring) for c in psyk_hlr5] == [(1, 0)]
+    # nextSteps' unit needs count by the same copies (`holder_count`).
+    for root in SUBTREES:
+        subtree = await store.subtree_unit_ids(root)
+        here = {e.id for e in people if e.unit_id in set(subtree)}
+        for competence_id, level in wanted:
+            competence = catalog.competences.get(competence_id)
+            expected = sum(
+                1
+                for h in holdings
+                if h.employee_id in here
+                and h.competence_id == competence_id
+                and held_level(h, competence, AS_OF) >= level
+            )
+            found_count = await agg.holder_count(
+                competence_id, level, unit_ids=subtree, as_of=AS_OF
+            )
+            assert found_count == expected, (root, competence_id, level)
+    assert await agg.holder_count("hlr", 5, unit_ids=["enh-psyk"], as_of=AS_OF) == 1
 
 
 @pytest.mark.parametrize(
@@ -398,20 +417,11 @@ async def test_coverage_of_an_empty_unit(agg: AggregateReads) -> None:
     assert found.conversations == tuple((kind, 0) for kind in ConversationKind)
 
 
-@pytest.mark.parametrize("most_of_region", [0.5, 0.0])
 async def test_holder_count_equals_the_held_levels(
-    agg: AggregateReads,
-    store: Store,
-    data: Dataset,
-    most_of_region: float,
-    monkeypatch: pytest.MonkeyPatch,
+    agg: AggregateReads, store: Store, data: Dataset
 ) -> None:
-    # Both query shapes of the embedded store (from the units' people, or
-    # from the competence's holders); Neo4j picks by the share of the region.
-    from graph.embedded import holder_counts
-    from ladders.holding import held_level
-
-    monkeypatch.setattr(holder_counts, "MOST_OF_REGION", most_of_region)
+    # SUBTREES run from the region to one unit: Neo4j's two query shapes
+    # (from the units' people, from the competence's holders) both run.
     catalog = Catalog.build(data.reference())
     for root in SUBTREES:
         units = await store.subtree_unit_ids(root)
