@@ -4,7 +4,10 @@ graph as the first one did. Rows come from graph.neo4j.mapping.
 
 These queries MATCH the nodes they link to; the caller has already checked
 that every referenced id exists (writes.Writer.require), so a MATCH never
-silently drops a row.
+silently drops a row. The two ends of a link are matched in two MATCH
+clauses: one clause with both patterns plans the same, but the server sends
+a "cartesian product" notification for it that the driver logs on every
+import.
 """
 
 from __future__ import annotations
@@ -95,7 +98,8 @@ SET n.months = a.min_months
 
 TRANSITIONS: Final = """
 UNWIND $rows AS r
-MATCH (a:Step {id: r.from_id}), (b:Step {id: r.to_id})
+MATCH (a:Step {id: r.from_id})
+MATCH (b:Step {id: r.to_id})
 MERGE (a)-[t:TRANSITION]->(b)
 SET t = r.props
 """
@@ -136,7 +140,8 @@ CALL (u, r) { MATCH (p:Unit {id: r.parent_id}) MERGE (u)-[:PART_OF]->(p) }
 
 NEEDS: Final = """
 UNWIND $rows AS r
-MATCH (u:Unit {id: r.unit_id}), (c:Competence {id: r.competence_id})
+MATCH (u:Unit {id: r.unit_id})
+MATCH (c:Competence {id: r.competence_id})
 MERGE (u)-[n:NEEDS {level: r.level, horizon: r.horizon}]->(c)
 SET n.count = r.count
 """
@@ -185,14 +190,16 @@ CALL (e, r) {
 
 HOLDINGS: Final = """
 UNWIND $rows AS r
-MATCH (e:Employee {id: r.employee_id}), (c:Competence {id: r.competence_id})
+MATCH (e:Employee {id: r.employee_id})
+MATCH (c:Competence {id: r.competence_id})
 MERGE (e)-[h:HOLDS]->(c)
 SET h = r.props
 """
 
 MENTORSHIPS: Final = """
 UNWIND $rows AS r
-MATCH (m:Employee {id: r.mentor_id}), (a:Employee {id: r.adept_id})
+MATCH (m:Employee {id: r.mentor_id})
+MATCH (a:Employee {id: r.adept_id})
 MERGE (m)-[x:MENTORS {started_on: r.started_on}]->(a)
 SET x = r.props
 """

@@ -7,6 +7,7 @@ the embedded store's by tests/contract.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -46,6 +47,20 @@ async def store(
         yield opened
     finally:
         await opened.close()
+
+
+async def test_an_import_logs_no_server_notifications(
+    store: Neo4jStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The driver logs each notification the server sends (a "cartesian
+    # product" on every link upsert, three screens per `stege seed`).
+    caplog.set_level(logging.DEBUG, logger="neo4j.notifications")
+    data = tiny_region()
+    assert all((data.transitions, data.needs, data.holdings, data.mentorships))
+    await store.import_dataset(data)
+    await store.import_dataset(data)  # updates take the MERGE paths
+
+    assert [r.getMessage()[:200] for r in caplog.records if r.name == "neo4j.notifications"] == []
 
 
 NEXT = "MATCH (a:Step)-[n:NEXT]->(b:Step) RETURN a.id, b.id, n.months ORDER BY a.id"
