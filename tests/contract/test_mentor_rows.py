@@ -46,7 +46,7 @@ async def test_mentor_rows_equal_the_batch_read_pool(loaded: Store) -> None:
     for as_of in (AS_OF, date(2026, 6, 1), date(2024, 1, 1)):
         for asked in asked_sets:
             for unit_ids, without in ((None, False), (units[:3], False), (units[3:], True)):
-                for least in (0, 2, 3):
+                for least in (0, 1, 2, 3, 4, 7):
                     kw = {
                         "min_levels": asked,
                         "as_of": as_of,
