@@ -2,8 +2,11 @@
 one competence at a level on a day (nextSteps' unit needs).
 
 A few units: from their people (WORKS_IN). Most of the region: from the
-competence's holders (HOLDS, by its level index), each one's unit checked.
-Expiry as in `aggregates`.
+competence's holders (HOLDS, by its level index), each one's unit checked;
+every unit of the region (a need of the region itself): only that they have
+one, a degree check instead of reading each holder's unit (at 55k, a
+region-wide need with 42,000 holders: 250 -> 90 ms). Expiry as in
+`aggregates`.
 """
 
 from __future__ import annotations
@@ -14,8 +17,11 @@ from typing import Final
 
 from neo4j import AsyncManagedTransaction
 
-from graph.neo4j.aggregates import VALID, count, most_of_region, validity_bounds
+from graph.neo4j.aggregates import VALID, count, validity_bounds
 
+_UNITS: Final = (
+    "MATCH (u:Unit) RETURN count(u) AS n, count(CASE WHEN u.id IN $unit_ids THEN 1 END) AS listed"
+)
 FROM_PEOPLE: Final = (
     "MATCH (c:Competence {id: $competence})"
     " MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee)-[h:HOLDS]->(c)"
@@ -25,6 +31,11 @@ FROM_HOLDERS: Final = (
     "MATCH (c:Competence {id: $competence})<-[h:HOLDS]-(e:Employee)"
     " WHERE h.level >= $level AND " + VALID + ""
     " MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids RETURN count(*) AS n"
+)
+IN_ANY_UNIT: Final = (
+    "MATCH (c:Competence {id: $competence})<-[h:HOLDS]-(e:Employee)"
+    " WHERE h.level >= $level AND " + VALID + " AND (e)-[:WORKS_IN]->()"
+    " RETURN count(*) AS n"
 )
 
 
@@ -37,7 +48,14 @@ async def holder_count(
 ) -> int:
     if not unit_ids:
         return 0
-    query = FROM_HOLDERS if await most_of_region(tx, unit_ids) else FROM_PEOPLE
+    result = await tx.run(_UNITS, unit_ids=list(unit_ids))
+    units = await result.single(strict=True)
+    if units["listed"] == units["n"]:
+        query = IN_ANY_UNIT
+    elif 2 * units["listed"] > units["n"]:
+        query = FROM_HOLDERS
+    else:
+        query = FROM_PEOPLE
     return await count(
         tx,
         query,

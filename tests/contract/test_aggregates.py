@@ -420,11 +420,14 @@ async def test_coverage_of_an_empty_unit(agg: AggregateReads) -> None:
 async def test_holder_count_equals_the_held_levels(
     agg: AggregateReads, store: Store, data: Dataset
 ) -> None:
-    # SUBTREES run from the region to one unit: Neo4j's two query shapes
-    # (from the units' people, from the competence's holders) both run.
+    # From the whole region to one unit, and most of the region: Neo4j's
+    # three query shapes (the region's holders with any unit, the holders
+    # with their unit checked, the units' people) all run.
     catalog = Catalog.build(data.reference())
-    for root in SUBTREES:
-        units = await store.subtree_unit_ids(root)
+    unit_sets = [await store.subtree_unit_ids(root) for root in SUBTREES]
+    region = unit_sets[0]
+    unit_sets.append([u for u in region if u != "enh-psyk"])
+    for units in unit_sets:
         people = {e.id for e in people_in(data, units)}
         for day in DAYS:
             for competence_id in ("cert", "evb", "hlr", "team", "nothing"):
@@ -438,5 +441,5 @@ async def test_holder_count_equals_the_held_levels(
                         and held_level(h, competence, day) >= level
                     )
                     found = await agg.holder_count(competence_id, level, unit_ids=units, as_of=day)
-                    assert found == expected, (root, day, competence_id, level)
+                    assert found == expected, (units, day, competence_id, level)
     assert await agg.holder_count("hlr", 1, unit_ids=[], as_of=AS_OF) == 0
