@@ -24,7 +24,8 @@ from api.settings import Settings
 from ladders.ports import Store
 from tests.api.conftest import data, serving
 
-SECRET = "a-test-secret-that-is-long-enough-for-hs256"
+# 64 bytes: long enough for the HS512 token below too (PyJWT warns under that).
+SECRET = "a-test-secret-that-is-long-enough-for-hs256-and-for-hs512-0123456"
 ISSUER = "https://idp.region.example"
 AUDIENCE = "stege"
 
