@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Mapping, MutableMapping, Sequence
 from datetime import date
 
+from graph.pivots import choose_pivots
 from graph.validity import validity_bounds
 from ladders.ports import MentorRow
 
@@ -34,13 +35,12 @@ _SENIORS_IN_UNITS = """
     WHERE :without_unit AND unit_id IS NULL AND birth_year <= :born_by"""
 _SENIORS = """
     SELECT id, unit_id, birth_year, mentor_capacity FROM employee WHERE birth_year <= :born_by"""
-# With a least weight W out of `most` (the asked weights' sum): whoever
-# reaches W lacks weight <= most - W, so of any set P of asked competencies
-# holds weight >= weight(P) - (most - W). P: the rarest few (`_pivots`), whose
-# holders `holding_by_senior` (migration 6) lists with no table row, summed
-# per senior; a competence weighing more than most - W on its own must be
-# held (`must`, checked by key). Only those left are read in full. Expiry
-# is left out until then (a bound); the true weight is checked in Python.
+# With a least weight: the holders of the pivots (`graph.pivots`: the rarest
+# few asked competencies, by `_pivots`), which `holding_by_senior`
+# (migration 6) lists with no table row, summed per senior; those who reach
+# the pivots' least and hold every must (checked by key) are read in full.
+# Expiry is left out until then (a bound); the true weight is checked in
+# Python.
 _HEAVY_SENIORS = """
     SELECT e.id, e.unit_id, e.birth_year, e.mentor_capacity
     FROM (
@@ -68,10 +68,6 @@ SENIOR_LEVEL = 4
 the queries repeat so that SQLite may use it); least-weight reads asking for
 less (a mentor level floor set below 4) read every senior instead."""
 RARITY_KEPT = 10_000
-PIVOT_BUDGET = 2.0
-"""More pivots list more holders but leave fewer seniors to read by key;
-past the fewest pivots that do, list up to this many times their holders
-(measured at 55,000 people: 1 to 4 about even, 8 and more slower)."""
 Rarity = MutableMapping[tuple[str, int, int], int]
 """(competence, level, born_by) -> senior holders, up to `_COUNT_CAP`."""
 _COUNT = """SELECT count(*) FROM (
@@ -177,16 +173,11 @@ def _pivots(
     rarity: Rarity | None,
 ) -> tuple[dict[str, tuple[int, int]], int, dict[str, int]] | None:
     """(pivots: competence -> (least level, weight), the least weight of them
-    to hold, must: competence -> least level) of `_HEAVY_SENIORS`; None when
-    nobody can reach `min_weight`.
-
-    Pivots: the rarest asked competencies (fewest senior holders per unit of
-    weight), enough of them to weigh more than the weight one may lack, and
-    then more while the holders they list stay within `PIVOT_BUDGET` times
-    those of the fewest that do."""
+    to hold, must: competence -> least level) of `_HEAVY_SENIORS`
+    (`graph.pivots.choose_pivots` on the senior holders counted here); None
+    when nobody can reach `min_weight`."""
     weighed = {c: w for c in min_levels if (w := weights.get(c, 0)) > 0}
-    spare = sum(weighed.values()) - min_weight  # the weight one may lack
-    if spare < 0:
+    if sum(weighed.values()) < min_weight:
         return None
     known = {} if rarity is None else rarity
     if len(known) > RARITY_KEPT:
@@ -199,16 +190,11 @@ def _pivots(
         holders[c] = known[key]
     # A competence counted as held by nobody still counts: the counts may be
     # out of date, the answer must not be.
-    pivots: dict[str, tuple[int, int]] = {}
-    weight = listed = 0
-    budget = None  # holders to list: set by the fewest pivots that do
-    for c in sorted(weighed, key=lambda c: (holders[c] / weighed[c], c)):
-        if budget is None and weight > spare:
-            budget = PIVOT_BUDGET * listed
-        if budget is not None and listed + holders[c] > budget:
-            break
-        pivots[c] = (min_levels[c], weighed[c])
-        weight += weighed[c]
-        listed += holders[c]
-    must = {c: min_levels[c] for c, w in weighed.items() if w > spare and c not in pivots}
-    return pivots, weight - spare, must
+    chosen = choose_pivots(weighed, min_weight, holders)
+    if chosen is None:
+        return None
+    return (
+        {c: (min_levels[c], weighed[c]) for c in chosen.competences},
+        chosen.least,
+        {c: min_levels[c] for c in chosen.must},
+    )

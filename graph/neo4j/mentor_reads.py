@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
 
+from graph.pivots import choose_pivots
 from graph.validity import earliest_valid_assessment
 from ladders.ports import MentorRow
 
@@ -69,26 +70,22 @@ REGION: Final = (
     " WHERE c.id IN $competences AND h.level >= $asked[c.id] AND e.birth_year <= $born_by"
     " AND " + _VALID + " WITH e, collect([c.id, h.level]) AS levels" + _ROW
 )
-# With a least weight W out of `most` (the asked weights' sum): whoever
-# reaches W lacks weight <= most - W, so of any set P of asked competencies
-# holds weight >= weight(P) - (most - W) (as in the embedded store's
-# `_HEAVY_SENIORS`). P (`$pivots`): the rarest few (fewest holders per unit
-# of weight, by `_HOLDERS`, a degree the store keeps per competence node) that
-# weigh more than the weight one may lack. First their senior holders whose
-# weight in P reaches that, then only those read in full; expiry is left out
-# until `_LEVELS` (a bound). At 55k, a region-wide read for an adept missing
-# 11 competencies, where a mentor must cover all of them, went from every
-# senior holder of all 11 (650 ms) to those of the rarest one.
+# With a least weight: the holders of the pivots (`graph.pivots`: the
+# rarest few asked competencies, by `_HOLDERS`, the degree each competence
+# node keeps) whose weight in them reaches the pivots' least, then those who
+# hold every must; only they are weighed in full and read (expiry left out
+# until `_LEVELS`: a bound). At 55k, a region-wide read for an adept missing
+# 11 competencies, all of which a mentor must cover, went from every senior
+# holder of all 11 (650 ms) to those of the rarest one.
 # The age test is written so that no index can serve it: given
 # `e.birth_year <= $born_by` the planner starts from every senior (the
 # birth-year index) and tries each asked competence on each one, ~6x the
 # database hits of starting from the few asked competencies (PROFILE, 10k
 # region: 1.22M -> 197k; a USING INDEX hint on the competence does not change
-# the plan). Each candidate's weight: from their ~40 holdings by a map
-# lookup; `c.id IN $weighted` had the planner seek each weighted competence
-# and probe it against the person (2.4M db hits for 5,000 candidates, and
-# 290 against 245 ms).
-PIVOT_BUDGET: Final = 2.0
+# the plan).
+# A candidate is weighed over their ~40 holdings by a map lookup: with
+# `c.id IN $weighted` the planner sought each weighted competence and probed
+# it against the person (2.4M db hits for 5,000 candidates; 290 -> 245 ms).
 _HOLDERS: Final = (
     "UNWIND $weighted AS id MATCH (c:Competence {id: id})"
     " RETURN id, COUNT { (c)<-[:HOLDS]-() } AS n"
@@ -143,13 +140,11 @@ async def mentor_rows(
     if unit_ids is None and min_weight > 0:
         weighted = sorted(c for c in competences if weights.get(c, 0) > 0)
         holders = {r["id"]: r["n"] async for r in await tx.run(_HOLDERS, {"weighted": weighted})}
-        found_pivots = pivots({c: weights[c] for c in weighted}, min_weight, holders)
-        if found_pivots is None:
+        chosen = choose_pivots({c: weights[c] for c in weighted}, min_weight, holders)
+        if chosen is None:
             return []
-        params["pivots"], params["pivot_weight"] = found_pivots
-        # Weighing more than the weight one may lack: held by every mentor.
-        spare = sum(weights[c] for c in weighted) - min_weight
-        params["must"] = [c for c in weighted if weights[c] > spare and c not in found_pivots[0]]
+        params["pivots"], params["pivot_weight"] = list(chosen.competences), chosen.least
+        params["must"] = list(chosen.must)
         result = await tx.run(HEAVY, params)
     elif unit_ids is None:
         result = await tx.run(REGION, params)
@@ -169,31 +164,3 @@ async def mentor_rows(
     ]
     # The true weight (expiry applied), for every query.
     return [r for r in found if sum(weights.get(c, 0) for c in r.levels) >= min_weight]
-
-
-def pivots(
-    weights: Mapping[str, int], min_weight: int, holders: Mapping[str, int]
-) -> tuple[list[str], int] | None:
-    """(the pivots of `HEAVY`, the least weight of them a mentor holds); None
-    when nobody can reach `min_weight`. `holders`: how many hold each
-    weighted competence (a cost estimate only: any pivots give the right
-    answer)."""
-    weighed = {c: w for c, w in weights.items() if w > 0}
-    spare = sum(weighed.values()) - min_weight  # the weight one may lack
-    if spare < 0:
-        return None
-    # The rarest per unit of weight until they weigh enough, then more while
-    # the holders they list stay within PIVOT_BUDGET times those: the more
-    # weight the pivots ask for, the fewer candidates are read in full.
-    chosen: list[str] = []
-    weight = listed = 0
-    budget = None
-    for c in sorted(weighed, key=lambda c: (holders.get(c, 0) / weighed[c], c)):
-        if budget is None and weight > spare:
-            budget = PIVOT_BUDGET * listed
-        if budget is not None and listed + holders.get(c, 0) > budget:
-            break
-        chosen.append(c)
-        weight += weighed[c]
-        listed += holders.get(c, 0)
-    return sorted(chosen), weight - spare
