@@ -25,9 +25,21 @@ from graph.validity import validity_bounds
 from ladders.models import ConversationKind, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
 
-# A holding `h` that has not expired on :as_of. Few competencies have a
-# validity: the IN test (an index probe) spares the others a scan of `bounds`,
-# which for a region's holdings was most of the time.
+
+def valid(earliest: str) -> str:
+    """Whether holding `h` has not expired on :as_of, given `earliest`, an
+    expression for its competence's earliest valid assessment day (NULL:
+    the competence has no validity)."""
+    return (
+        "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= :as_of"
+        f" WHEN h.assessed_on IS NULL OR {earliest} IS NULL THEN 1"
+        f" ELSE h.assessed_on >= {earliest} END)"
+    )
+
+
+# `valid` with the day looked up in the :bounds table, written out: few
+# competencies have a validity, and the IN test (an index probe) spares the
+# others a scan of `bounds`, which for a region's holdings was most of the time.
 VALID = (
     "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= :as_of"
     " WHEN h.assessed_on IS NULL OR h.competence_id NOT IN (SELECT competence_id FROM bounds)"

@@ -3,7 +3,7 @@ some units hold one competence at a level on a day (nextSteps' unit needs).
 
 One range of `holding_by_unit` (migration 5: each holding carries its
 holder's unit) per unit, no table row read. For one competence the expiry
-rule of `aggregates.VALID` needs no per-row lookup of the competence's
+rule (`aggregates.valid`) needs no per-row lookup of the competence's
 validity: its earliest valid assessment day is a parameter (at 55k, counting
 a region-wide need's 42,000 holders took 150 ms from the holders and their
 employees with the per-row lookup, 12 ms like this).
@@ -16,14 +16,12 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
+from graph.embedded.aggregates import valid
 from graph.validity import earliest_valid_assessment
 
-_COUNT = """SELECT COUNT(*) FROM holding h
+_COUNT = f"""SELECT COUNT(*) FROM holding h
 WHERE h.unit_id IN (SELECT value FROM json_each(:units))
-  AND h.competence_id = :competence AND h.level >= :level
-  AND (CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= :as_of
-       WHEN :earliest IS NULL OR h.assessed_on IS NULL THEN 1
-       ELSE h.assessed_on >= :earliest END)"""
+  AND h.competence_id = :competence AND h.level >= :level AND {valid(":earliest")}"""
 
 
 def holder_count(

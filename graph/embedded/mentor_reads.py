@@ -16,17 +16,13 @@ import sqlite3
 from collections.abc import Mapping, MutableMapping, Sequence
 from datetime import date
 
+from graph.embedded.aggregates import valid
 from graph.pivots import choose_pivots
 from graph.validity import validity_bounds
 from ladders.ports import MentorRow
 
-# A holding `h` (LEFT JOINed to `bounds b` on its competence) that has not
-# expired on :as_of (as in `aggregates`).
-_VALID = (
-    "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= :as_of"
-    " WHEN h.assessed_on IS NULL OR b.earliest IS NULL THEN 1"
-    " ELSE h.assessed_on >= b.earliest END)"
-)
+# A holding `h` (LEFT JOINed to `bounds b` on its competence) that counts.
+_VALID = valid("b.earliest")
 _SENIORS_IN_UNITS = """
     SELECT id, unit_id, birth_year, mentor_capacity FROM employee
     WHERE unit_id IN (SELECT value FROM json_each(:units)) AND birth_year <= :born_by
