@@ -47,8 +47,6 @@ VALID = (
     " ELSE h.assessed_on >= (SELECT earliest FROM bounds WHERE competence_id = h.competence_id)"
     " END)"
 )
-# The highest level a holding has (the schema's CHECK on holding.level).
-_TOP_LEVEL = 5
 # Common table expressions: the employees of :units, and the JSON object
 # :bounds (competence id -> earliest valid assessment day) as a small table.
 BOUNDS = """bounds AS MATERIALIZED (
@@ -62,9 +60,15 @@ _WITH = f"""WITH
     {BOUNDS}"""
 
 
-def bounds_json(conn: sqlite3.Connection, as_of: date) -> str:
+def bounds(conn: sqlite3.Connection, as_of: date) -> dict[str, str]:
+    """Competence id -> its earliest valid assessment day on `as_of`, for
+    the competencies with a validity."""
     found = conn.execute("SELECT id, valid_months FROM competence WHERE valid_months IS NOT NULL")
-    return json.dumps(validity_bounds(((r[0], r[1]) for r in found), as_of))
+    return validity_bounds(((r[0], r[1]) for r in found), as_of)
+
+
+def bounds_json(conn: sqlite3.Connection, as_of: date) -> str:
+    return json.dumps(bounds(conn, as_of))
 
 
 def supply_counts(
@@ -81,48 +85,47 @@ def supply_counts(
     least: dict[str, int] = {}
     for competence_id, level in pairs:
         least.setdefault(competence_id, level)
+    earliest = bounds(conn, as_of)
     params: dict[str, Any] = {
         "units": json.dumps(list(unit_ids)),
-        "wanted": json.dumps([list(p) for p in pairs]),
-        "competences": json.dumps(sorted(least)),
-        "counted": json.dumps(
-            [[c, n] for c, low in sorted(least.items()) for n in range(low, _TOP_LEVEL + 1)]
-        ),
+        # Per competence asked about: its least level asked about and its
+        # earliest valid assessment day (None: no validity), so that each
+        # holding is checked against its own row, not by subqueries.
+        "asked": json.dumps([[c, low, earliest.get(c)] for c, low in sorted(least.items())]),
         "as_of": as_of.isoformat(),
-        "bounds": bounds_json(conn, as_of),
         "born_by": retiring_born_by,
         "due_by": due_by.isoformat(),
         "closed": PlanStatus.CLOSED.value,
     }
-    # Valid holdings that can count (`counted`: a competence asked about, at
-    # or above its least level asked about) are counted per (unit,
-    # competence, level), with how many of them retire, from the holdings'
-    # own unit and birth year (migration 5): one range of the covering index
-    # `holding_by_unit` per (unit, competence), already in GROUP BY order,
-    # then spread over the levels asked about. The items are read from the
-    # people (CROSS JOIN keeps that order), not from every open item of
-    # those competencies region-wide.
+    # Valid holdings that can count (an asked competence, at or above its
+    # least level asked about) are counted per (unit, competence, level),
+    # with how many of them retire, from the holdings' own unit and birth
+    # year (migration 5): one range of the covering index `holding_by_unit`
+    # per (unit, competence, level >= least), then spread over the levels
+    # asked about. The items are read from the people (CROSS JOIN keeps that
+    # order), not from every open item of those competencies region-wide.
     # Only the few (person, competence) with a counting plan item are looked
     # at one by one: their held level (0 when expired; a person holds a
     # competence at most once) decides whether they are in development.
     found = conn.execute(
-        _WITH
-        + f""",
-        w (competence_id, level) AS MATERIALIZED (
-            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
-            FROM json_each(:wanted)
+        f"""WITH
+        e AS MATERIALIZED (
+            SELECT id, unit_id FROM employee
+            WHERE unit_id IN (SELECT value FROM json_each(:units))
         ),
-        counted (competence_id, level) AS MATERIALIZED (
-            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]')
-            FROM json_each(:counted)
+        u (unit_id) AS MATERIALIZED (SELECT DISTINCT value FROM json_each(:units)),
+        asked (competence_id, least, earliest) AS MATERIALIZED (
+            SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+                   json_extract(value, '$[2]')
+            FROM json_each(:asked)
         ),
         held AS MATERIALIZED (
             SELECT h.unit_id, h.competence_id, h.level AS held, COUNT(*) AS n,
                    SUM(:born_by IS NOT NULL AND h.birth_year <= :born_by) AS retiring
-            FROM holding h
-            WHERE h.unit_id IN (SELECT value FROM json_each(:units))
-              AND h.competence_id IN (SELECT value FROM json_each(:competences))
-              AND (+h.competence_id, +h.level) IN counted AND {VALID}
+            FROM u CROSS JOIN asked CROSS JOIN holding h
+              ON h.unit_id = u.unit_id AND h.competence_id = asked.competence_id
+              AND h.level >= asked.least
+            WHERE {valid("asked.earliest")}
             GROUP BY 1, 2, 3
         ),
         target AS MATERIALIZED (
@@ -130,32 +133,48 @@ def supply_counts(
             FROM e CROSS JOIN plan p ON p.employee_id = e.id
             CROSS JOIN plan_activity a ON a.plan_id = p.id
             WHERE p.status <> :closed AND +a.status IN ('planned', 'ongoing')
-              AND +a.competence_id IN (SELECT value FROM json_each(:competences))
+              AND +a.competence_id IN (SELECT competence_id FROM asked)
               AND COALESCE(a.due_on, p.period_end) <= :due_by
             GROUP BY p.employee_id, a.competence_id
         ),
         developing AS MATERIALIZED (
             SELECT t.unit_id, t.competence_id, t.target,
-                   CASE WHEN h.level IS NOT NULL AND {VALID} THEN h.level ELSE 0 END AS held
+                   CASE WHEN h.level IS NOT NULL AND {valid("asked.earliest")}
+                        THEN h.level ELSE 0 END AS held
             FROM target t
+            CROSS JOIN asked ON asked.competence_id = t.competence_id
             LEFT JOIN holding h
               ON h.employee_id = t.employee_id AND h.competence_id = t.competence_id
         )
-        SELECT unit_id, competence_id, level, SUM(now), SUM(retiring), SUM(developing)
-        FROM (
-            SELECT held.unit_id, w.competence_id, w.level, held.n AS now,
-                   held.retiring, 0 AS developing
-            FROM held JOIN w ON w.competence_id = held.competence_id AND w.level <= held.held
-            UNION ALL
-            SELECT d.unit_id, w.competence_id, w.level, 0, 0, 1
-            FROM developing d
-            JOIN w ON w.competence_id = d.competence_id
-              AND w.level > d.held AND w.level <= d.target
-        )
-        GROUP BY unit_id, competence_id, level
-        ORDER BY unit_id, competence_id, level""",
+        SELECT 0, unit_id, competence_id, held, n, retiring FROM held
+        UNION ALL
+        SELECT 1, unit_id, competence_id, held, target, 0 FROM developing""",
         params,
     )
+    # Spread over the levels asked about in Python: a dict per row beat
+    # SQLite joining every group to the levels and sorting the lot again.
+    levels: dict[str, list[int]] = {}
+    for competence_id, level in pairs:
+        levels.setdefault(competence_id, []).append(level)  # ascending: pairs are sorted
+    totals: dict[tuple[str, str, int], list[int]] = {}
+    for developing, unit_id, competence_id, held, n_or_target, retiring in found:
+        for level in levels[competence_id]:
+            if developing:
+                # One person: held below the level, planned up to it.
+                if level <= held:
+                    continue
+                if level > n_or_target:
+                    break
+            elif level > held:
+                break
+            total = totals.get((unit_id, competence_id, level))
+            if total is None:
+                total = totals[unit_id, competence_id, level] = [0, 0, 0]
+            if developing:
+                total[2] += 1
+            else:
+                total[0] += n_or_target
+                total[1] += retiring
     return [
         SupplyCount(
             unit_id=unit_id,
@@ -165,7 +184,7 @@ def supply_counts(
             retiring=retiring,
             in_development=developing,
         )
-        for unit_id, competence_id, level, now, retiring, developing in found
+        for (unit_id, competence_id, level), (now, retiring, developing) in sorted(totals.items())
     ]
 
 

@@ -3,6 +3,7 @@ masking of unexpected errors, and no 500 for any request."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from typing import Any
 
@@ -35,6 +36,17 @@ async def test_healthz_and_readyz(api: Api) -> None:
     assert (await api.client.get("/healthz")).json() == {"status": "ok"}
     ready = await api.client.get("/readyz")
     assert (ready.status_code, ready.json()) == (200, {"status": "ready"})
+
+
+async def test_what_start_up_built_is_frozen_out_of_the_collector_while_serving(
+    store: Store,
+) -> None:
+    before = gc.get_freeze_count()
+    async with serving(store) as api:
+        # Collections during requests then walk only what requests made.
+        assert gc.get_freeze_count() > before
+        assert data(await api.gql("{ __typename }")) == {"__typename": "Query"}
+    assert gc.get_freeze_count() == before
 
 
 async def test_readyz_is_503_when_the_store_does_not_answer(store: Store) -> None:
