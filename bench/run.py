@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import platform
@@ -34,9 +35,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import aiohttp  # noqa: E402
-
 from bench import cypher  # noqa: E402
+from bench.clients import LeanClient, PooledClient, Poster  # noqa: E402
 from bench.measure import Budget, ratio, throughput, timed  # noqa: E402
 from bench.processes import ApiServer, Neo4jServer, rss_mib, seed, store_env  # noqa: E402
 from bench.subjects import Subjects, pick_subjects  # noqa: E402
@@ -114,7 +114,7 @@ async def _wipe_neo4j(uri: str) -> None:
         await result.consume()
 
 
-def _graphql(client: aiohttp.ClientSession, workload: Workload, as_of: date, admin: str) -> Any:
+def _graphql(client: Poster, workload: Workload, as_of: date, admin: str) -> Any:
     async def call(subject: str) -> object:
         # Asked by an admin (every read of another person is audited, one
         # fsync'd write per request), or by the person themself (not audited).
@@ -124,32 +124,20 @@ def _graphql(client: aiohttp.ClientSession, workload: Workload, as_of: date, adm
             else {"X-Stege-User": admin, "X-Stege-Roles": "admin"}
         )
         variables = {"id": subject, "asOf": str(as_of)}
-        return await _post(client, {"query": workload.query, "variables": variables}, headers)
+        return await client.post({"query": workload.query, "variables": variables}, headers)
 
     return call
 
 
-async def _post(
-    client: aiohttp.ClientSession, payload: dict[str, Any], headers: dict[str, str]
-) -> object:
-    async with client.post("/graphql", json=payload, headers=headers) as response:
-        response.raise_for_status()
-        body = await response.json()
-    if body.get("errors"):
-        raise RuntimeError(body["errors"][0].get("message"))
-    return body["data"]
-
-
-def _client(url: str, limit: int = 16) -> aiohttp.ClientSession:
-    # aiohttp, not httpx: on this 2-core machine httpx's own CPU added about
-    # 2 ms to every request (`{ __typename }`: 3.6-4.0 ms p50 with httpx,
-    # 1.5-2.6 ms with aiohttp, 1.3-1.7 ms with http.client, same server) and
-    # competes with the server for the cores. The server's time is the subject.
-    return aiohttp.ClientSession(
-        base_url=url,
-        timeout=aiohttp.ClientTimeout(total=120),
-        connector=aiohttp.TCPConnector(limit=limit),
-    )
+def _quiet_heap() -> None:
+    """Freeze what this process holds (stores, subjects, earlier answers) out
+    of the cyclic collector before a figure is timed: else a collection
+    walking it lands in some timed call. The bench process grows with N, and
+    such pauses made the HTTP floor itself grow with N (1.8 ms at 10,000,
+    3.0 ms at 55,000 in run 5; ~1.0 ms at both with this and `LeanClient`)."""
+    gc.unfreeze()  # what the last figure froze may be collected now
+    gc.collect()
+    gc.freeze()
 
 
 async def _measure_workloads(
@@ -171,36 +159,45 @@ async def _measure_workloads(
         driver = AsyncGraphDatabase.driver(uri, auth=None)
     base = cypher.params(rules, as_of, rules.long_years)
     server = ApiServer(env, workers=1).start()
+    pooled = PooledClient(server.url)
+    client = LeanClient(server.url)
     try:
-        async with _client(server.url) as client:
-            settled = await _settle(client, store, cache, rules, subjects, options)
-            floor = await timed(_floor(client, subjects), ["-"], options.budget)
-            for workload in _selected(options):
-                subject_ids = subjects.of(workload.subject)
-                entry: dict[str, Any] = {"subjects": len(subject_ids)}
-                print(f"  {kind} {workload.name}", flush=True)
-                entry["http"] = await timed(
-                    _graphql(client, workload, as_of, subjects.admin), subject_ids, options.budget
-                )
+        settled = await _settle(pooled, store, cache, rules, subjects, options)
+        await pooled.close()
+        _quiet_heap()
+        floor = await timed(_floor(client, subjects), ["-"], options.budget)
+        for workload in _selected(options):
+            subject_ids = subjects.of(workload.subject)
+            entry: dict[str, Any] = {"subjects": len(subject_ids)}
+            print(f"  {kind} {workload.name}", flush=True)
+            _quiet_heap()
+            entry["http"] = await timed(
+                _graphql(client, workload, as_of, subjects.admin), subject_ids, options.budget
+            )
 
-                async def bare(subject: str, w: Workload = workload) -> object:
-                    return await w.bare(store, cache, rules, subject, as_of)
+            async def bare(subject: str, w: Workload = workload) -> object:
+                return await w.bare(store, cache, rules, subject, as_of)
 
-                entry["bare"] = await timed(bare, subject_ids, options.budget)
-                if driver is not None:
+            _quiet_heap()
+            entry["bare"] = await timed(bare, subject_ids, options.budget)
+            if driver is not None:
 
-                    async def raw(subject: str, w: Workload = workload) -> object:
-                        records, _, _ = await driver.execute_query(
-                            w.cypher, cypher_params(w, subject, base), database_="neo4j"
-                        )
-                        return records
+                async def raw(subject: str, w: Workload = workload) -> object:
+                    records, _, _ = await driver.execute_query(
+                        w.cypher, cypher_params(w, subject, base), database_="neo4j"
+                    )
+                    return records
 
-                    entry["cypher"] = await timed(raw, subject_ids, options.budget)
-                    entry["cypher_note"] = workload.cypher_note
-                entry["ratios"] = _ratios(entry)
-                results[workload.name] = entry
+                _quiet_heap()
+                entry["cypher"] = await timed(raw, subject_ids, options.budget)
+                entry["cypher_note"] = workload.cypher_note
+            entry["ratios"] = _ratios(entry)
+            results[workload.name] = entry
         memory = server.memory()
     finally:
+        gc.unfreeze()
+        client.close()
+        await pooled.close()
         server.stop()
         if driver is not None:
             await driver.close()
@@ -209,7 +206,7 @@ async def _measure_workloads(
 
 
 async def _settle(
-    client: aiohttp.ClientSession,
+    client: Poster,
     store: Store,
     cache: CatalogCache,
     rules: Rules,
@@ -233,14 +230,14 @@ async def _settle(
     return {"seconds": options.settle_seconds, "calls": calls}
 
 
-def _floor(client: aiohttp.ClientSession, subjects: Subjects) -> Any:
+def _floor(client: Poster, subjects: Subjects) -> Any:
     """The least any GraphQL request costs through this server and client
     (`{ __typename }`: no resolver, no store), to read the HTTP/bare ratios
     of millisecond questions against."""
 
     async def call(_: str) -> object:
         headers = {"X-Stege-User": subjects.admin, "X-Stege-Roles": "admin"}
-        return await _post(client, {"query": "{ __typename }"}, headers)
+        return await client.post({"query": "{ __typename }"}, headers)
 
     return call
 
@@ -265,22 +262,23 @@ async def _throughput(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     results: dict[str, Any] = {}
     server = ApiServer(env, workers=2).start()
+    client = PooledClient(server.url, limit=options.concurrency)
     try:
-        async with _client(server.url, limit=options.concurrency) as client:
-            for workload in _selected(options):
-                if workload.name not in THROUGHPUT_WORKLOADS:
-                    continue
-                print(f"  throughput {workload.name}", flush=True)
-                call = _graphql(client, workload, DEMO_AS_OF, subjects.admin)
-                await timed(call, subjects.of(workload.subject), Budget(3, 0, 0, 0))  # warm up
-                results[workload.name] = await throughput(
-                    call,
-                    subjects.of(workload.subject),
-                    concurrency=options.concurrency,
-                    seconds=options.throughput_seconds,
-                )
+        for workload in _selected(options):
+            if workload.name not in THROUGHPUT_WORKLOADS:
+                continue
+            print(f"  throughput {workload.name}", flush=True)
+            call = _graphql(client, workload, DEMO_AS_OF, subjects.admin)
+            await timed(call, subjects.of(workload.subject), Budget(3, 0, 0, 0))  # warm up
+            results[workload.name] = await throughput(
+                call,
+                subjects.of(workload.subject),
+                concurrency=options.concurrency,
+                seconds=options.throughput_seconds,
+            )
         memory = server.memory()
     finally:
+        await client.close()
         server.stop()
     return results, memory
 
