@@ -164,24 +164,29 @@ def fold_supply(
     in_effect = [n for n in needs_in_effect(needs, horizon) if n.unit_id in rows_for]
     # Each unit's own counts are added to every row unit above it (itself
     # included) that needs them: a walk up a short chain per count, where
-    # summing each need's whole subtree read every unit many times over.
-    totals: dict[tuple[str, str, int], list[int]] = {
-        (n.unit_id, n.competence_id, n.level): [0, 0, 0] for n in in_effect
-    }
-    chains: dict[str, tuple[str, ...]] = {}
+    # summing each need's whole subtree read every unit many times over. A
+    # chain holds only the totals of the row units with a need (not the units
+    # above the subtree, nor those without needs), keyed by (competence, level).
+    totals: dict[str, dict[tuple[str, int], list[int]]] = {}
+    for n in in_effect:
+        totals.setdefault(n.unit_id, {})[n.competence_id, n.level] = [0, 0, 0]
+    chains: dict[str, tuple[dict[tuple[str, int], list[int]], ...]] = {}
     for c in counts:
         chain = chains.get(c.unit_id)
         if chain is None:
-            chain = chains[c.unit_id] = tree.ancestors(c.unit_id)
-        for unit_id in chain:
-            total = totals.get((unit_id, c.competence_id, c.level))
+            chain = chains[c.unit_id] = tuple(
+                totals[u] for u in tree.ancestors(c.unit_id) if u in totals
+            )
+        key = (c.competence_id, c.level)
+        for wanted in chain:
+            total = wanted.get(key)
             if total is not None:
                 total[0] += c.supply_now
                 total[1] += c.retiring
                 total[2] += c.in_development
     rows = []
     for need in in_effect:
-        supply_now, retiring, in_development = totals[need.unit_id, need.competence_id, need.level]
+        supply_now, retiring, in_development = totals[need.unit_id][need.competence_id, need.level]
         projected = supply_now - retiring + in_development
         rows.append(
             SupplyRow(
