@@ -49,14 +49,15 @@ VALID = (
 )
 # Common table expressions: the employees of :units, and the JSON object
 # :bounds (competence id -> earliest valid assessment day) as a small table.
+_PEOPLE = """e AS MATERIALIZED (
+        SELECT id, unit_id, birth_year FROM employee
+        WHERE unit_id IN (SELECT value FROM json_each(:units))
+    )"""
 BOUNDS = """bounds AS MATERIALIZED (
         SELECT key AS competence_id, value AS earliest FROM json_each(:bounds)
     )"""
 _WITH = f"""WITH
-    e AS MATERIALIZED (
-        SELECT id, unit_id, birth_year FROM employee
-        WHERE unit_id IN (SELECT value FROM json_each(:units))
-    ),
+    {_PEOPLE},
     {BOUNDS}"""
 
 
@@ -109,10 +110,7 @@ def supply_counts(
     # competence at most once) decides whether they are in development.
     found = conn.execute(
         f"""WITH
-        e AS MATERIALIZED (
-            SELECT id, unit_id FROM employee
-            WHERE unit_id IN (SELECT value FROM json_each(:units))
-        ),
+        {_PEOPLE},
         u (unit_id) AS MATERIALIZED (SELECT DISTINCT value FROM json_each(:units)),
         asked (competence_id, least, earliest) AS MATERIALIZED (
             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),

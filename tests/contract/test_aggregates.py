@@ -337,6 +337,22 @@ async def test_supply_counts_below_the_least_level_asked_about(agg: AggregateRea
         assert [(c.level, c.in_development) for c in found] == [(4, expected)]
 
 
+async def test_supply_counts_count_a_unit_or_level_given_twice_once(
+    agg: AggregateReads, store: Store
+) -> None:
+    units = await store.subtree_unit_ids("reg")
+    wanted = [("evb", 2), ("evb", 4), ("hlr", 3)]
+    once = await agg.supply_counts(
+        units, wanted, as_of=AS_OF, retiring_born_by=1965, due_by=D("2027-12-31")
+    )
+    twice = await agg.supply_counts(
+        units + units[:3], wanted + wanted[:1], as_of=AS_OF, retiring_born_by=1965,
+        due_by=D("2027-12-31"),
+    )  # fmt: skip
+    assert once
+    assert twice == once
+
+
 async def test_supply_counts_of_nothing_are_empty(agg: AggregateReads) -> None:
     assert await agg.supply_counts([], [("evb", 1)], as_of=AS_OF, retiring_born_by=None,
                                    due_by=AS_OF) == []  # fmt: skip
