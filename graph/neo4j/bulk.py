@@ -28,7 +28,7 @@ from graph.neo4j.mapping import (
     plan_row,
 )
 from graph.neo4j.writes import Writer
-from ladders.models import Dataset, Employee
+from ladders.models import Dataset, Employee, Holding
 from ladders.ports import ProgressFn
 
 EXISTING_EMPLOYEES: Final = """
@@ -39,22 +39,26 @@ RETURN collect(e.id) AS ids
 
 # One row per new employee, carrying their holdings, plans (with items) and
 # talks: the employee node is at hand, so nothing is looked up by its id.
+# The nodes they point to are looked up once per query, not once per row:
+# rows name them by their position in $units, $professions, $steps and
+# $competences (a missing one is null there, and CREATE fails on it).
 CREATE_PEOPLE: Final = """
+WITH [id IN $units | COLLECT { MATCH (u:Unit {id: id}) RETURN u }[0]] AS units,
+     [id IN $professions | COLLECT { MATCH (p:Profession {id: id}) RETURN p }[0]] AS professions,
+     [id IN $steps | COLLECT { MATCH (s:Step {id: id}) RETURN s }[0]] AS steps,
+     [id IN $competences | COLLECT { MATCH (c:Competence {id: id}) RETURN c }[0]] AS competences
 UNWIND $rows AS r
 CREATE (e:Employee)
 SET e = r.props
-WITH e, r
-CALL (e, r) { MATCH (u:Unit {id: r.unit_id}) CREATE (e)-[:WORKS_IN]->(u) }
-CALL (e, r) { MATCH (p:Profession {id: r.profession_id}) CREATE (e)-[:HAS_PROFESSION]->(p) }
-CALL (e, r) {
-  MATCH (s:Step {id: r.step_id})
-  CREATE (e)-[a:AT_STEP]->(s)
-  SET a.since = r.step_since
-}
-CALL (e, r) { UNWIND r.manages AS mid MATCH (u:Unit {id: mid}) CREATE (e)-[:MANAGES]->(u) }
-CALL (e, r) {
+WITH e, r, units, professions, steps, competences
+FOREACH (u IN [i IN r.unit | units[i]] | CREATE (e)-[:WORKS_IN]->(u))
+FOREACH (p IN [i IN r.profession | professions[i]] | CREATE (e)-[:HAS_PROFESSION]->(p))
+FOREACH (s IN [i IN r.step | steps[i]] | CREATE (e)-[:AT_STEP {since: r.step_since}]->(s))
+FOREACH (u IN [i IN r.manages | units[i]] | CREATE (e)-[:MANAGES]->(u))
+WITH e, r, competences
+CALL (e, r, competences) {
   UNWIND r.holdings AS h
-  MATCH (c:Competence {id: h.competence_id})
+  WITH e, h, competences[h.competence] AS c
   CREATE (e)-[x:HOLDS]->(c)
   SET x = h.props
 }
@@ -155,31 +159,75 @@ async def _create_people(
         },
     )
     w.mark_written("Employee", fresh)
-    by_employee: defaultdict[str, list[Row]] = defaultdict(list)
+    holdings_of: defaultdict[str, list[Holding]] = defaultdict(list)
     for h in holdings:
-        by_employee[h.employee_id].append(holding_row(h))
+        holdings_of[h.employee_id].append(h)
     items_of: defaultdict[str, list[Row]] = defaultdict(list)
     for a in items:
-        items_of[a.plan_id].append(plan_activity_row(a))
+        items_of[a.plan_id].append({"props": plan_activity_row(a)["props"]})
     plans_of: defaultdict[str, list[Row]] = defaultdict(list)
     for p in plans:
-        plans_of[p.employee_id].append({**plan_row(p), "items": items_of[p.id]})
+        plans_of[p.employee_id].append({"props": plan_row(p)["props"], "items": items_of[p.id]})
     talks_of: defaultdict[str, list[Row]] = defaultdict(list)
     for c in talks:
-        talks_of[c.employee_id].append(conversation_row(c))
-    rows = [
-        {
-            **employee_row(e),
-            "holdings": by_employee[e.id],
-            "plans": plans_of[e.id],
-            "conversations": talks_of[e.id],
-        }
-        for e in new
-    ]
-    for start in range(0, len(rows), PEOPLE_PER_QUERY):
-        part = rows[start : start + PEOPLE_PER_QUERY]
-        await w.run(CREATE_PEOPLE, rows=part)
-        w.report(sum(_records(r) for r in part))
+        talks_of[c.employee_id].append({"props": conversation_row(c)["props"]})
+    for start in range(0, len(new), PEOPLE_PER_QUERY):
+        refs = _Positions()
+        rows = [
+            _person_row(e, refs, holdings_of[e.id], plans_of[e.id], talks_of[e.id])
+            for e in new[start : start + PEOPLE_PER_QUERY]
+        ]
+        await w.run(
+            CREATE_PEOPLE,
+            rows=rows,
+            units=list(refs.units),
+            professions=list(refs.professions),
+            steps=list(refs.steps),
+            competences=list(refs.competences),
+        )
+        w.report(sum(_records(r) for r in rows))
+
+
+class _Positions:
+    """Each referenced id once, in first-seen order: rows name it by position."""
+
+    def __init__(self) -> None:
+        self.units: dict[str, int] = {}
+        self.professions: dict[str, int] = {}
+        self.steps: dict[str, int] = {}
+        self.competences: dict[str, int] = {}
+
+    @staticmethod
+    def of(ids: dict[str, int], key: str) -> int:
+        return ids.setdefault(key, len(ids))
+
+    @classmethod
+    def at(cls, ids: dict[str, int], key: str | None) -> list[int]:
+        """[position] of an optional reference; [] when it is unset."""
+        return [] if key is None else [cls.of(ids, key)]
+
+
+def _person_row(
+    e: Employee, refs: _Positions, holdings: list[Holding], plans: list[Row], talks: list[Row]
+) -> Row:
+    row = employee_row(e)
+    return {
+        "props": row["props"],
+        "unit": refs.at(refs.units, e.unit_id),
+        "profession": refs.at(refs.professions, e.profession_id),
+        "step": refs.at(refs.steps, e.step_id),
+        "step_since": row["step_since"],
+        "manages": [refs.of(refs.units, u) for u in row["manages"]],
+        "holdings": [
+            {
+                "competence": refs.of(refs.competences, h.competence_id),
+                "props": holding_row(h)["props"],
+            }
+            for h in holdings
+        ],
+        "plans": plans,
+        "conversations": talks,
+    }
 
 
 def _records(row: Row) -> int:
