@@ -41,7 +41,7 @@ RETURN collect(e.id) AS ids
 # talks: the employee node is at hand, so nothing is looked up by its id.
 # The nodes they point to are looked up once per query, not once per row:
 # rows name them by their position in $units, $professions, $steps and
-# $competences (a missing one is null there, and CREATE fails on it).
+# $competences (each of which `Writer.require` has checked exists).
 CREATE_PEOPLE: Final = """
 WITH [id IN $units | COLLECT { MATCH (u:Unit {id: id}) RETURN u }[0]] AS units,
      [id IN $professions | COLLECT { MATCH (p:Profession {id: id}) RETURN p }[0]] AS professions,
