@@ -197,14 +197,14 @@ class _Positions:
         self.steps: dict[str, int] = {}
         self.competences: dict[str, int] = {}
 
-    @staticmethod
-    def of(ids: dict[str, int], key: str) -> int:
-        return ids.setdefault(key, len(ids))
 
-    @classmethod
-    def at(cls, ids: dict[str, int], key: str | None) -> list[int]:
-        """[position] of an optional reference; [] when it is unset."""
-        return [] if key is None else [cls.of(ids, key)]
+def _position(ids: dict[str, int], key: str) -> int:
+    return ids.setdefault(key, len(ids))
+
+
+def _optional(ids: dict[str, int], key: str | None) -> list[int]:
+    """[position] of an optional reference; [] when it is unset (no link)."""
+    return [] if key is None else [_position(ids, key)]
 
 
 def _person_row(
@@ -213,14 +213,14 @@ def _person_row(
     row = employee_row(e)
     return {
         "props": row["props"],
-        "unit": refs.at(refs.units, e.unit_id),
-        "profession": refs.at(refs.professions, e.profession_id),
-        "step": refs.at(refs.steps, e.step_id),
+        "unit": _optional(refs.units, e.unit_id),
+        "profession": _optional(refs.professions, e.profession_id),
+        "step": _optional(refs.steps, e.step_id),
         "step_since": row["step_since"],
-        "manages": [refs.of(refs.units, u) for u in row["manages"]],
+        "manages": [_position(refs.units, u) for u in row["manages"]],
         "holdings": [
             {
-                "competence": refs.of(refs.competences, h.competence_id),
+                "competence": _position(refs.competences, h.competence_id),
                 "props": holding_row(h)["props"],
             }
             for h in holdings
