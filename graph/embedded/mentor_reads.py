@@ -3,7 +3,8 @@
 Two statements in one snapshot: the seniors (born by `born_by`) of the units
 asked about (by `employee_by_unit_birth_year`, migration 4) or of the region
 (by `employee_by_birth_year`), or with a least weight the few who can reach
-it (by `holding_by_senior`, migration 6), each joined to their holdings of
+it (listed by `holding_by_senior`, migration 6, and weighed by
+`holding_high_by_employee`, migration 7), each joined to their holdings of
 the asked competencies by primary key; then the active mentorships of those
 found.
 Only ids, levels and numbers travel back: no model per holding.
@@ -33,24 +34,40 @@ _SENIORS = """
     SELECT id, unit_id, birth_year, mentor_capacity FROM employee WHERE birth_year <= :born_by"""
 # With a least weight: the holders of the pivots (`graph.pivots`: the rarest
 # few asked competencies, by `_pivots`), which `holding_by_senior`
-# (migration 6) lists with no table row, summed per senior; those who reach
-# the pivots' least and hold every must (checked by key) are read in full.
-# Expiry is left out until then (a bound); the true weight is checked in
+# (migration 6) lists with no table row; those who hold every must and reach
+# the pivots' least are weighed over every weighted competence asked, and
+# those who reach the least weight read in full. Must and weight are looked
+# up by key in `holding_high_by_employee` (migration 7), again with no table
+# row. Expiry is left out until then (a bound); the true weight is checked in
 # Python.
+_HEAVY_CTES = """
+    must AS MATERIALIZED (SELECT key AS competence_id, value AS least FROM json_each(:must)),
+    weighed AS MATERIALIZED (
+        SELECT key AS competence_id, value ->> 0 AS least, value ->> 1 AS weight
+        FROM json_each(:weighed)),"""
 _HEAVY_SENIORS = """
     SELECT e.id, e.unit_id, e.birth_year, e.mentor_capacity
     FROM (
-        SELECT h.employee_id AS id
-        FROM json_each(:pivots) p CROSS JOIN holding h INDEXED BY holding_by_senior
-          ON h.competence_id = p.key AND h.level >= p.value ->> 0 AND h.level >= 4
-          AND h.birth_year <= :born_by
-        WHERE {in_units}
-        GROUP BY h.employee_id HAVING sum(p.value ->> 1) >= :pivot_weight
+        SELECT pivoted.id
+        FROM (
+            SELECT h.employee_id AS id
+            FROM json_each(:pivots) p CROSS JOIN holding h INDEXED BY holding_by_senior
+              ON h.competence_id = p.key AND h.level >= p.value ->> 0 AND h.level >= 4
+              AND h.birth_year <= :born_by
+            WHERE {in_units}
+            GROUP BY h.employee_id HAVING sum(p.value ->> 1) >= :pivot_weight
+        ) pivoted
+        CROSS JOIN holding h INDEXED BY holding_high_by_employee
+          ON h.employee_id = pivoted.id AND h.level >= 4
+        CROSS JOIN weighed w ON w.competence_id = h.competence_id AND h.level >= w.least
+        WHERE NOT EXISTS (
+            SELECT 1 FROM must m WHERE NOT EXISTS (
+                SELECT 1 FROM holding x INDEXED BY holding_high_by_employee
+                WHERE x.employee_id = pivoted.id AND x.competence_id = m.competence_id
+                  AND x.level >= m.least AND x.level >= 4))
+        GROUP BY pivoted.id HAVING sum(w.weight) >= :min_weight
     ) heavy CROSS JOIN employee e ON e.id = heavy.id
-    WHERE e.birth_year <= :born_by AND {e_in_units} AND NOT EXISTS (
-        SELECT 1 FROM json_each(:must) m WHERE NOT EXISTS (
-            SELECT 1 FROM holding x
-            WHERE x.employee_id = e.id AND x.competence_id = m.key AND x.level >= m.value))"""
+    WHERE e.birth_year <= :born_by AND {e_in_units}"""
 _IN_UNITS = (
     "({t}.unit_id IN (SELECT value FROM json_each(:units))"
     " OR (:without_unit AND {t}.unit_id IS NULL))"
@@ -69,7 +86,7 @@ Rarity = MutableMapping[tuple[str, int, int], int]
 _COUNT = """SELECT count(*) FROM (
     SELECT 1 FROM holding INDEXED BY holding_by_senior
     WHERE competence_id = ? AND level >= ? AND level >= 4 AND birth_year <= ? LIMIT ?)"""
-_ROWS = """WITH
+_ROWS = """WITH{ctes}
     e AS MATERIALIZED ({seniors}),
     asked AS MATERIALIZED (SELECT key AS competence_id, value AS least FROM json_each(:asked)),
     bounds AS MATERIALIZED (SELECT key AS competence_id, value AS earliest FROM json_each(:bounds))
@@ -119,19 +136,21 @@ def mentor_rows(
             return []
         pivots, params["pivot_weight"], must = heavy
         params["pivots"], params["must"] = json.dumps(pivots), json.dumps(must)
+        params["weighed"] = json.dumps({c: (min_levels[c], weights[c]) for c in weighed})
+        ctes = _HEAVY_CTES
         everywhere = unit_ids is None
         seniors = _HEAVY_SENIORS.format(
             in_units="1" if everywhere else _IN_UNITS.format(t="h"),
             e_in_units="1" if everywhere else _IN_UNITS.format(t="e"),
         )
     elif unit_ids is not None:
-        seniors = _SENIORS_IN_UNITS
+        ctes, seniors = "", _SENIORS_IN_UNITS
     else:
-        seniors = _SENIORS
+        ctes, seniors = "", _SENIORS
     people: dict[str, tuple[str | None, int, int | None]] = {}
     levels: dict[str, dict[str, int]] = {}
     for eid, unit_id, born, capacity, competence_id, level in conn.execute(
-        _ROWS.format(seniors=seniors, valid=_VALID), params
+        _ROWS.format(ctes=ctes, seniors=seniors, valid=_VALID), params
     ):
         people[eid] = (unit_id, born, capacity)
         levels.setdefault(eid, {})[competence_id] = level
@@ -192,5 +211,6 @@ def _pivots(
     return (
         {c: (min_levels[c], weighed[c]) for c in chosen.competences},
         chosen.least,
-        {c: min_levels[c] for c in chosen.must},
+        # Rarest first: the check stops at the first one a senior lacks.
+        {c: min_levels[c] for c in sorted(chosen.must, key=lambda c: (holders[c], c))},
     )

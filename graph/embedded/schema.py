@@ -248,6 +248,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE INDEX holding_by_senior ON holding
             (competence_id, level, birth_year, unit_id, employee_id) WHERE level >= 4""",
     ),
+    # 7: the least-weight mentor reads weigh each senior the pivots list
+    # (their must competencies, then their weight over every competence
+    # asked) by key: from this index alone, where the primary key would need
+    # its index and then the table row for the level. Only the levels a
+    # mentor needs at the least, as in 6.
+    (
+        """CREATE INDEX holding_high_by_employee ON holding
+            (employee_id, competence_id, level) WHERE level >= 4""",
+    ),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -144,9 +144,10 @@ async def test_migration_5_fills_the_copies_of_existing_holdings(db_path: Path) 
     await store.import_dataset(tiny_region())
     await store.close()
     # Back to a version-4 file: holdings without the copies (nor migration
-    # 6's index of them).
+    # 6's index of them, nor 7's).
     conn = sqlite3.connect(db_path)
     with conn:
+        conn.execute("DROP INDEX holding_high_by_employee")
         conn.execute("DROP INDEX holding_by_senior")
         conn.execute("DROP TRIGGER employee_update_holdings")
         conn.execute("DROP INDEX holding_by_unit")
