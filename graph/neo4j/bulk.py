@@ -52,6 +52,7 @@ CREATE (e:Employee)
 SET e = r.props
 WITH e, r, units, professions, steps, competences
 FOREACH (u IN [i IN r.unit | units[i]] | CREATE (e)-[:WORKS_IN]->(u))
+FOREACH (_ IN CASE WHEN r.unit = [] THEN [1] ELSE [] END | SET e:Unplaced)
 FOREACH (p IN [i IN r.profession | professions[i]] | CREATE (e)-[:HAS_PROFESSION]->(p))
 FOREACH (s IN [i IN r.step | steps[i]] | CREATE (e)-[:AT_STEP {since: r.step_since}]->(s))
 FOREACH (u IN [i IN r.manages | units[i]] | CREATE (e)-[:MANAGES]->(u))

@@ -195,6 +195,8 @@ class Neo4jStore:
         # A database written before units had a token gets one (then kept).
         if await self.units_token() is None:
             await self._write(_statement(W.NEW_UNITS_TOKEN))
+        # A database written before people in no unit had a label gets it (then kept).
+        await self._write(_statement(W.LABEL_UNPLACED))
 
     async def ping(self) -> None:
         # An auto-commit query: no retries, so an unreachable server fails fast.

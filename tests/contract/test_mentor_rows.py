@@ -77,6 +77,51 @@ async def test_mentor_rows_equal_the_batch_read_pool(loaded: Store) -> None:
     assert checked > 0
 
 
+async def test_the_seniors_in_no_unit_follow_their_moves(loaded: Store) -> None:
+    """The seniors in no unit are a read of their own (on Neo4j by a label
+    every write of a person's links keeps): who leaves every unit is found
+    there and no longer in their unit, who joins one the reverse; written one
+    by one, by an import or by a bulk load of new people."""
+    assert isinstance(loaded, AggregateReads)
+
+    async def ids(unit_ids: list[str], *, without_unit: bool) -> set[str]:
+        rows = await loaded.mentor_rows(
+            {"evb": 4}, born_by=1971, as_of=AS_OF, unit_ids=unit_ids, without_unit=without_unit
+        )
+        return {r.id for r in rows}
+
+    e01, e02 = await loaded.get_employees(["e01", "e02"])
+    assert e01 is not None
+    assert e02 is not None
+    assert e02.unit_id is not None
+    iva = [e02.unit_id]
+    assert await ids([], without_unit=True) == set()
+    assert await ids(iva, without_unit=False) == {"e02"}
+
+    await loaded.upsert_employee(e02.model_copy(update={"unit_id": None}))
+    await loaded.import_dataset(
+        Dataset(
+            employees=(make_employee("e-import", birth_year=1960, unit_id=None),),
+            holdings=(make_holding("e-import", "evb", 5),),
+        )
+    )
+    await loaded.bulk_load(
+        [
+            Dataset(
+                employees=(make_employee("e-bulk", birth_year=1961, unit_id=None),),
+                holdings=(make_holding("e-bulk", "evb", 4),),
+            )
+        ]
+    )
+    assert await ids([], without_unit=True) == {"e02", "e-import", "e-bulk"}
+    assert await ids(iva, without_unit=False) == set()
+
+    await loaded.upsert_employee(e01.model_copy(update={"unit_id": None}))
+    await loaded.upsert_employee(e02)
+    assert await ids([], without_unit=True) == {"e01", "e-import", "e-bulk"}
+    assert await ids(iva, without_unit=True) == {"e01", "e02", "e-import", "e-bulk"}
+
+
 async def test_units_token_changes_with_units_and_the_tree_follows(loaded: Store) -> None:
     assert isinstance(loaded, AggregateReads)
     token = await loaded.units_token()

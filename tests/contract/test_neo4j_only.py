@@ -17,7 +17,7 @@ from neo4j import AsyncGraphDatabase
 from graph.neo4j import Neo4jStore
 from ladders.errors import StoreUnavailableError
 from ladders.models import Dataset, PlanActivity
-from tests.builders import by_id, changed, tiny_region
+from tests.builders import by_id, changed, make_employee, tiny_region
 
 pytestmark = pytest.mark.neo4j
 
@@ -137,6 +137,22 @@ async def test_init_schema_creates_constraints_and_indexes(store: Neo4jStore, ra
 
     assert {"Competence", "Step", "Employee", "Plan", "PlanActivity", "Conversation"} <= constraints
     assert {"holds_level", "conversation_held_on"} <= indexes
+
+
+async def test_init_schema_labels_the_people_in_no_unit_of_an_older_database(
+    store: Neo4jStore, raw: Any
+) -> None:
+    await store.import_dataset(tiny_region())
+    await store.import_dataset(Dataset(employees=(make_employee("e-utan", unit_id=None),)))
+    assert await raw("MATCH (e:Unplaced) RETURN e.id") == [["e-utan"]]
+    # As a database written before the label was: no label, no mark.
+    await raw("MATCH (e:Unplaced) REMOVE e:Unplaced")
+    await raw("MATCH (m:Meta) REMOVE m.unplaced_labelled")
+
+    await store.init_schema()
+
+    assert await raw("MATCH (e:Unplaced) RETURN e.id") == [["e-utan"]]
+    assert await raw("MATCH (m:Meta) RETURN m.unplaced_labelled") == [[True]]
 
 
 async def test_concurrent_appends_to_one_plan_get_distinct_seqs(store: Neo4jStore) -> None:
