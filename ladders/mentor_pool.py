@@ -65,6 +65,12 @@ def capacity_of(employee: Employee, rules: Rules) -> int:
     return rules.default_mentor_capacity
 
 
+def urgent_age(rules: Rules) -> int:
+    """The age from which a mentor's knowledge is urgent to pass on (DESIGN §4:
+    urgency applies from `retirement_age - 3`)."""
+    return rules.retirement_age - 3
+
+
 def mentor_level(target: int, rules: Rules) -> int:
     """The least level a mentor must hold: max(target, rules.mentor_level_floor)."""
     return max(target, rules.mentor_level_floor)
@@ -93,7 +99,7 @@ class MentorPool:
             years = mentor.age(as_of)
             if years < rules.mentor_min_age or mentor.remaining <= 0:
                 continue
-            urgency = rules.urgency_factor if years >= rules.retirement_age - 3 else 1
+            urgency = rules.urgency_factor if years >= urgent_age(rules) else 1
             buckets.setdefault((mentor.unit_id, urgency), []).append(mid)
         self._buckets = buckets
         self._orders: dict[str | None, list[tuple[float, float, tuple[str, ...]]]] = {}
@@ -200,18 +206,20 @@ async def load_mentor_pool(
     without_unit: bool = False,
     weights: Mapping[str, int] | None = None,
     min_weight: int = 0,
+    urgent_only: bool = False,
 ) -> list[PoolMentor]:
     """Everyone old enough who holds some competence of `min_levels` at >= its
     level (expiry applied), with their active adepts; by employee id. Only
     those working in `unit_ids` (and, with `without_unit`, in no unit) when
     given; only those whose `weights` of the competencies they hold so add
-    up to >= `min_weight`.
+    up to >= `min_weight`; with `urgent_only`, only those of `urgent_age`.
 
     One `AggregateReads.mentor_rows` read when the store offers it (only the
     seniors, only what ranking needs); else one indexed `holders` read per
     competence, then one batch read each of employees and active mentorships.
     """
-    born_by = as_of.year - rules.mentor_min_age  # age >= mentor_min_age
+    min_age = max(rules.mentor_min_age, urgent_age(rules)) if urgent_only else rules.mentor_min_age
+    born_by = as_of.year - min_age  # `ladders.holding.age` >= min_age
     if isinstance(store, AggregateReads):
         found = await store.mentor_rows(
             min_levels,
@@ -245,6 +253,7 @@ async def load_mentor_pool(
         as_of=as_of,
         unit_ids=unit_ids,
         without_unit=without_unit,
+        min_age=min_age,
     )
     return [m for m in every if _weight(m, weights or {}) >= min_weight]
 
@@ -262,8 +271,10 @@ async def _load_by_holders(
     as_of: date,
     unit_ids: Sequence[str] | None,
     without_unit: bool,
+    min_age: int | None = None,
 ) -> list[PoolMentor]:
-    """`load_mentor_pool` from the port's batch reads (the reference)."""
+    """`load_mentor_pool` from the port's batch reads (the reference);
+    `min_age` defaults to the rules' `mentor_min_age`."""
     levels: dict[str, dict[str, int]] = {}
     for competence_id, least in sorted(min_levels.items()):
         competence = catalog.competences.get(competence_id)
@@ -276,7 +287,7 @@ async def _load_by_holders(
         e
         for e in await store.get_employees(sorted(levels))
         if e is not None
-        and age(e, as_of) >= rules.mentor_min_age
+        and age(e, as_of) >= (rules.mentor_min_age if min_age is None else min_age)
         and (wanted is None or (e.unit_id in wanted if e.unit_id is not None else without_unit))
     ]
     active: dict[str, set[str]] = {e.id: set() for e in employees}

@@ -3,7 +3,7 @@
 Two statements in one snapshot: the seniors (born by `born_by`) of the units
 asked about (by `employee_by_unit_birth_year`, migration 4) or of the region
 (by `employee_by_birth_year`), or with a least weight the few who can reach
-it (listed by `holding_by_senior`, migration 6, and weighed by
+it (listed by `holding_by_senior`, migrations 6 and 8, and weighed by
 `holding_high_by_employee`, migration 7), each joined to their holdings of
 the asked competencies by primary key; then the active mentorships of those
 found.
@@ -34,7 +34,8 @@ _SENIORS = """
     SELECT id, unit_id, birth_year, mentor_capacity FROM employee WHERE birth_year <= :born_by"""
 # With a least weight: the holders of the pivots (`graph.pivots`: the rarest
 # few asked competencies, by `_pivots`), which `holding_by_senior`
-# (migration 6) lists with no table row; those who hold every must and reach
+# (migrations 6 and 8: by competence, then the seniors' range of birth years)
+# lists with no table row; those who hold every must and reach
 # the pivots' least are weighed over every weighted competence asked, and
 # those who reach the least weight read in full. Must and weight are looked
 # up by key in `holding_high_by_employee` (migration 7), again with no table

@@ -276,17 +276,20 @@ async def test_bands_past_the_rings_ask_more_of_farther_mentors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Cut short after the first ring, the rest is read band by band, each
-    band's least weight its own (the equality with ranking the whole pool is
+    band's least weight its own, and the urgent (who score more per level)
+    apart with a lower one (the equality with ranking the whole pool is
     `test_nearest_first_equals_ranking_the_whole_pool`, "bands-early")."""
     monkeypatch.setattr(mentor_search, "REGION_SHARE", 0.05)
     monkeypatch.setattr(mentor_search, "FIRST_READ", 1)
-    reads: list[tuple[int, int]] = []  # (units, least weight) of each band read
+    reads: list[tuple[int, int, bool]] = []  # (units, least weight, urgent only) per band read
     load = mentor_search.load_mentor_pool
 
     async def spy(**kw: object) -> list[PoolMentor]:
         units = kw["unit_ids"]
         if isinstance(units, list) and kw["min_weight"]:
-            reads.append((len(units), int(kw["min_weight"])))  # type: ignore[call-overload]
+            reads.append(
+                (len(units), int(kw["min_weight"]), bool(kw["urgent_only"]))  # type: ignore[call-overload]
+            )
         return await load(**kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(mentor_search, "load_mentor_pool", spy)
@@ -310,7 +313,12 @@ async def test_bands_past_the_rings_ask_more_of_farther_mentors(
         finally:
             await store.close()
     assert reads
-    assert len({least for _, least in reads}) > 1
+    assert len({least for _, least, _ in reads}) > 1
+    urgent = [(units, least) for units, least, only in reads if only]
+    assert urgent
+    # Each urgent read asks less than the read of everyone in the same band.
+    rest = {units: least for units, least, only in reads if not only}
+    assert any(units in rest and least < rest[units] for units, least in urgent)
 
 
 async def test_equal_scores_are_ordered_by_mentor_id(store: EmbeddedStore) -> None:
