@@ -175,12 +175,16 @@ class MentorPool:
                 if mid == adept.id or adept.id in mentor.active_adept_ids:
                     continue
                 held = mentor.levels
-                covered = tuple(c for c, need, _ in asked if held.get(c, 0) >= need)
+                covered: list[str] = []
+                levels = 0
+                for c, need, missing in asked:  # one pass: this loop is most of ranking
+                    if held.get(c, 0) >= need:
+                        covered.append(c)
+                        levels += missing
                 if not covered:
                     continue
-                levels = sum(missing for c, need, missing in asked if held.get(c, 0) >= need)
                 score = levels * proximity * urgency
-                scored.append((score, mid, covered))
+                scored.append((score, mid, tuple(covered)))
                 if limit is not None:
                     if len(top) < limit:
                         heapq.heappush(top, score)
