@@ -35,6 +35,7 @@ __all__ = [
     "MentorCandidate",
     "MentorPool",
     "best_mentor_per_competence",
+    "best_mentor_per_competence_of",
     "PoolMentor",
     "capacity_of",
     "check_mentorship",
@@ -42,6 +43,7 @@ __all__ = [
     "held_levels",
     "load_mentor_pool",
     "mentor_candidates",
+    "mentor_candidates_of",
     "mentor_level",
     "mentorship_violations",
     "next_step_gap",
@@ -248,15 +250,17 @@ async def _question(
     store: Store,
     catalog: Catalog,
     rules: Rules,
-    adept_id: str,
+    adept: Employee,
     competence_ids: Sequence[str] | None,
     as_of: date,
-) -> tuple[Employee, dict[str, int], dict[str, int]]:
-    """(adept, held levels, targets) of a mentor question (DESIGN §4)."""
+    holdings: Sequence[Holding] | None = None,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """(held levels, targets) of a mentor question (DESIGN §4); the adept's
+    holdings are read unless given."""
     if competence_ids is not None:
         _check_competences(catalog, competence_ids)
-    adept = await _employee(store, adept_id)
-    holdings = await store.holdings_of([adept_id])
+    if holdings is None:
+        holdings = await store.holdings_of([adept.id])
     gap = next_step_gap(
         employee=adept,
         holdings=holdings,
@@ -267,7 +271,14 @@ async def _question(
     )
     adept_levels = held_levels(holdings, catalog, as_of)
     targets = competence_targets(adept_levels=adept_levels, gap=gap, competence_ids=competence_ids)
-    return adept, adept_levels, targets
+    return adept_levels, targets
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(
+            f"limit must be between 1 and {MAX_LIMIT}", field="limit", value=limit
+        )
 
 
 async def mentor_candidates(
@@ -287,15 +298,38 @@ async def mentor_candidates(
     `NotFoundError` for an unknown adept or competence. Reads the pool
     nearest the adept first (`mentor_search`).
     """
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError(
-            f"limit must be between 1 and {MAX_LIMIT}", field="limit", value=limit
-        )
-    adept, adept_levels, targets = await _question(
+    _check_limit(limit)
+    if competence_ids is not None:
+        _check_competences(catalog, competence_ids)
+    return await mentor_candidates_of(
         store=store,
         catalog=catalog,
         rules=rules,
-        adept_id=adept_id,
+        adept=await _employee(store, adept_id),
+        competence_ids=competence_ids,
+        limit=limit,
+        as_of=as_of,
+    )
+
+
+async def mentor_candidates_of(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    adept: Employee,
+    competence_ids: Sequence[str] | None = None,
+    limit: int = 10,
+    as_of: date,
+) -> list[MentorCandidate]:
+    """`mentor_candidates` for an adept already read (the API has them from
+    its access check: one store round trip fewer)."""
+    _check_limit(limit)
+    adept_levels, targets = await _question(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        adept=adept,
         competence_ids=competence_ids,
         as_of=as_of,
     )
@@ -326,13 +360,37 @@ async def best_mentor_per_competence(
     """Per competence of `competence_ids`, the best candidate (as ranked by
     `mentor_candidates` for all of them, without a limit) who covers it;
     competencies nobody covers are left out."""
-    adept, adept_levels, targets = await _question(
+    _check_competences(catalog, competence_ids)
+    return await best_mentor_per_competence_of(
         store=store,
         catalog=catalog,
         rules=rules,
-        adept_id=adept_id,
+        adept=await _employee(store, adept_id),
         competence_ids=competence_ids,
         as_of=as_of,
+    )
+
+
+async def best_mentor_per_competence_of(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    adept: Employee,
+    competence_ids: Sequence[str],
+    as_of: date,
+    holdings: Sequence[Holding] | None = None,
+) -> dict[str, MentorCandidate]:
+    """`best_mentor_per_competence` for an adept already read, with their
+    holdings when the caller has them (`suggestions.next_steps_of`)."""
+    adept_levels, targets = await _question(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        adept=adept,
+        competence_ids=competence_ids,
+        as_of=as_of,
+        holdings=holdings,
     )
     if not targets:
         return {}

@@ -12,8 +12,8 @@ from ladders.catalog import Catalog
 from ladders.errors import ValidationError
 from ladders.gap import GapItem, GapReport, compute_gap, load_employee, resolve_target
 from ladders.holding import held_level
-from ladders.mentors import best_mentor_per_competence
-from ladders.models import Horizon, Unit
+from ladders.mentors import best_mentor_per_competence_of
+from ladders.models import Employee, Holding, Horizon, Unit
 from ladders.orgtree import load_tree
 from ladders.ports import AggregateReads, Store
 from ladders.rules import Rules
@@ -199,19 +199,22 @@ async def best_mentors(
     store: Store,
     catalog: Catalog,
     rules: Rules,
-    adept_id: str,
+    adept: Employee,
+    holdings: Sequence[Holding],
     competence_ids: Sequence[str],
     as_of: date,
 ) -> dict[str, str]:
-    """Per competence, the best-scoring mentor candidate who covers it."""
+    """Per competence, the best-scoring mentor candidate who covers it
+    (`holdings`: the adept's, already read)."""
     known = sorted({c for c in competence_ids if c in catalog.competences})
     if not known:
         return {}
-    best = await best_mentor_per_competence(
+    best = await best_mentor_per_competence_of(
         store=store,
         catalog=catalog,
         rules=rules,
-        adept_id=adept_id,
+        adept=adept,
+        holdings=holdings,
         competence_ids=known,
         as_of=as_of,
     )
@@ -230,11 +233,31 @@ async def next_steps(
 ) -> list[Suggestion]:
     """The first `limit` development suggestions for the gap to the target
     step (default: the next step)."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError(
-            f"limit must be between 1 and {MAX_LIMIT}", field="limit", value=limit
-        )
-    employee = await load_employee(store, employee_id)
+    _check_limit(limit)
+    return await next_steps_of(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        employee=await load_employee(store, employee_id),
+        target_step_id=target_step_id,
+        limit=limit,
+        as_of=as_of,
+    )
+
+
+async def next_steps_of(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    employee: Employee,
+    target_step_id: str | None = None,
+    limit: int = 5,
+    as_of: date,
+) -> list[Suggestion]:
+    """`next_steps` for an employee already read (the API has them from its
+    access check); their holdings are read once, for the gap and the mentors."""
+    _check_limit(limit)
     target = resolve_target(catalog, employee, target_step_id)
     holdings = await store.holdings_of([employee.id])
     gap = compute_gap(
@@ -252,7 +275,8 @@ async def next_steps(
         store=store,
         catalog=catalog,
         rules=rules,
-        adept_id=employee.id,
+        adept=employee,
+        holdings=holdings,
         competence_ids=missing,
         as_of=as_of,
     )
@@ -271,3 +295,10 @@ async def next_steps(
         shortfalls=shortfalls,
         limit=limit,
     )
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValidationError(
+            f"limit must be between 1 and {MAX_LIMIT}", field="limit", value=limit
+        )

@@ -160,12 +160,12 @@ class Query:
         as_of: date | None = None,
     ) -> list[DevelopmentSuggestion]:
         ctx = info.context
-        await ctx.policy.person(str(employee_id), reading="nextSteps")
-        found = await suggestions.next_steps(
+        employee = await ctx.policy.person(str(employee_id), reading="nextSteps")
+        found = await suggestions.next_steps_of(
             store=ctx.store,
             catalog=await ctx.catalog(),
             rules=ctx.rules,
-            employee_id=str(employee_id),
+            employee=employee,
             target_step_id=opt_id(target_step_id),
             limit=limit,
             as_of=ctx.as_of(as_of),
@@ -182,12 +182,12 @@ class Query:
         as_of: date | None = None,
     ) -> list[MentorCandidate]:
         ctx = info.context
-        await ctx.policy.person(str(adept_id), reading="mentorCandidates")
-        found = await mentors.mentor_candidates(
+        adept = await ctx.policy.person(str(adept_id), reading="mentorCandidates")
+        found = await mentors.mentor_candidates_of(
             store=ctx.store,
             catalog=await ctx.catalog(),
             rules=ctx.rules,
-            adept_id=str(adept_id),
+            adept=adept,
             competence_ids=_ids(competence_ids),
             limit=limit,
             as_of=ctx.as_of(as_of),

@@ -103,6 +103,8 @@ async def test_a_page_of_50_costs_a_fixed_number_of_store_calls(
     [
         ("gap", "query($id: ID!) { gap(employeeId: $id) { ready items { missing } } }"),
         ("careerPaths", "query($id: ID!) { careerPaths(employeeId: $id) { totalHours } }"),
+        ("nextSteps", "query($id: ID!) { nextSteps(employeeId: $id) { hours } }"),
+        ("mentorCandidates", "query($id: ID!) { mentorCandidates(adeptId: $id) { score } }"),
     ],
 )
 async def test_a_single_person_question_reads_the_person_once(
