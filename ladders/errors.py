@@ -32,6 +32,14 @@ class ValidationError(StegeError):
         self.value = value
 
 
+def check_between(value: int, *, field: str, most: int, least: int = 1) -> None:
+    """`ValidationError` naming `field` and `value` unless least <= value <= most."""
+    if not least <= value <= most:
+        raise ValidationError(
+            f"{field} must be between {least} and {most}", field=field, value=value
+        )
+
+
 class ConflictError(StegeError):
     """A write that contradicts what is already stored (duplicate link, closed plan...)."""
 

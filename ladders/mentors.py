@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from ladders.catalog import Catalog
-from ladders.errors import NotFoundError, ValidationError
+from ladders.errors import NotFoundError, ValidationError, check_between
 from ladders.gap import GapReport, compute_gap, resolve_target
 from ladders.holding import held_level
 from ladders.mentor_pool import (
@@ -274,13 +274,6 @@ async def _question(
     return adept_levels, targets
 
 
-def _check_limit(limit: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError(
-            f"limit must be between 1 and {MAX_LIMIT}", field="limit", value=limit
-        )
-
-
 async def mentor_candidates(
     *,
     store: Store,
@@ -298,7 +291,7 @@ async def mentor_candidates(
     `NotFoundError` for an unknown adept or competence. Reads the pool
     nearest the adept first (`mentor_search`).
     """
-    _check_limit(limit)
+    check_between(limit, field="limit", most=MAX_LIMIT)
     if competence_ids is not None:
         _check_competences(catalog, competence_ids)
     return await mentor_candidates_of(
@@ -324,7 +317,7 @@ async def mentor_candidates_of(
 ) -> list[MentorCandidate]:
     """`mentor_candidates` for an adept already read (the API has them from
     its access check: one store round trip fewer)."""
-    _check_limit(limit)
+    check_between(limit, field="limit", most=MAX_LIMIT)
     adept_levels, targets = await _question(
         store=store,
         catalog=catalog,

@@ -22,7 +22,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from ladders.catalog import NEXT, Catalog
-from ladders.errors import NotFoundError, ValidationError
+from ladders.errors import NotFoundError, ValidationError, check_between
 from ladders.gap import load_employee, months_elapsed
 from ladders.holding import held_level
 from ladders.models import Employee, Holding
@@ -244,8 +244,7 @@ async def career_paths(
 def _check_arguments(
     *, k: int, target_step_id: str | None, target_profession_id: str | None
 ) -> None:
-    if not 1 <= k <= MAX_K:
-        raise ValidationError(f"k must be between 1 and {MAX_K}", field="k", value=k)
+    check_between(k, field="k", most=MAX_K)
     if target_step_id is not None and target_profession_id is not None:
         raise ValidationError(
             "give a target step or a target profession, not both", field="targetProfessionId"

@@ -9,7 +9,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict
 
 from ladders.catalog import Catalog
-from ladders.errors import ValidationError
+from ladders.errors import check_between
 from ladders.gap import GapItem, GapReport, compute_gap, load_employee, resolve_target
 from ladders.holding import held_level
 from ladders.mentors import best_mentor_per_competence_of
@@ -233,7 +233,7 @@ async def next_steps(
 ) -> list[Suggestion]:
     """The first `limit` development suggestions for the gap to the target
     step (default: the next step)."""
-    _check_limit(limit)
+    check_between(limit, field="limit", most=MAX_LIMIT)
     return await next_steps_of(
         store=store,
         catalog=catalog,
@@ -257,7 +257,7 @@ async def next_steps_of(
 ) -> list[Suggestion]:
     """`next_steps` for an employee already read (the API has them from its
     access check); their holdings are read once, for the gap and the mentors."""
-    _check_limit(limit)
+    check_between(limit, field="limit", most=MAX_LIMIT)
     target = resolve_target(catalog, employee, target_step_id)
     holdings = await store.holdings_of([employee.id])
     gap = compute_gap(
@@ -295,10 +295,3 @@ async def next_steps_of(
         shortfalls=shortfalls,
         limit=limit,
     )
-
-
-def _check_limit(limit: int) -> None:
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValidationError(
-            f"limit must be between 1 and {MAX_LIMIT}", field="limit", value=limit
-        )
