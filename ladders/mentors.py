@@ -13,7 +13,7 @@ from datetime import date
 
 from ladders.catalog import Catalog
 from ladders.errors import NotFoundError, ValidationError, check_between
-from ladders.gap import GapReport, compute_gap, resolve_target
+from ladders.gap import GapReport, compute_gap, load_employee, resolve_target
 from ladders.holding import held_level
 from ladders.mentor_pool import (
     MAX_LEVEL,
@@ -35,7 +35,6 @@ __all__ = [
     "MentorCandidate",
     "MentorPool",
     "best_mentor_per_competence",
-    "best_mentor_per_competence_of",
     "PoolMentor",
     "capacity_of",
     "check_mentorship",
@@ -206,13 +205,6 @@ def mentorship_violations(
 # --- reading the store -------------------------------------------------------
 
 
-async def _employee(store: Store, employee_id: str) -> Employee:
-    (employee,) = await store.get_employees([employee_id])
-    if employee is None:
-        raise NotFoundError("employee", employee_id)
-    return employee
-
-
 def next_step_gap(
     *,
     employee: Employee,
@@ -298,7 +290,7 @@ async def mentor_candidates(
         store=store,
         catalog=catalog,
         rules=rules,
-        adept=await _employee(store, adept_id),
+        adept=await load_employee(store, adept_id),
         competence_ids=competence_ids,
         limit=limit,
         as_of=as_of,
@@ -346,36 +338,15 @@ async def best_mentor_per_competence(
     store: Store,
     catalog: Catalog,
     rules: Rules,
-    adept_id: str,
-    competence_ids: Sequence[str],
-    as_of: date,
-) -> dict[str, MentorCandidate]:
-    """Per competence of `competence_ids`, the best candidate (as ranked by
-    `mentor_candidates` for all of them, without a limit) who covers it;
-    competencies nobody covers are left out."""
-    _check_competences(catalog, competence_ids)
-    return await best_mentor_per_competence_of(
-        store=store,
-        catalog=catalog,
-        rules=rules,
-        adept=await _employee(store, adept_id),
-        competence_ids=competence_ids,
-        as_of=as_of,
-    )
-
-
-async def best_mentor_per_competence_of(
-    *,
-    store: Store,
-    catalog: Catalog,
-    rules: Rules,
     adept: Employee,
     competence_ids: Sequence[str],
     as_of: date,
     holdings: Sequence[Holding] | None = None,
 ) -> dict[str, MentorCandidate]:
-    """`best_mentor_per_competence` for an adept already read, with their
-    holdings when the caller has them (`suggestions.next_steps_of`)."""
+    """Per competence of `competence_ids`, the best candidate (as ranked by
+    `mentor_candidates` for all of them, without a limit) who covers it;
+    competencies nobody covers are left out. The adept's holdings are read
+    unless given (`suggestions.next_steps_of` has them)."""
     adept_levels, targets = await _question(
         store=store,
         catalog=catalog,
@@ -415,8 +386,8 @@ async def check_mentorship(
     The focus competencies' targets come from the adept's gap to the next step
     (held + 1 where they are not missing items of it, or there is no gap).
     """
-    mentor = await _employee(store, mentor_id)
-    adept = await _employee(store, adept_id)
+    mentor = await load_employee(store, mentor_id)
+    adept = await load_employee(store, adept_id)
     holdings = await store.holdings_of([mentor_id, adept_id])
     adept_holdings = [h for h in holdings if h.employee_id == adept_id]
     gap = next_step_gap(

@@ -12,7 +12,7 @@ from ladders.catalog import Catalog
 from ladders.errors import check_between
 from ladders.gap import GapItem, GapReport, compute_gap, load_employee, resolve_target
 from ladders.holding import held_level
-from ladders.mentors import best_mentor_per_competence_of
+from ladders.mentors import best_mentor_per_competence
 from ladders.models import Employee, Holding, Horizon, Unit
 from ladders.orgtree import load_tree
 from ladders.ports import AggregateReads, Store
@@ -209,7 +209,7 @@ async def best_mentors(
     known = sorted({c for c in competence_ids if c in catalog.competences})
     if not known:
         return {}
-    best = await best_mentor_per_competence_of(
+    best = await best_mentor_per_competence(
         store=store,
         catalog=catalog,
         rules=rules,

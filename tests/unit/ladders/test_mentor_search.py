@@ -263,7 +263,7 @@ async def test_nearest_first_equals_ranking_the_whole_pool(
                         store=store,
                         catalog=catalog,
                         rules=RULES,
-                        adept_id=adept.id,
+                        adept=adept,
                         competence_ids=asked,
                         as_of=AS_OF,
                     )
