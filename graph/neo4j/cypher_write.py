@@ -152,9 +152,10 @@ SET n.count = r.count
 # links (here and `bulk.CREATE_PEOPLE`): the mentor reads look for the
 # seniors among them by it (`mentor_reads.IN_UNITS_AND_NONE`), a few nodes
 # where testing every senior for a WORKS_IN link read 16,000 at 55k.
-# Databases written before it are labelled once by `init_schema`.
+# Databases written before it are labelled once by `init_schema` (after it
+# made sure of the Meta node: labelled, it matches nothing and writes nothing).
 LABEL_UNPLACED: Final = (
-    "MERGE (m:Meta {id: 'reference'}) WITH m WHERE m.unplaced_labelled IS NULL"
+    "MATCH (m:Meta {id: 'reference'}) WHERE m.unplaced_labelled IS NULL"
     " CALL (m) { MATCH (e:Employee) WHERE NOT (e)-[:WORKS_IN]->() SET e:Unplaced }"
     " SET m.unplaced_labelled = true"
 )
