@@ -296,8 +296,14 @@ def seed_synthetic(
     ] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same data.")] = 1,
     batch_size: Annotated[
-        int, typer.Option("--batch-size", min=1, help="Employees per transaction.")
-    ] = 10_000,
+        int | None,
+        typer.Option(
+            "--batch-size",
+            min=1,
+            help="Employees per transaction (default: 10,000 embedded, 500 Neo4j).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Generate a realistic region of N employees from the demo's ladders and load it."""
     from seed.synthetic import seed_synthetic as generate_into

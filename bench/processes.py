@@ -112,7 +112,9 @@ def store_env(store: str, *, db_path: Path | None, neo4j_uri: str | None) -> dic
     return env
 
 
-def seed(env: dict[str, str], *, employees: int, seed: int, batch_size: int) -> dict[str, Any]:
+def seed(
+    env: dict[str, str], *, employees: int, seed: int, batch_size: int | None
+) -> dict[str, Any]:
     """`stege seed synthetic` in a process of its own: wall time, peak RSS, rate."""
     command = [
         str(VENV_BIN / "stege"),
@@ -122,9 +124,9 @@ def seed(env: dict[str, str], *, employees: int, seed: int, batch_size: int) -> 
         str(employees),
         "--seed",
         str(seed),
-        "--batch-size",
-        str(batch_size),
     ]
+    if batch_size is not None:
+        command += ["--batch-size", str(batch_size)]
     with tempfile.TemporaryFile("w+") as out:
         started = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -55,7 +55,7 @@ class Options:
     employees: tuple[int, ...]
     stores: tuple[str, ...]
     seed: int
-    batch_size: int
+    batch_size: int | None
     budget: Budget
     throughput_seconds: float
     concurrency: int
@@ -377,7 +377,10 @@ def parse(argv: list[str] | None = None) -> Options:
     )
     parser.add_argument("--seed", type=int, default=1, help="Seed of the synthetic region.")
     parser.add_argument(
-        "--batch-size", type=int, default=10_000, help="Employees per seeding transaction."
+        "--batch-size",
+        type=int,
+        default=None,
+        help="Employees per seeding transaction (default: each store's own, as `stege seed`).",
     )
     parser.add_argument("--calls", type=int, default=60, help="Most timed calls per figure.")
     parser.add_argument("--seconds", type=float, default=20.0, help="Time budget per figure.")

@@ -189,6 +189,12 @@ class Store(Protocol):
         """
         ...
 
+    @property
+    def bulk_batch_size(self) -> int:
+        """Employees per `bulk_load` chunk that this store loads fastest: what
+        `stege seed synthetic` sends when not told (bench/RESULTS.md, seeding)."""
+        ...
+
     async def bulk_load(self, chunks: Chunks, *, progress: ProgressFn | None = None) -> None:
         """Stream many partial datasets in, one transaction per chunk.
 

@@ -293,13 +293,17 @@ async def seed_synthetic(
     *,
     employees: int,
     seed: int,
-    batch_size: int = DEFAULT_BATCH,
+    batch_size: int | None = None,
     as_of: date = DEMO_AS_OF,
     on_chunk: ChunkDone | None = None,
 ) -> SeedReport:
-    """Generate the region and load it into `store` (schema created first)."""
+    """Generate the region and load it into `store` (schema created first),
+    `batch_size` employees per transaction (by default the store's
+    `bulk_batch_size`)."""
     if employees < 1:
         raise ValueError("employees must be at least 1")
+    if batch_size is None:
+        batch_size = store.bulk_batch_size
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     totals = {"employees": 0, "records": 0, "relationships": 0}

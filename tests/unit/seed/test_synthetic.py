@@ -117,6 +117,18 @@ async def test_seeding_streams_the_region_into_a_store(tmp_path: Path) -> None:
     assert sum(r for _, r in seen) == report.records
 
 
+async def test_seeding_sends_the_stores_own_batch_size_unless_told(tmp_path: Path) -> None:
+    store = await EmbeddedStore.open(tmp_path / "stege.db")
+    store.bulk_batch_size = 70  # this store only: 300 people in a few chunks
+    seen: list[int] = []
+    try:
+        await seed_synthetic(store, employees=300, seed=4, on_chunk=lambda p, r: seen.append(p))
+    finally:
+        await store.close()
+
+    assert seen == [0, 70, 70, 70, 70, 20]
+
+
 async def test_seeding_pauses_the_cyclic_collector_and_turns_it_back_on(tmp_path: Path) -> None:
     store = await EmbeddedStore.open(tmp_path / "stege.db")
     during: list[bool] = []
