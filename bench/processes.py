@@ -62,6 +62,8 @@ class Neo4jServer:
             **os.environ,
             "NEO4J_SERVER_JAVA_OPTS": NEO4J_JAVA_OPTS,
             "NEO4J_SERVER_PAGECACHE": NEO4J_PAGECACHE,
+            # Stops with the bench, even when the bench is killed.
+            "NEO4J_SERVER_PARENT_PID": str(os.getpid()),
         }
         self.process = subprocess.Popen(
             [str(NEO4J_RUN), "0", str(self.data_dir / "db")],

@@ -217,7 +217,8 @@ class Neo4jServer:
         # error messages even after the process has died.
         self._stderr_path = self._root / "stderr.log"
         self._stderr = open(self._stderr_path, "wb")
-        env = dict(os.environ)
+        # The server stops when this process ends, however it ends (SIGKILL too).
+        env = {**os.environ, "NEO4J_SERVER_PARENT_PID": str(os.getpid())}
         if self.java_opts:
             env["NEO4J_SERVER_JAVA_OPTS"] = self.java_opts
         port_arg = str(self.requested_port) if self.requested_port else "auto"

@@ -8,6 +8,8 @@
 # stdout line, "NEO4J_READY bolt://127.0.0.1:<port>", when ready; logs go to
 # stderr. Extra JVM flags: NEO4J_SERVER_JAVA_OPTS (e.g. "-Xmx1g"); page cache:
 # NEO4J_SERVER_PAGECACHE (e.g. "2g"; default 64m, enough for test data).
+# NEO4J_SERVER_PARENT_PID: stop the server when that process ends (the tests
+# and the bench pass their own PID, so that killing them cannot orphan it).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -49,5 +51,6 @@ exec java \
     -Dlog4j2.disable.jmx=true \
     -Dfile.encoding=UTF-8 \
     -Dstege.pagecache="${NEO4J_SERVER_PAGECACHE:-64m}" \
+    -Dstege.parent="${NEO4J_SERVER_PARENT_PID:-}" \
     ${NEO4J_SERVER_JAVA_OPTS:-} \
     -jar "$jar" "$@"

@@ -42,7 +42,9 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
  * stdout carries exactly one line, {@code NEO4J_READY bolt://127.0.0.1:PORT},
  * once the default database "neo4j" accepts Bolt sessions. Everything else
  * (Neo4j's own logging included) goes to stderr. SIGTERM/SIGINT shut the
- * database down cleanly through a shutdown hook.
+ * database down cleanly through a shutdown hook, and so does the end of the
+ * process named by -Dstege.parent (a PID; run.sh passes
+ * NEO4J_SERVER_PARENT_PID), when set.
  */
 public final class Main {
     private static final String HOST = "127.0.0.1";
@@ -117,6 +119,7 @@ public final class Main {
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2))
                 .build();
         running.set(dbms);
+        exitWithParent(System.getProperty("stege.parent", ""));
 
         // build() returns with Bolt bound; wait until the default database is
         // actually online so the first query does not race its start-up.
@@ -135,6 +138,34 @@ public final class Main {
         stdout.flush();
 
         stopped.await();  // park the main thread; the hook does the work
+    }
+
+    /**
+     * Stops the server (through the shutdown hook) once process {@code pid}
+     * has ended. A test run or bench killed with SIGKILL cannot stop the
+     * server it started, and an orphaned JVM would keep its heap, page cache
+     * and port for good. The handle is taken now, so a later process that
+     * reuses the PID is not mistaken for the parent.
+     */
+    private static void exitWithParent(String pid) {
+        if (pid.isBlank()) {
+            return;
+        }
+        long parent = Long.parseLong(pid.trim());
+        ProcessHandle handle = ProcessHandle.of(parent).orElse(null);
+        Thread watcher = new Thread(() -> {
+            while (handle != null && handle.isAlive()) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            System.err.println("neo4j-server: process " + parent + " has ended; stopping");
+            System.exit(0);
+        }, "neo4j-server-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /** Page cache size from -Dstege.pagecache (e.g. "64m", "2g"); 64 MiB when unset. */
