@@ -17,19 +17,20 @@ from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
 
+from graph.neo4j.aggregates import VALID, valid
 from graph.pivots import choose_pivots
 from graph.validity import earliest_valid_assessment
 from ladders.ports import MentorRow
 
 UNITS_TOKEN: Final = "OPTIONAL MATCH (m:Meta {id: 'reference'}) RETURN m.units_token AS token"
-_VALID: Final = (
-    "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
-    " WHEN h.assessed_on IS NULL OR $bounds[c.id] IS NULL THEN true"
-    " ELSE h.assessed_on >= $bounds[c.id] END)"
-)
-_VALIDITIES: Final = (
-    "MATCH (c:Competence) WHERE c.id IN $competences AND c.valid_months IS NOT NULL"
-    " RETURN c.id AS id, c.valid_months AS months"
+# The asked competencies' element ids (and validities): each person's
+# holdings are told apart by the element id of the competence node, which
+# the relationship has at hand, not by its `id` property, a read per holding
+# (most of a senior's ~40 holdings are of competencies not asked about).
+# Element ids hold within a transaction, and are only used in this one.
+_COMPETENCES: Final = (
+    "MATCH (c:Competence) WHERE c.id IN $competences"
+    " RETURN c.id AS id, elementId(c) AS node, c.valid_months AS months"
 )
 _ROW: Final = (
     " RETURN e.id AS id, [(e)-[:WORKS_IN]->(u:Unit) | u.id][0] AS unit_id,"
@@ -40,9 +41,10 @@ _ROW: Final = (
 )
 _LEVELS: Final = (
     " CALL (e) {"
-    "  MATCH (e)-[h:HOLDS]->(c:Competence)"
-    "  WHERE c.id IN $competences AND h.level >= $asked[c.id] AND " + _VALID + ""
-    "  RETURN collect([c.id, h.level]) AS levels"
+    "  MATCH (e)-[h:HOLDS]->(c) WITH h, elementId(c) AS node"
+    "  WITH h, node, $asked_at[node] AS least WHERE h.level >= least"
+    "  WITH h, $competence_of[node] AS cid WHERE " + valid("cid") + ""
+    "  RETURN collect([cid, h.level]) AS levels"
     " }"
     " WITH e, levels WHERE size(levels) > 0"
 )
@@ -69,7 +71,7 @@ IN_UNITS_AND_NONE: Final = (
 REGION: Final = (
     "MATCH (c:Competence)<-[h:HOLDS]-(e:Employee)"
     " WHERE c.id IN $competences AND h.level >= $asked[c.id] AND e.birth_year <= $born_by"
-    " AND " + _VALID + " WITH e, collect([c.id, h.level]) AS levels" + _ROW
+    " AND " + VALID + " WITH e, collect([c.id, h.level]) AS levels" + _ROW
 )
 # With a least weight: the holders of the pivots (`graph.pivots`: the
 # rarest few asked competencies, by `_HOLDERS`, the degree each competence
@@ -98,8 +100,9 @@ HEAVY: Final = (
     " AND all(m IN $must WHERE EXISTS {"
     "  MATCH (e)-[x:HOLDS]->(mc:Competence {id: m}) WHERE x.level >= $asked[m] })"
     " CALL (e) {"
-    "  MATCH (e)-[h:HOLDS]->(c:Competence) WITH h, c.id AS cid"
-    "  WHERE $weights[cid] > 0 AND h.level >= $asked[cid] RETURN sum($weights[cid]) AS bound"
+    "  MATCH (e)-[h:HOLDS]->(c) WITH h, elementId(c) AS node"
+    "  WITH h, $weights_at[node] AS weight, $asked_at[node] AS least"
+    "  WHERE weight > 0 AND h.level >= least RETURN sum(weight) AS bound"
     " }"
     " WITH e WHERE bound >= $min_weight" + _LEVELS + _ROW
 )
@@ -125,17 +128,22 @@ async def mentor_rows(
     if not min_levels or (unit_ids is not None and not unit_ids and not without_unit):
         return []
     competences = sorted(min_levels)
-    validities = await tx.run(_VALIDITIES, {"competences": competences})
-    bounds = {
-        str(r["id"]): earliest_valid_assessment(as_of, int(r["months"])) async for r in validities
-    }
+    asked = [r async for r in await tx.run(_COMPETENCES, {"competences": competences})]
+    nodes = {str(r["id"]): str(r["node"]) for r in asked}
     params: dict[str, Any] = {
         "competences": competences,
         "asked": dict(min_levels),
-        "bounds": bounds,
+        "asked_at": {node: min_levels[c] for c, node in nodes.items()},
+        "competence_of": {node: c for c, node in nodes.items()},
+        "bounds": {
+            str(r["id"]): earliest_valid_assessment(as_of, int(r["months"]))
+            for r in asked
+            if r["months"] is not None
+        },
         "born_by": born_by,
         "as_of": as_of,
         "weights": {c: weights.get(c, 0) for c in competences},
+        "weights_at": {node: weights.get(c, 0) for c, node in nodes.items()},
         "min_weight": min_weight,
     }
     if unit_ids is None and min_weight > 0:
