@@ -28,14 +28,20 @@ from ladders.models import ConversationKind, PlanActivityStatus, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
 
 
+def valid_from(bound: str) -> str:
+    """Whether holding `h` counts; `bound`: the expression of its
+    competence's earliest assessment day that still counts (null: none)."""
+    return (
+        "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
+        f" WHEN h.assessed_on IS NULL OR {bound} IS NULL THEN true"
+        f" ELSE h.assessed_on >= {bound} END)"
+    )
+
+
 def valid(competence_id: str) -> str:
     """Whether holding `h` counts; `competence_id`: the expression naming its
     competence's id (a variable projected once is cheaper than `c.id`)."""
-    return (
-        "(CASE WHEN h.expires_on IS NOT NULL THEN h.expires_on >= $as_of"
-        f" WHEN h.assessed_on IS NULL OR $bounds[{competence_id}] IS NULL THEN true"
-        f" ELSE h.assessed_on >= $bounds[{competence_id}] END)"
-    )
+    return valid_from(f"$bounds[{competence_id}]")
 
 
 VALID: Final = valid("c.id")
