@@ -18,6 +18,7 @@ but the bound keeps the rule in one place for both stores.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
 
@@ -46,8 +47,12 @@ def valid(competence_id: str) -> str:
 
 VALID: Final = valid("c.id")
 
-ELEMENT_IDS: Final = (
-    "MATCH (c:Competence) WHERE c.id IN $competences RETURN collect([c.id, elementId(c)]) AS rows"
+# The competencies a question asks about: their element ids (a holding's
+# competence is told apart by the element id of its node, which the
+# relationship has at hand, rather than by reading its `id`) and validities.
+_ASKED: Final = (
+    "MATCH (c:Competence) WHERE c.id IN $competences"
+    " RETURN collect([c.id, elementId(c), c.valid_months]) AS rows"
 )
 _VALIDITIES: Final = (
     "MATCH (c:Competence) WHERE c.valid_months IS NOT NULL"
@@ -80,7 +85,7 @@ _VALIDITIES: Final = (
 # not asked about (~3 in 4 at 55k), so they are told apart by the element id
 # of the competence node, which the relationship has at hand, not by its
 # `id` property, a read per holding (`$least` and `$competence_of` are keyed
-# by element id, from `ELEMENT_IDS` in the same transaction): the query for
+# by element id, from `asked_competences` in the same transaction): the query for
 # a 5,000-person subtree went from ~140 to ~100 ms.
 SUPPLY_HELD: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
@@ -206,6 +211,37 @@ async def most_of_region(tx: AsyncManagedTransaction, unit_ids: Sequence[str]) -
     return 2 * len(unit_ids) > await count(tx, UNIT_COUNT)
 
 
+@dataclass(frozen=True)
+class Asked:
+    """What `asked_competences` read. Element ids hold only within the
+    transaction that read them: use them in that one."""
+
+    nodes: dict[str, str]
+    """Competence id -> element id of its node (unknown ids are left out)."""
+    bounds: dict[str, date]
+    """Competence id -> earliest assessment day that counts on the day asked
+    (only those with a validity), as `$bounds` of `valid`."""
+
+    @property
+    def competence_of(self) -> dict[str, str]:
+        """Element id -> competence id."""
+        return {node: c for c, node in self.nodes.items()}
+
+
+async def asked_competences(
+    tx: AsyncManagedTransaction, competence_ids: Sequence[str], as_of: date
+) -> Asked:
+    rows = await _rows(tx, _ASKED, competences=sorted(set(competence_ids)))
+    return Asked(
+        nodes={str(c): str(node) for c, node, _ in rows},
+        bounds={
+            str(c): earliest_valid_assessment(as_of, int(months))
+            for c, _, months in rows
+            if months is not None
+        },
+    )
+
+
 async def validity_bounds(tx: AsyncManagedTransaction, as_of: date) -> dict[str, date]:
     return {
         str(cid): earliest_valid_assessment(as_of, int(months))
@@ -226,16 +262,15 @@ async def supply_counts(
         levels.setdefault(competence_id, []).append(level)
     if not unit_ids or not levels:
         return []
-    # Element ids are stable within a transaction, and only used in this one.
-    nodes = dict(await _rows(tx, ELEMENT_IDS, competences=sorted(levels)))
+    asked = await asked_competences(tx, list(levels), as_of)
     params: dict[str, Any] = {
         "competences": sorted(levels),
         "levels": levels,
-        "least": {nodes[c]: min(want) for c, want in levels.items() if c in nodes},
-        "competence_of": {node: c for c, node in nodes.items()},
+        "least": {node: min(levels[c]) for c, node in asked.nodes.items()},
+        "competence_of": asked.competence_of,
         "unit_ids": list(unit_ids),
         "as_of": as_of,
-        "bounds": await validity_bounds(tx, as_of),
+        "bounds": asked.bounds,
         "born_by": retiring_born_by,
         "due_by": due_by,
         "developing": [PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],

@@ -20,7 +20,7 @@ from typing import Final
 
 from neo4j import AsyncManagedTransaction
 
-from graph.neo4j.aggregates import count, valid_from, validity_bounds
+from graph.neo4j.aggregates import asked_competences, count, valid_from
 
 # One competence: its validity bound is a parameter, not a lookup per holding.
 _VALID: Final = valid_from("$bound")
@@ -68,5 +68,5 @@ async def holder_count(
         level=level,
         unit_ids=list(unit_ids),
         as_of=as_of,
-        bound=(await validity_bounds(tx, as_of)).get(competence_id),
+        bound=(await asked_competences(tx, [competence_id], as_of)).bounds.get(competence_id),
     )

@@ -17,21 +17,11 @@ from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
 
-from graph.neo4j.aggregates import VALID, valid
+from graph.neo4j.aggregates import VALID, asked_competences, valid
 from graph.pivots import choose_pivots
-from graph.validity import earliest_valid_assessment
 from ladders.ports import MentorRow
 
 UNITS_TOKEN: Final = "OPTIONAL MATCH (m:Meta {id: 'reference'}) RETURN m.units_token AS token"
-# The asked competencies' element ids (and validities): each person's
-# holdings are told apart by the element id of the competence node, which
-# the relationship has at hand, not by its `id` property, a read per holding
-# (most of a senior's ~40 holdings are of competencies not asked about).
-# Element ids hold within a transaction, and are only used in this one.
-_COMPETENCES: Final = (
-    "MATCH (c:Competence) WHERE c.id IN $competences"
-    " RETURN c.id AS id, elementId(c) AS node, c.valid_months AS months"
-)
 _ROW: Final = (
     " RETURN e.id AS id, [(e)-[:WORKS_IN]->(u:Unit) | u.id][0] AS unit_id,"
     " e.birth_year AS birth_year, e.mentor_capacity AS capacity, levels,"
@@ -39,6 +29,10 @@ _ROW: Final = (
     "  AND (r.ended_on IS NULL OR r.ended_on > $as_of) | a.id] AS adepts"
     " ORDER BY id"
 )
+# A person's holdings of the asked competencies, told apart by the element
+# id of the competence node (`aggregates.asked_competences`), not by its `id`
+# property, a read per holding: most of a senior's ~40 holdings are of
+# competencies not asked about.
 _LEVELS: Final = (
     " CALL (e) {"
     "  MATCH (e)-[h:HOLDS]->(c) WITH h, elementId(c) AS node"
@@ -128,22 +122,17 @@ async def mentor_rows(
     if not min_levels or (unit_ids is not None and not unit_ids and not without_unit):
         return []
     competences = sorted(min_levels)
-    asked = [r async for r in await tx.run(_COMPETENCES, {"competences": competences})]
-    nodes = {str(r["id"]): str(r["node"]) for r in asked}
+    asked = await asked_competences(tx, competences, as_of)
     params: dict[str, Any] = {
         "competences": competences,
         "asked": dict(min_levels),
-        "asked_at": {node: min_levels[c] for c, node in nodes.items()},
-        "competence_of": {node: c for c, node in nodes.items()},
-        "bounds": {
-            str(r["id"]): earliest_valid_assessment(as_of, int(r["months"]))
-            for r in asked
-            if r["months"] is not None
-        },
+        "asked_at": {node: min_levels[c] for c, node in asked.nodes.items()},
+        "competence_of": asked.competence_of,
+        "bounds": asked.bounds,
         "born_by": born_by,
         "as_of": as_of,
         "weights": {c: weights.get(c, 0) for c in competences},
-        "weights_at": {node: weights.get(c, 0) for c, node in nodes.items()},
+        "weights_at": {node: weights.get(c, 0) for c, node in asked.nodes.items()},
         "min_weight": min_weight,
     }
     if unit_ids is None and min_weight > 0:
