@@ -14,6 +14,8 @@ farthest bands (most of the region) often need more than anyone can. The
 urgent (`mentor_pool.urgent_age`), whose levels count `urgency_factor` times,
 need fewer than the rest and are read apart, so that most seniors are asked
 the higher least (at 55,000 people, bare p95 of 30 adepts ~20 -> ~15 ms).
+A band's reads are sent at the same time: they do not depend on each other,
+and each store serves them on connections or sessions of their own.
 From a store that does not weigh in units cheaply (`ports.WeighsInUnits`),
 the rest is one region-wide read of those who can matter from the nearest band.
 
@@ -23,6 +25,7 @@ the unit tests compare the two.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Protocol
@@ -154,8 +157,12 @@ async def search_pool(
         # Every ring left in one band: read region-wide, the rings read are known.
         band = None if distance == first and end == len(rings) else rings[distance:end]
         units = None if band is None else [u for ring in band for u in ring]
-        for read_ in reads:
-            found = await _read(store, catalog, rules, min_levels, as_of, units, read_)
+        # A band's reads (everyone, the urgent) do not depend on each other:
+        # at the same time, on as many connections or sessions.
+        each = await asyncio.gather(
+            *(_read(store, catalog, rules, min_levels, as_of, units, r) for r in reads)
+        )
+        for found in each:
             new = [m for m in found if m.id not in known]
             known.update(m.id for m in new)
             take(new)

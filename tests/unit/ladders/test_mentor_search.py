@@ -278,11 +278,13 @@ async def test_bands_past_the_rings_ask_more_of_farther_mentors(
     """Cut short after the first ring, the rest is read band by band, each
     band's least weight its own, and the urgent (who score more per level)
     apart with a lower one (the equality with ranking the whole pool is
-    `test_nearest_first_equals_ranking_the_whole_pool`, "bands-early")."""
+    `test_nearest_first_equals_ranking_the_whole_pool`, "bands-early"). A
+    band's reads are sent together, not one after the other."""
     monkeypatch.setattr(mentor_search, "REGION_SHARE", 0.05)
     monkeypatch.setattr(mentor_search, "FIRST_READ", 1)
     reads: list[tuple[int, int, bool]] = []  # (units, least weight, urgent only) per band read
     load = mentor_search.load_mentor_pool
+    in_flight = [0, 0]  # reads now, most at once
 
     async def spy(**kw: object) -> list[PoolMentor]:
         units = kw["unit_ids"]
@@ -290,7 +292,12 @@ async def test_bands_past_the_rings_ask_more_of_farther_mentors(
             reads.append(
                 (len(units), int(kw["min_weight"]), bool(kw["urgent_only"]))  # type: ignore[call-overload]
             )
-        return await load(**kw)  # type: ignore[arg-type]
+        in_flight[0] += 1
+        in_flight[1] = max(in_flight)
+        try:
+            return await load(**kw)  # type: ignore[arg-type]
+        finally:
+            in_flight[0] -= 1
 
     monkeypatch.setattr(mentor_search, "load_mentor_pool", spy)
     catalog = Catalog.build(REFERENCE.reference())
@@ -319,6 +326,7 @@ async def test_bands_past_the_rings_ask_more_of_farther_mentors(
     # Each urgent read asks less than the read of everyone in the same band.
     rest = {units: least for units, least, only in reads if not only}
     assert any(units in rest and least < rest[units] for units, least in urgent)
+    assert in_flight[1] == 2
 
 
 async def test_equal_scores_are_ordered_by_mentor_id(store: EmbeddedStore) -> None:
