@@ -1,9 +1,9 @@
 """`AggregateReads` of the Neo4j store: counting in Cypher (issue 3, point 7).
 
-Each function is a read transaction function (idempotent) answering exactly
-what the domain's reference function would (`ladders.supply.supply_counts`,
-`ladders.risk.transfer_counts`, `ladders.coverage.coverage_counts`): the
-contract suite compares them. Counting starts from the units asked about
+Each async function is a read transaction function (idempotent) answering
+exactly what the domain's reference function would (`ladders.supply.supply_counts`
+as `supply_from` of `held_rows` and `developing_rows`, `ladders.risk.transfer_counts`,
+`ladders.coverage.coverage_counts`): the contract suite compares them. Counting starts from the units asked about
 (their employees, then those people's holdings and plan items), or, when they
 are most of the region, from an index of what is counted, hash-joined on
 their employees; only the counts travel back.
@@ -249,38 +249,71 @@ async def validity_bounds(tx: AsyncManagedTransaction, as_of: date) -> dict[str,
     }
 
 
-async def supply_counts(
-    tx: AsyncManagedTransaction,
-    unit_ids: Sequence[str],
-    wanted: Sequence[tuple[str, int]],
-    as_of: date,
-    retiring_born_by: int | None,
-    due_by: date,
-) -> list[SupplyCount]:
+def wanted_levels(wanted: Sequence[tuple[str, int]]) -> dict[str, list[int]]:
+    """Competence -> the levels asked about, ascending (`$levels`)."""
     levels: dict[str, list[int]] = {}
     for competence_id, level in sorted(set(wanted)):
         levels.setdefault(competence_id, []).append(level)
-    if not unit_ids or not levels:
-        return []
-    asked = await asked_competences(tx, list(levels), as_of)
-    params: dict[str, Any] = {
+    return levels
+
+
+def _supply_params(
+    asked: Asked, unit_ids: Sequence[str], levels: dict[str, list[int]], as_of: date
+) -> dict[str, Any]:
+    return {
         "competences": sorted(levels),
         "levels": levels,
-        "least": {node: min(levels[c]) for c, node in asked.nodes.items()},
-        "competence_of": asked.competence_of,
         "unit_ids": list(unit_ids),
         "as_of": as_of,
         "bounds": asked.bounds,
-        "born_by": retiring_born_by,
-        "due_by": due_by,
-        "developing": [PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],
-        "closed": PlanStatus.CLOSED.value,
     }
+
+
+async def held_rows(
+    tx: AsyncManagedTransaction,
+    unit_ids: Sequence[str],
+    levels: dict[str, list[int]],
+    as_of: date,
+    retiring_born_by: int | None,
+) -> list[Any]:
+    """SUPPLY_HELD's [unit, competence, level, now, retiring] rows."""
+    asked = await asked_competences(tx, list(levels), as_of)
+    return await _rows(
+        tx,
+        SUPPLY_HELD,
+        **_supply_params(asked, unit_ids, levels, as_of),
+        least={node: min(levels[c]) for c, node in asked.nodes.items()},
+        competence_of=asked.competence_of,
+        born_by=retiring_born_by,
+    )
+
+
+async def developing_rows(
+    tx: AsyncManagedTransaction,
+    unit_ids: Sequence[str],
+    levels: dict[str, list[int]],
+    as_of: date,
+    due_by: date,
+) -> list[Any]:
+    """SUPPLY_DEVELOPING's [unit, competence, level, developing] rows."""
+    asked = await asked_competences(tx, list(levels), as_of)
+    return await _rows(
+        tx,
+        SUPPLY_DEVELOPING,
+        **_supply_params(asked, unit_ids, levels, as_of),
+        due_by=due_by,
+        developing=[PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],
+        closed=PlanStatus.CLOSED.value,
+    )
+
+
+def supply_from(held: Sequence[Any], developing: Sequence[Any]) -> list[SupplyCount]:
+    """The counts of `held_rows` and `developing_rows` together."""
     counts: dict[tuple[str, str, int], list[int]] = {}
-    for unit_id, competence_id, level, now, retiring in await _rows(tx, SUPPLY_HELD, **params):
+    for unit_id, competence_id, level, now, retiring in held:
         counts[unit_id, competence_id, level] = [now, retiring, 0]
-    for unit_id, competence_id, level, developing in await _rows(tx, SUPPLY_DEVELOPING, **params):
-        counts.setdefault((unit_id, competence_id, level), [0, 0, 0])[2] = developing
+    for unit_id, competence_id, level, count_ in developing:
+        counts.setdefault((unit_id, competence_id, level), [0, 0, 0])[2] = count_
     return [
         SupplyCount(
             unit_id=unit_id,
@@ -288,9 +321,11 @@ async def supply_counts(
             level=level,
             supply_now=now,
             retiring=retiring,
-            in_development=developing,
+            in_development=in_development,
         )
-        for (unit_id, competence_id, level), (now, retiring, developing) in sorted(counts.items())
+        for (unit_id, competence_id, level), (now, retiring, in_development) in sorted(
+            counts.items()
+        )
     ]
 
 

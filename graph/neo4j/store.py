@@ -8,6 +8,7 @@ given to them are idempotent. Every session names its database.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -358,11 +359,20 @@ class Neo4jStore:
         retiring_born_by: int | None,
         due_by: date,
     ) -> list[SupplyCount]:
-        return await self._read(
-            lambda tx: aggregates.supply_counts(
-                tx, unit_ids, wanted, as_of, retiring_born_by, due_by
-            )
+        levels = aggregates.wanted_levels(wanted)
+        if not unit_ids or not levels:
+            return []
+        # The held and the in-development counts are two queries that do not
+        # depend on each other: sent at the same time, in two transactions,
+        # the server walks both at once (Neo4j reads at read-committed, so
+        # one transaction would not give them one snapshot either).
+        held, developing = await asyncio.gather(
+            self._read(
+                lambda tx: aggregates.held_rows(tx, unit_ids, levels, as_of, retiring_born_by)
+            ),
+            self._read(lambda tx: aggregates.developing_rows(tx, unit_ids, levels, as_of, due_by)),
         )
+        return aggregates.supply_from(held, developing)
 
     async def holder_count(
         self, competence_id: str, level: int, *, unit_ids: Sequence[str], as_of: date
