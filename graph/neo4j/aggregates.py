@@ -2,8 +2,9 @@
 
 Each async function is a read transaction function (idempotent) answering
 exactly what the domain's reference function would (`ladders.supply.supply_counts`
-as `supply_from` of `held_rows` and `developing_rows`, `ladders.risk.transfer_counts`,
-`ladders.coverage.coverage_counts`): the contract suite compares them. Counting starts from the units asked about
+as `supply_from` of `held_rows` and `developing_rows`,
+`ladders.risk.transfer_counts`, `ladders.coverage.coverage_counts`): the
+contract suite compares them. Counting starts from the units asked about
 (their employees, then those people's holdings and plan items), or, when they
 are most of the region, from an index of what is counted, hash-joined on
 their employees; only the counts travel back.

@@ -1,7 +1,9 @@
 """Domain models <-> Cypher parameter rows and result rows.
 
 Writes send one plain dict per record (`props` holds the node or relationship
-properties, with None values left out so that absent means "not set"); reads
+properties, with None values left out so that absent means "not set"); bulk
+loads send the most numerous records as lists of values in the order of their
+`*_PROPS` names (`cypher_map` names them in the query); reads
 return map projections whose keys are the model's field names, so a row only
 needs its `neo4j.time.Date` values turned back into `datetime.date`.
 """
@@ -9,7 +11,7 @@ needs its `neo4j.time.Date` values turned back into `datetime.date`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from neo4j.time import Date
 from pydantic import BaseModel
@@ -38,6 +40,19 @@ M = TypeVar("M", bound=BaseModel)
 def _props(**values: Any) -> Row:
     """Property map without the unset values (Neo4j stores no nulls)."""
     return {key: value for key, value in values.items() if value is not None}
+
+
+def _named(names: Sequence[str], values: Sequence[Any]) -> Row:
+    """`_props` of values given in the order of `names`."""
+    return {key: value for key, value in zip(names, values, strict=True) if value is not None}
+
+
+def cypher_map(names: Sequence[str], row: str, start: int = 0) -> str:
+    """A Cypher map literal naming the values of a list row in `names` order,
+    from position `start` on: `{level: h[1], ...}` for
+    `cypher_map(HOLDING_PROPS, "h", 1)`. A null value leaves its property
+    unset, as `_props` does."""
+    return "{" + ", ".join(f"{name}: {row}[{start + i}]" for i, name in enumerate(names)) + "}"
 
 
 def conversation_id(conversation: Conversation) -> str:
@@ -155,16 +170,19 @@ def employee_row(e: Employee) -> Row:
     }
 
 
+HOLDING_PROPS: Final = ("level", "assessed_on", "expires_on", "source")
+
+
+def holding_values(h: Holding) -> list[Any]:
+    """The HOLDS properties' values in `HOLDING_PROPS` order, None when unset."""
+    return [h.level, h.assessed_on, h.expires_on, h.source.value]
+
+
 def holding_row(h: Holding) -> Row:
     return {
         "employee_id": h.employee_id,
         "competence_id": h.competence_id,
-        "props": _props(
-            level=h.level,
-            assessed_on=h.assessed_on,
-            expires_on=h.expires_on,
-            source=h.source.value,
-        ),
+        "props": _named(HOLDING_PROPS, holding_values(h)),
     }
 
 
@@ -177,46 +195,84 @@ def mentorship_row(m: Mentorship) -> Row:
     }
 
 
+PLAN_PROPS: Final = (
+    "id",
+    "period_start",
+    "period_end",
+    "status",
+    "created_on",
+    "last_followup_on",
+    "target_step",
+)
+
+
+def plan_values(p: Plan) -> list[Any]:
+    """The Plan node's properties in `PLAN_PROPS` order, None when unset."""
+    return [
+        p.id,
+        p.period_start,
+        p.period_end,
+        p.status.value,
+        p.created_on,
+        p.last_followup_on,
+        p.target_step_id,
+    ]
+
+
 def plan_row(p: Plan) -> Row:
-    return {
-        "id": p.id,
-        "employee_id": p.employee_id,
-        "props": _props(
-            id=p.id,
-            period_start=p.period_start,
-            period_end=p.period_end,
-            status=p.status.value,
-            created_on=p.created_on,
-            last_followup_on=p.last_followup_on,
-            target_step=p.target_step_id,
-        ),
-    }
+    return {"id": p.id, "employee_id": p.employee_id, "props": _named(PLAN_PROPS, plan_values(p))}
+
+
+PLAN_ACTIVITY_PROPS: Final = (
+    "id",
+    "plan_id",
+    "seq",
+    "competence",
+    "activity",
+    "target_level",
+    "due_on",
+    "status",
+    "completed_on",
+)
+
+
+def plan_activity_values(a: PlanActivity) -> list[Any]:
+    """The PlanActivity node's properties in `PLAN_ACTIVITY_PROPS` order."""
+    return [
+        a.id,
+        a.plan_id,
+        a.seq,
+        a.competence_id,
+        a.activity_id,
+        a.target_level,
+        a.due_on,
+        a.status.value,
+        a.completed_on,
+    ]
 
 
 def plan_activity_row(a: PlanActivity) -> Row:
     return {
         "id": a.id,
         "plan_id": a.plan_id,
-        "props": _props(
-            id=a.id,
-            plan_id=a.plan_id,
-            seq=a.seq,
-            competence=a.competence_id,
-            activity=a.activity_id,
-            target_level=a.target_level,
-            due_on=a.due_on,
-            status=a.status.value,
-            completed_on=a.completed_on,
-        ),
+        "props": _named(PLAN_ACTIVITY_PROPS, plan_activity_values(a)),
     }
 
 
+CONVERSATION_PROPS: Final = ("id", "kind", "held_on")
+
+
+def conversation_values(c: Conversation) -> list[Any]:
+    """The Conversation node's properties in `CONVERSATION_PROPS` order."""
+    return [conversation_id(c), c.kind.value, c.held_on]
+
+
 def conversation_row(c: Conversation) -> Row:
-    key = conversation_id(c)
+    values = conversation_values(c)
     return {
-        "id": key,
+        "id": values[0],
         "employee_id": c.employee_id,
-        "props": _props(id=key, kind=c.kind.value, held_on=c.held_on),
+        "props": _named(CONVERSATION_PROPS, values),
     }
 
 
