@@ -29,6 +29,7 @@ from graph.neo4j.mapping import (
     cypher_map,
     employee_row,
     holding_values,
+    iso_day,
     plan_activity_values,
     plan_values,
 )
@@ -53,7 +54,8 @@ RETURN collect(e.id) AS ids
 # server's CPU 72 -> 59 s, as the driver packs (and formats for its debug
 # log, even when that is off) fewer objects and the server reads fewer.
 # Holding: [competence position, *HOLDING_PROPS values]; plan: [items,
-# *PLAN_PROPS values]; item and talk: their *_PROPS values.
+# *PLAN_PROPS values]; item and talk: their *_PROPS values. Their dates
+# travel as ISO text (`mapping.iso_day`), read back with `date()`.
 CREATE_PEOPLE: Final = f"""
 WITH [id IN $units | COLLECT {{ MATCH (u:Unit {{id: id}}) RETURN u }}[0]] AS units,
      [id IN $professions
@@ -174,13 +176,13 @@ async def _create_people(
         holdings_of[h.employee_id].append(h)
     items_of: defaultdict[str, list[list[Any]]] = defaultdict(list)
     for a in items:
-        items_of[a.plan_id].append(plan_activity_values(a))
+        items_of[a.plan_id].append(plan_activity_values(a, iso_day))
     plans_of: defaultdict[str, list[list[Any]]] = defaultdict(list)
     for p in plans:
-        plans_of[p.employee_id].append([items_of[p.id], *plan_values(p)])
+        plans_of[p.employee_id].append([items_of[p.id], *plan_values(p, iso_day)])
     talks_of: defaultdict[str, list[list[Any]]] = defaultdict(list)
     for c in talks:
-        talks_of[c.employee_id].append(conversation_values(c))
+        talks_of[c.employee_id].append(conversation_values(c, iso_day))
     for start in range(0, len(new), PEOPLE_PER_QUERY):
         refs = _Positions()
         rows = [
@@ -233,7 +235,8 @@ def _person_row(
         "step_since": row["step_since"],
         "manages": [_position(refs.units, u) for u in row["manages"]],
         "holdings": [
-            [_position(refs.competences, h.competence_id), *holding_values(h)] for h in holdings
+            [_position(refs.competences, h.competence_id), *holding_values(h, iso_day)]
+            for h in holdings
         ],
         "plans": plans,
         "conversations": talks,

@@ -15,6 +15,7 @@ import pytest
 from neo4j import AsyncGraphDatabase
 
 from graph.neo4j import Neo4jStore
+from graph.neo4j.mapping import DATE_PROPS
 from ladders.errors import StoreUnavailableError
 from ladders.models import Dataset, PlanActivity
 from tests.builders import by_id, changed, make_employee, tiny_region
@@ -123,6 +124,28 @@ async def test_dates_are_native_and_unset_properties_absent(store: Neo4jStore, r
     )
 
     assert rows == [["DATE NOT NULL", False]]
+
+
+async def test_a_bulk_load_stores_native_dates_and_no_nulls(store: Neo4jStore, raw: Any) -> None:
+    """The people a bulk load creates travel as lists with ISO dates
+    (`graph.neo4j.bulk`): stored, every date is a DATE and no value null."""
+    region = tiny_region()
+    await store.bulk_load([region])
+
+    rows = await raw(
+        "MATCH (:Employee)-[h:HOLDS]->() UNWIND keys(h) AS k"
+        " RETURN 'HOLDS' AS kind, k AS key, valueType(h[k]) AS type"
+        " UNION MATCH (n) WHERE n:Plan OR n:PlanActivity OR n:Conversation"
+        " UNWIND keys(n) AS k RETURN labels(n)[0] AS kind, k AS key, valueType(n[k]) AS type"
+    )
+
+    dates = {(kind, key) for kind, key, _ in rows if key in DATE_PROPS}
+    assert {kind for kind, _ in dates} == {"HOLDS", "Plan", "PlanActivity", "Conversation"}
+    assert {type_ for _, key, type_ in rows if key in DATE_PROPS} == {"DATE NOT NULL"}
+    assert all(type_.endswith("NOT NULL") for _, _, type_ in rows)
+    # A value left unset is absent, not stored: some holding has no expiry.
+    assert any(h.expires_on is None for h in region.holdings)
+    assert await raw("MATCH ()-[h:HOLDS]->() WHERE h.expires_on IS NULL RETURN count(*)") != [[0]]
 
 
 async def test_init_schema_creates_constraints_and_indexes(store: Neo4jStore, raw: Any) -> None:
