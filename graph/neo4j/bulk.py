@@ -50,9 +50,9 @@ RETURN collect(e.id) AS ids
 # $competences (each of which `Writer.require` has checked exists).
 # Holdings, plans, items and talks (all but ~2% of a load's records) travel
 # as lists of values, not maps, and each is created with its properties
-# (not `SET x = map`): at 55k into a fresh server, 82.5 -> 63-64 s, the
-# server's CPU 72 -> 59 s, as the driver packs (and formats for its debug
-# log, even when that is off) fewer objects and the server reads fewer.
+# (not `SET x = map`): with the ISO dates below, 55k into a fresh server
+# went 82.5 -> 59-66 s, as the driver packs (and formats for its debug log,
+# even when that is off) fewer objects and the server reads fewer.
 # Holding: [competence position, *HOLDING_PROPS values]; plan: [items,
 # *PLAN_PROPS values]; item and talk: their *_PROPS values. Their dates
 # travel as ISO text (`mapping.iso_day`), read back with `date()`.
