@@ -57,7 +57,7 @@ _ASKED: Final = (
 )
 _VALIDITIES: Final = (
     "MATCH (c:Competence) WHERE c.valid_months IS NOT NULL"
-    " RETURN collect([c.id, c.valid_months]) AS rows"
+    " RETURN collect([c.id, elementId(c), c.valid_months]) AS rows"
 )
 
 
@@ -128,19 +128,23 @@ SUPPLY_DEVELOPING: Final = (
 # Holders per competence: from the units' employees for a part of the
 # region; for most of it, from the HOLDS level index (the holdings at the
 # level asked about are a quarter of all) joined to the units' employees.
+# Holdings are counted per competence node and their validity bound looked
+# up by its element id (`$bounds_at`), so no holding reads its competence's
+# `id`: that is read once per competence, at the end.
+_VALID_AT: Final = valid_from("$bounds_at[elementId(c)]")
 _TRANSFER_HOLDERS: Final = (
-    " WITH c.id AS cid, count(*) AS holders,"
+    " WITH c, count(*) AS holders,"
     "  sum(CASE WHEN e.birth_year <= $born_by THEN 1 ELSE 0 END) AS seniors"
-    " RETURN collect([cid, holders, seniors]) AS rows"
+    " RETURN collect([c.id, holders, seniors]) AS rows"
 )
 TRANSFER_HOLDERS_IN_UNITS: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
     " MATCH (e)-[h:HOLDS]->(c)"
-    " WHERE h.level >= $min_level AND " + VALID + _TRANSFER_HOLDERS
+    " WHERE h.level >= $min_level AND " + _VALID_AT + _TRANSFER_HOLDERS
 )
 TRANSFER_HOLDERS_BY_LEVEL: Final = (
     "MATCH (e:Employee)-[h:HOLDS]->(c:Competence)"
-    " WHERE h.level >= $min_level AND " + VALID + ""
+    " WHERE h.level >= $min_level AND " + _VALID_AT + ""
     " MATCH (e)-[:WORKS_IN]->(u:Unit) WHERE u.id IN $unit_ids" + _TRANSFER_HOLDERS
 )
 # Mentorships active on $as_of (a few thousand region-wide, by the
@@ -243,11 +247,16 @@ async def asked_competences(
     )
 
 
-async def validity_bounds(tx: AsyncManagedTransaction, as_of: date) -> dict[str, date]:
-    return {
-        str(cid): earliest_valid_assessment(as_of, int(months))
-        for cid, months in await _rows(tx, _VALIDITIES)
-    }
+async def validity_bounds(
+    tx: AsyncManagedTransaction, as_of: date
+) -> tuple[dict[str, date], dict[str, date]]:
+    """Every competence with a validity: (by id, by element id of its node)
+    -> the earliest assessment day that counts on `as_of`."""
+    by_id: dict[str, date] = {}
+    by_node: dict[str, date] = {}
+    for cid, node, months in await _rows(tx, _VALIDITIES):
+        by_id[str(cid)] = by_node[str(node)] = earliest_valid_assessment(as_of, int(months))
+    return by_id, by_node
 
 
 def wanted_levels(wanted: Sequence[tuple[str, int]]) -> dict[str, list[int]]:
@@ -339,12 +348,14 @@ async def transfer_counts(
 ) -> list[TransferCount]:
     if not unit_ids:
         return []
+    bounds, bounds_at = await validity_bounds(tx, as_of)
     params: dict[str, Any] = {
         "unit_ids": list(unit_ids),
         "min_level": min_level,
         "born_by": senior_born_by,
         "as_of": as_of,
-        "bounds": await validity_bounds(tx, as_of),
+        "bounds": bounds,
+        "bounds_at": bounds_at,
     }
     most = await most_of_region(tx, unit_ids)
     holders = TRANSFER_HOLDERS_BY_LEVEL if most else TRANSFER_HOLDERS_IN_UNITS
