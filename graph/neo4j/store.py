@@ -111,7 +111,8 @@ class Neo4jStore:
     # A commit's cost grows faster than its size (sorting its commands, the
     # counts and the transaction state on the heap): 55k people into a fresh
     # server took 122 s in transactions of 10,000, 98 s of 2,500, 92 s of
-    # 1,000, 84 s of 500 and 86 s of 250 (bench/RESULTS.md).
+    # 1,000, 84 s of 500 and 86 s of 250 (bench/RESULTS.md). With the bulk
+    # load's list rows, 250, 500 and 1,000 measured alike (63-64 s).
     bulk_batch_size = 500
 
     def __init__(self, driver: AsyncDriver, database: str) -> None:
