@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -180,8 +181,24 @@ def targets(result: dict[str, Any]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    for path in argv:
-        print(render(json.loads(Path(path).read_text())))
+    parser = argparse.ArgumentParser(
+        prog="bench/report.py",
+        description="Markdown tables and the issue 6 targets from bench/run.py result files.",
+    )
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="a result file, e.g. bench/results/55000.json",
+    )
+    args = parser.parse_args(argv)
+    for path in args.files:
+        try:
+            run = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:  # ValueError: not JSON, or not UTF-8
+            parser.error(f"{path}: {exc}")
+        print(render(run))
     return 0
 
 
