@@ -50,8 +50,8 @@ FIRST_READ = 32
 so they are read together, and each read after is about as big as all the
 ones before (a few round trips, not one per ring). At 55,000 people (~2,000
 units), 30 adepts, bare: 8 -> 32 units took the median 31-33 -> 21-25 ms on
-Neo4j (a round trip costs more than the extra seniors read) and 5.1-5.7 ->
-4.4-4.6 ms embedded; 48 and 64 measured the same as 32."""
+Neo4j (a round trip costs more than the extra seniors read) and 5.0-5.7 ->
+4.4-4.8 ms embedded; 48 and 64 measured the same as 32."""
 
 Read = tuple[Mapping[str, int], int, bool]
 """(weights, least weight, urgent only) as `load_mentor_pool` takes them."""
