@@ -53,6 +53,10 @@ public final class Main {
     public static void main(String[] args) {
         try {
             run(args);
+        } catch (UsageException e) {
+            // A bad argument: say which, no stack trace (exit 2, as for usage errors).
+            System.err.println("neo4j-server: " + e.getMessage());
+            System.exit(2);
         } catch (Throwable t) {
             // e.g. port in use, bad arguments: report and exit non-zero
             // (the shutdown hook, if registered, still cleans up).
@@ -185,13 +189,26 @@ public final class Main {
         };
     }
 
+    /** A command-line argument that cannot be used, named in the message. */
+    private static final class UsageException extends IllegalArgumentException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
     private static int parsePort(String arg) {
         if (arg.isEmpty() || arg.equals("auto")) {
             return 0;
         }
-        int p = Integer.parseInt(arg);
+        int p;
+        try {
+            p = Integer.parseInt(arg);
+        } catch (NumberFormatException e) {
+            p = -1;
+        }
         if (p < 0 || p > 65535) {
-            throw new IllegalArgumentException("port out of range: " + arg);
+            throw new UsageException(
+                "PORT must be 0-65535 or \"auto\", got \"" + arg + "\" (run.sh --help)");
         }
         return p;
     }
