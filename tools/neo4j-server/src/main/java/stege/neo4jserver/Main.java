@@ -58,7 +58,7 @@ public final class Main {
             System.err.println("neo4j-server: " + e.getMessage());
             System.exit(2);
         } catch (Throwable t) {
-            // e.g. port in use, bad arguments: report and exit non-zero
+            // e.g. port in use, an unusable DATA_DIR: report and exit non-zero
             // (the shutdown hook, if registered, still cleans up).
             t.printStackTrace();
             System.exit(1);
