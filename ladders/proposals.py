@@ -11,12 +11,16 @@ remaining capacity: a min-cost flow
 plus an adept -> sink bypass of cost 0, so that every adept can be routed and
 the flow is maximal in weight, not in the number of pairs (an adept is left
 unpaired rather than forced onto a pairing that would lower the total).
+
+Each adept's candidates come best first, as many as the pairing needs: for a
+few adepts from the mentor search around each one (`mentor_search`), for
+many from the region's whole pool read once (`SEARCH_ADEPTS`).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,10 +33,10 @@ from ladders.gap import GapReport
 from ladders.mentor_pool import (
     MentorCandidate,
     MentorPool,
-    PoolMentor,
     load_mentor_pool,
     mentor_level,
 )
+from ladders.mentor_search import nearest_candidates
 from ladders.mentors import competence_targets, held_levels, next_step_gap
 from ladders.models import Employee, Holding
 from ladders.orgtree import UnitTree, load_tree
@@ -44,7 +48,13 @@ SCORE_SCALE = 1_000_000
 integers); a micro-point is far below any score difference that matters."""
 
 FIRST_SHORTLIST = 8
-"""Candidates per adept in the first round of `propose`."""
+"""Candidates per adept in the first round of `pair_adepts`."""
+SEARCH_ADEPTS = 32
+"""Up to this many adepts to pair, each one's candidates come from the mentor
+search around them; more, and the region's pool is read once for all. At
+55,000 people the pool read took ~0.6 s embedded and ~1.5 s on Neo4j, a
+search ~4-7 ms and ~30 ms (a 168-person unit, 12 adepts: 0.61 -> 0.1 s
+embedded); below the break-even, with room for the shortlists to grow."""
 
 _SOURCE = ("s", "")
 _SINK = ("t", "")
@@ -153,10 +163,31 @@ class AdeptNeed:
     targets: Mapping[str, int]
 
 
-def pair_adepts(
-    *, pool: MentorPool, needs: Sequence[AdeptNeed], shortlist: int = FIRST_SHORTLIST
+Rank = Callable[[Sequence[tuple[AdeptNeed, int]]], Awaitable[list[list[MentorCandidate]]]]
+"""For each (adept, limit) asked, the adept's best `limit` candidates, best
+first (`MentorPool.rank`)."""
+
+
+def rank_in(pool: MentorPool) -> Rank:
+    """`Rank` over a pool read whole: in one thread per round (thousands of
+    seniors, hundreds of adepts)."""
+
+    def ranked(asked: Sequence[tuple[AdeptNeed, int]]) -> list[list[MentorCandidate]]:
+        return [
+            pool.rank(adept=n.adept, adept_levels=n.levels, targets=n.targets, limit=limit)
+            for n, limit in asked
+        ]
+
+    async def rank(asked: Sequence[tuple[AdeptNeed, int]]) -> list[list[MentorCandidate]]:
+        return await asyncio.to_thread(ranked, asked)
+
+    return rank
+
+
+async def pair_adepts(
+    *, rank: Rank, needs: Sequence[AdeptNeed], shortlist: int = FIRST_SHORTLIST
 ) -> list[MentorProposal]:
-    """The best pairing of these adepts with the pool's mentors.
+    """The best pairing of these adepts with the mentors `rank` finds.
 
     Pairing every adept with every candidate makes a flow too big to solve
     quickly (hundreds of adepts, thousands of seniors), so each adept starts
@@ -171,20 +202,19 @@ def pair_adepts(
     """
     wanted = {need.adept.id: need for need in needs if need.targets}
     n = len(wanted)
-    remaining = pool.remaining()
     limits = dict.fromkeys(wanted, min(n, shortlist))
     options: dict[str, list[MentorCandidate]] = {}
     grow = sorted(wanted)
     while True:
-        for adept_id in grow:
-            need = wanted[adept_id]
-            options[adept_id] = pool.rank(
-                adept=need.adept,
-                adept_levels=need.levels,
-                targets=need.targets,
-                limit=limits[adept_id],
-            )
-        solution = _solve(options, remaining)
+        found = await rank([(wanted[a], limits[a]) for a in grow])
+        options.update(zip(grow, found, strict=True))
+        # A mentor's room, as ranking saw it (the same in every list).
+        remaining = {
+            c.mentor_id: max(0, c.capacity - c.active_adepts)
+            for listed in options.values()
+            for c in listed
+        }
+        solution = await asyncio.to_thread(_solve, options, remaining)
         grow = [
             adept_id
             for adept_id, listed in sorted(options.items())
@@ -197,20 +227,16 @@ def pair_adepts(
             limits[adept_id] = min(n, limits[adept_id] * 4)
 
 
-def propose(
+def adept_needs(
     *,
     adepts: Sequence[Employee],
     holdings: Mapping[str, Sequence[Holding]],
     gaps: Mapping[str, GapReport],
-    pool: Sequence[PoolMentor],
-    tree: UnitTree,
     catalog: Catalog,
-    rules: Rules,
     as_of: date,
-) -> list[MentorProposal]:
-    """The proposals for `adepts` (those to pair: designated, none active)
-    given their holdings and gaps to the next step (an adept without a gap has
-    no competencies in question and is left out) and the mentor pool."""
+) -> list[AdeptNeed]:
+    """What each adept to pair asks for, given their holdings and gaps to the
+    next step (an adept without a gap has nothing to ask and is left out)."""
     needs = []
     for adept in adepts:
         gap = gaps.get(adept.id)
@@ -219,7 +245,7 @@ def propose(
         levels = held_levels(holdings.get(adept.id, ()), catalog, as_of)
         targets = competence_targets(adept_levels=levels, gap=gap, competence_ids=None)
         needs.append(AdeptNeed(adept=adept, levels=levels, targets=targets))
-    return pair_adepts(pool=MentorPool(pool, tree=tree, rules=rules, as_of=as_of), needs=needs)
+    return needs
 
 
 def _gaps(
@@ -287,18 +313,41 @@ async def mentor_proposals(
                 )
     if not min_levels:
         return []
-    pool = await load_mentor_pool(
-        store=store, catalog=catalog, rules=rules, min_levels=min_levels, as_of=as_of
-    )
+    needs = adept_needs(adepts=adepts, holdings=holdings, gaps=gaps, catalog=catalog, as_of=as_of)
     tree = await load_tree(store)
-    return await asyncio.to_thread(
-        propose,
-        adepts=adepts,
-        holdings=holdings,
-        gaps=gaps,
-        pool=pool,
-        tree=tree,
-        catalog=catalog,
-        rules=rules,
-        as_of=as_of,
-    )
+    if len(needs) > SEARCH_ADEPTS:
+        mentors = await load_mentor_pool(
+            store=store, catalog=catalog, rules=rules, min_levels=min_levels, as_of=as_of
+        )
+        pool = await asyncio.to_thread(MentorPool, mentors, tree=tree, rules=rules, as_of=as_of)
+        rank = rank_in(pool)
+    else:
+        rank = _searched(store=store, catalog=catalog, rules=rules, tree=tree, as_of=as_of)
+    return await pair_adepts(rank=rank, needs=needs)
+
+
+def _searched(*, store: Store, catalog: Catalog, rules: Rules, tree: UnitTree, as_of: date) -> Rank:
+    """`Rank` by the mentor search around each adept (`nearest_candidates`),
+    the adepts' searches sent together."""
+
+    async def rank(asked: Sequence[tuple[AdeptNeed, int]]) -> list[list[MentorCandidate]]:
+        return list(
+            await asyncio.gather(
+                *(
+                    nearest_candidates(
+                        store=store,
+                        catalog=catalog,
+                        rules=rules,
+                        tree=tree,
+                        adept=n.adept,
+                        adept_levels=n.levels,
+                        targets=n.targets,
+                        limit=limit,
+                        as_of=as_of,
+                    )
+                    for n, limit in asked
+                )
+            )
+        )
+
+    return rank

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
@@ -42,7 +43,7 @@ from ladders.models import (
     UnitNeed,
 )
 from ladders.orgtree import UnitTree
-from ladders.proposals import AdeptNeed, MentorProposal, assign_mentors, pair_adepts
+from ladders.proposals import AdeptNeed, MentorProposal, assign_mentors, pair_adepts, rank_in
 from ladders.rules import Rules
 from ladders.supply import compute_supply
 
@@ -313,7 +314,7 @@ def test_growing_shortlists_reach_the_optimum_over_all_candidates(
         n.adept.id: pool.rank(adept=n.adept, adept_levels=n.levels, targets=n.targets)
         for n in needs
     }
-    found = pair_adepts(pool=pool, needs=needs, shortlist=shortlist)
+    found = asyncio.run(pair_adepts(rank=rank_in(pool), needs=needs, shortlist=shortlist))
     total = check_assignment(found, everyone, pool.remaining())
     assert abs(total - best_total(everyone, pool.remaining())) < 1e-5
 

@@ -32,12 +32,18 @@ from pathlib import Path
 import pytest
 
 from graph.embedded import EmbeddedStore
+from ladders import proposals
 from ladders.catalog import Catalog
 from ladders.errors import NotFoundError
+from ladders.mentor_pool import PoolMentor
 from ladders.mentors import MentorCandidate
+from ladders.orgtree import load_tree
 from ladders.proposals import MentorProposal, assign_mentors, mentor_proposals
 from tests.builders import AS_OF as TINY_AS_OF
 from tests.builders import tiny_region
+from tests.unit.ladders.test_mentor_search import AS_OF as SEARCH_AS_OF
+from tests.unit.ladders.test_mentor_search import REFERENCE as SEARCH_REFERENCE
+from tests.unit.ladders.test_mentor_search import region as search_region
 from tests.unit.ladders.test_mentors import (
     AS_OF,
     REFERENCE,
@@ -191,3 +197,53 @@ async def test_proposals_in_the_tiny_region(tmp_path: Path) -> None:
     assert pairs(found) == [("e04", "e01", 3.125)]
     assert found[0].competence_ids == ("evb", "handl", "pcv", "team")
     assert none == []
+
+
+@pytest.mark.parametrize("shortlist", [1, proposals.FIRST_SHORTLIST])
+async def test_the_search_proposes_what_the_whole_pool_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shortlist: int
+) -> None:
+    # Few adepts: their candidates come from the mentor search around each
+    # one; many: from the region's pool read once. The same pairs either
+    # way, from the region down to its smallest subtrees, also when the
+    # shortlists start at one candidate and must grow (capacities of 0, 1, 3).
+    monkeypatch.setattr(proposals, "FIRST_SHORTLIST", shortlist)
+    pool_reads: list[object] = []
+    load = proposals.load_mentor_pool
+
+    async def spy(**kw: object) -> list[PoolMentor]:
+        pool_reads.append(kw.get("unit_ids"))
+        return await load(**kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(proposals, "load_mentor_pool", spy)
+    catalog = Catalog.build(SEARCH_REFERENCE.reference())
+    compared = paired = whole_reads = 0
+    for seed in (1, 2, 3):
+        store = await EmbeddedStore.open(tmp_path / f"{seed}.db")
+        try:
+            await store.import_dataset(search_region(seed))
+            units = sorted((await load_tree(store)).units)
+            for unit_id in units[:: max(1, len(units) // 8)]:
+                found = {}
+                for most, mode in ((-1, "pool"), (10_000, "search")):
+                    monkeypatch.setattr(proposals, "SEARCH_ADEPTS", most)
+                    pool_reads.clear()
+                    found[mode] = await mentor_proposals(
+                        store=store,
+                        catalog=catalog,
+                        rules=RULES,
+                        unit_id=unit_id,
+                        as_of=SEARCH_AS_OF,
+                    )
+                    if mode == "search":
+                        assert pool_reads == []  # the region's pool is never read whole
+                    else:
+                        whole_reads += pool_reads.count(None)
+                assert found["search"] == found["pool"], unit_id
+                compared += 1
+                paired += len(found["pool"])
+        finally:
+            await store.close()
+    assert compared >= 12
+    assert paired > compared
+    assert whole_reads > 0
