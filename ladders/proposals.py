@@ -53,8 +53,9 @@ SEARCH_ADEPTS = 32
 """Up to this many adepts to pair, each one's candidates come from the mentor
 search around them; more, and the region's pool is read once for all. At
 55,000 people the pool read took ~0.6 s embedded and ~1.5 s on Neo4j, a
-search ~4-7 ms and ~30 ms (a 168-person unit, 12 adepts: 0.61 -> 0.1 s
-embedded); below the break-even, with room for the shortlists to grow."""
+search ~4-7 ms and ~30 ms (a 168-person unit, 12 adepts: 0.60 -> 0.03 s
+embedded, 1.5-1.9 -> 0.27-0.36 s on Neo4j); below the break-even, with room
+for the shortlists to grow."""
 
 _SOURCE = ("s", "")
 _SINK = ("t", "")
@@ -313,7 +314,9 @@ async def mentor_proposals(
                 )
     if not min_levels:
         return []
-    needs = adept_needs(adepts=adepts, holdings=holdings, gaps=gaps, catalog=catalog, as_of=as_of)
+    needs = await asyncio.to_thread(
+        adept_needs, adepts=adepts, holdings=holdings, gaps=gaps, catalog=catalog, as_of=as_of
+    )
     tree = await load_tree(store)
     if len(needs) > SEARCH_ADEPTS:
         mentors = await load_mentor_pool(
