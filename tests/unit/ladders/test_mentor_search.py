@@ -45,6 +45,7 @@ from ladders.models import (
 )
 from ladders.orgtree import UnitTree, load_tree
 from ladders.rules import Rules
+from tests.spies import InFlight
 
 AS_OF = date(2025, 6, 1)
 RULES = Rules()
@@ -284,7 +285,7 @@ async def test_bands_past_the_rings_ask_more_of_farther_mentors(
     monkeypatch.setattr(mentor_search, "FIRST_READ", 1)
     reads: list[tuple[int, int, bool]] = []  # (units, least weight, urgent only) per band read
     load = mentor_search.load_mentor_pool
-    in_flight = [0, 0]  # reads now, most at once
+    in_flight = InFlight()
 
     async def spy(**kw: object) -> list[PoolMentor]:
         units = kw["unit_ids"]
@@ -292,12 +293,8 @@ async def test_bands_past_the_rings_ask_more_of_farther_mentors(
             reads.append(
                 (len(units), int(kw["min_weight"]), bool(kw["urgent_only"]))  # type: ignore[call-overload]
             )
-        in_flight[0] += 1
-        in_flight[1] = max(in_flight)
-        try:
+        with in_flight.one():
             return await load(**kw)  # type: ignore[arg-type]
-        finally:
-            in_flight[0] -= 1
 
     monkeypatch.setattr(mentor_search, "load_mentor_pool", spy)
     catalog = Catalog.build(REFERENCE.reference())
@@ -326,7 +323,7 @@ async def test_bands_past_the_rings_ask_more_of_farther_mentors(
     # Each urgent read asks less than the read of everyone in the same band.
     rest = {units: least for units, least, only in reads if not only}
     assert any(units in rest and least < rest[units] for units, least in urgent)
-    assert in_flight[1] == 2
+    assert in_flight.most == 2
 
 
 async def test_equal_scores_are_ordered_by_mentor_id(store: EmbeddedStore) -> None:

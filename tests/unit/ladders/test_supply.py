@@ -16,7 +16,7 @@ Horizons: now 0, short 3 (to 2028-03-01), long 10 years (to 2035-03-01).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from ladders.supply import (
     supply_counts_from_reads,
 )
 from tests.builders import AS_OF, tiny_region, with_added
+from tests.spies import InFlight
 
 RULES = Rules()
 Row = tuple[str, str, int, int, int, int, int, int, int]
@@ -96,23 +97,11 @@ async def test_the_units_are_read_beside_the_counts(
     store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The unit tree only folds the counts: its read need not wait for them.
-    in_flight = [0, 0]  # reads now, most at once
-
-    def spied(read: Callable[..., Awaitable[object]]) -> Callable[..., Awaitable[object]]:
-        async def spy(*args: object, **kw: object) -> object:
-            in_flight[0] += 1
-            in_flight[1] = max(in_flight)
-            try:
-                return await read(*args, **kw)
-            finally:
-                in_flight[0] -= 1
-
-        return spy
-
-    monkeypatch.setattr(store, "get_units", spied(store.get_units))
-    monkeypatch.setattr(store, "supply_counts", spied(store.supply_counts))
+    in_flight = InFlight()
+    monkeypatch.setattr(store, "get_units", in_flight.around(store.get_units))
+    monkeypatch.setattr(store, "supply_counts", in_flight.around(store.supply_counts))
     assert await supply(store, "omr-akut") == [("omr-akut", "handl", 4, 1, 2, 0, 0, 2, 0)]
-    assert in_flight[1] == 2
+    assert in_flight.most == 2
 
 
 async def test_now_with_descendants_gives_each_unit_its_own_needs(store: EmbeddedStore) -> None:

@@ -1,0 +1,34 @@
+"""Spies for tests that check that reads are sent together, not one by one."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+
+class InFlight:
+    """How many calls are awaited at once now, and the most seen."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.most = 0
+
+    @contextmanager
+    def one(self) -> Iterator[None]:
+        """Counts one call for as long as the block runs."""
+        self.now += 1
+        self.most = max(self.most, self.now)
+        try:
+            yield
+        finally:
+            self.now -= 1
+
+    def around(self, call: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        """`call`, counted while it is awaited."""
+
+        async def counted(*args: Any, **kwargs: Any) -> Any:
+            with self.one():
+                return await call(*args, **kwargs)
+
+        return counted
