@@ -33,6 +33,7 @@ from graph.neo4j.mapping import (
     plan_activity_values,
     plan_values,
 )
+from graph.neo4j.params import quiet
 from graph.neo4j.writes import Writer
 from ladders.models import Dataset, Employee, Holding
 from ladders.ports import ProgressFn
@@ -139,7 +140,7 @@ def chunk_work(
 async def _existing_employees(tx: AsyncManagedTransaction, ids: list[str]) -> set[str]:
     if not ids:
         return set()
-    result = await tx.run(EXISTING_EMPLOYEES, {"ids": ids})
+    result = await tx.run(EXISTING_EMPLOYEES, quiet({"ids": ids}))
     record = await result.single(strict=True)
     return {str(i) for i in record["ids"]}
 

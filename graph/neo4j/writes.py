@@ -35,6 +35,7 @@ from graph.neo4j.mapping import (
     transition_row,
     unit_row,
 )
+from graph.neo4j.params import quiet
 from ladders.errors import ConflictError, IntegrityError
 from ladders.models import (
     Competence,
@@ -72,7 +73,7 @@ def chunks(items: Sequence[T], size: int = BATCH) -> Iterator[Sequence[T]]:
 
 
 async def run(tx: AsyncManagedTransaction, query: str, **params: Any) -> None:
-    result = await tx.run(query, params)
+    result = await tx.run(query, quiet(params))
     await result.consume()
 
 
@@ -103,7 +104,7 @@ class Writer:
             params = {
                 label: wanted.get(label, [])[start : start + BATCH] for label in W.REFERENCED_LABELS
             }
-            result = await self.tx.run(W.MISSING, params)
+            result = await self.tx.run(W.MISSING, quiet(params))
             record = await result.single(strict=True)
             for label in W.REFERENCED_LABELS:
                 missing = [str(i) for i in record[label]]

@@ -64,6 +64,22 @@ async def test_an_import_logs_no_server_notifications(
     assert [r.getMessage()[:200] for r in caplog.records if r.name == "neo4j.notifications"] == []
 
 
+async def test_writes_do_not_spell_out_their_rows_for_the_driver_log(
+    store: Neo4jStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The driver formats each RUN's parameters for its debug line even when
+    # that is off (`graph.neo4j.params`): the rows must print as a count.
+    caplog.set_level(logging.DEBUG, logger="neo4j.io")
+    data = tiny_region()
+    await store.bulk_load([data])
+    await store.import_dataset(data)
+
+    runs = [r.getMessage() for r in caplog.records if "C: RUN" in r.getMessage()]
+    assert any("items>" in line for line in runs)
+    named = [e.id for e in data.employees if any(e.id in line for line in runs)]
+    assert named == []
+
+
 NEXT = "MATCH (a:Step)-[n:NEXT]->(b:Step) RETURN a.id, b.id, n.months ORDER BY a.id"
 
 
