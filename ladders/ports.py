@@ -40,6 +40,8 @@ from ladders.models import (
 )
 
 ProgressFn = Callable[[int], None]
+WrittenFn = Callable[[Dataset], None]
+"""Told each `bulk_load` chunk once it is committed."""
 """Called with the number of records just written, so a caller can show progress."""
 
 MentorRole = Literal["mentor", "adept", "any"]
@@ -195,7 +197,13 @@ class Store(Protocol):
         `stege seed synthetic` sends when not told (bench/RESULTS.md, seeding)."""
         ...
 
-    async def bulk_load(self, chunks: Chunks, *, progress: ProgressFn | None = None) -> None:
+    async def bulk_load(
+        self,
+        chunks: Chunks,
+        *,
+        progress: ProgressFn | None = None,
+        written: WrittenFn | None = None,
+    ) -> None:
         """Stream many partial datasets in, one transaction per chunk.
 
         For data too big for one transaction (`stege seed synthetic`): each
@@ -204,6 +212,11 @@ class Store(Protocol):
         reference records of an earlier chunk, and a failure leaves the chunks
         before it written. Stores write records that do not exist yet the fast
         way (CREATE on Neo4j), existing ones as upserts.
+
+        `written(chunk)` is called as each chunk is committed, in order. A
+        store may take the next chunk from `chunks` before that (to prepare
+        it while the server commits), so the pace of the stream is no sign
+        of what is written.
         """
         ...
 

@@ -309,18 +309,13 @@ async def seed_synthetic(
     totals = {"employees": 0, "records": 0, "relationships": 0}
     started = time.perf_counter()
 
-    async def counted(source: Iterator[Dataset]) -> AsyncIterator[Dataset]:
-        # The next chunk is received and rebuilt on a thread while the
-        # store writes this one; the child is generating the one after.
-        async for chunk in prefetched(source):
-            yield chunk
-            # Resumed: the store has written the chunk.
-            people, records = len(chunk.employees), record_total(chunk)
-            totals["employees"] += people
-            totals["records"] += records
-            totals["relationships"] += relationship_total(chunk)
-            if on_chunk is not None:
-                on_chunk(people, records)
+    def written(chunk: Dataset) -> None:
+        people, records = len(chunk.employees), record_total(chunk)
+        totals["employees"] += people
+        totals["records"] += records
+        totals["relationships"] += relationship_total(chunk)
+        if on_chunk is not None:
+            on_chunk(people, records)
 
     with (
         chunks_in_child(
@@ -334,7 +329,9 @@ async def seed_synthetic(
     ):
         # The child starts generating while the schema is made.
         await store.init_schema()
-        await store.bulk_load(counted(source))
+        # The next chunk is received and rebuilt on a thread while the store
+        # writes this one; the child is generating the one after.
+        await store.bulk_load(prefetched(source), written=written)
     return SeedReport(
         employees=totals["employees"],
         records=totals["records"],

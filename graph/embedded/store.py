@@ -40,6 +40,7 @@ from ladders.ports import (
     ProgressFn,
     SupplyCount,
     TransferCount,
+    WrittenFn,
 )
 
 
@@ -269,11 +270,19 @@ class EmbeddedStore:
             lambda conn: writes.import_dataset(conn, dataset, report), tables=writes.ALL_TABLES
         )
 
-    async def bulk_load(self, chunks: Chunks, *, progress: ProgressFn | None = None) -> None:
+    async def bulk_load(
+        self,
+        chunks: Chunks,
+        *,
+        progress: ProgressFn | None = None,
+        written: WrittenFn | None = None,
+    ) -> None:
         # One transaction per chunk; the import already writes with executemany
         # per batch, and upserts cost little more than inserts in SQLite.
         async for chunk in each_chunk(chunks):
             await self.import_dataset(chunk, progress=progress)
+            if written is not None:
+                written(chunk)
 
     async def export_dataset(self) -> Dataset:
         return await self._db.read(reads.export_dataset)

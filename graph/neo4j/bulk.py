@@ -12,7 +12,7 @@ upserts of graph.neo4j.writes, so a chunk means exactly what
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Final
 
 from neo4j import AsyncManagedTransaction
@@ -95,11 +95,19 @@ PEOPLE_PER_QUERY: Final = 1_000
 """New employees per UNWIND: with their records, some 40,000 rows of data."""
 
 
+PeopleQueries = list[tuple[dict[str, Any], int]]
+"""`CREATE_PEOPLE` parameters per query, with the records each one writes."""
+
+
 async def load_chunk(
-    tx: AsyncManagedTransaction, chunk: Dataset, progress: ProgressFn | None
+    tx: AsyncManagedTransaction,
+    chunk: Dataset,
+    progress: ProgressFn | None,
+    prepared: PeopleQueries | None = None,
 ) -> None:
     """One chunk, in dependency order, as one transaction (idempotent: a retry
-    finds nobody new and so upserts what the first attempt created)."""
+    finds nobody new and so upserts what the first attempt created).
+    `prepared`: `prepare(chunk)`, used when all of its people are new."""
     w = Writer(tx, progress)
     await writes.write_competences(w, chunk.competences)
     await writes.write_professions(w, chunk.professions)
@@ -118,7 +126,9 @@ async def load_chunk(
     fresh = {e.id for e in new}
     await writes.write_employees(w, old)
     created_plans = {p.id for p in chunk.plans if p.employee_id in fresh}
-    await _create_people(w, chunk, new, created_plans)
+    if old or prepared is None:
+        prepared = people_queries(chunk, new, created_plans)
+    await _create_people(w, chunk, new, created_plans, prepared)
     await writes.write_holdings(w, [h for h in chunk.holdings if h.employee_id not in fresh])
     await writes.write_mentorships(w, chunk.mentorships)
     await writes.write_plans(w, [p for p in chunk.plans if p.id not in created_plans])
@@ -131,10 +141,30 @@ async def load_chunk(
 
 
 def chunk_work(
-    chunk: Dataset, progress: ProgressFn | None
+    chunk: Dataset,
+    progress: ProgressFn | None,
+    *,
+    prepared: PeopleQueries | None = None,
+    done: Callable[[], None] | None = None,
 ) -> Callable[[AsyncManagedTransaction], Awaitable[None]]:
-    """The transaction function that loads `chunk`."""
-    return lambda tx: load_chunk(tx, chunk, progress)
+    """The transaction function that loads `chunk`; `done()` when its last
+    query has run (what is left is the commit)."""
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await load_chunk(tx, chunk, progress, prepared)
+        if done is not None:
+            done()
+
+    return work
+
+
+def prepare(chunk: Dataset) -> PeopleQueries:
+    """The queries that create all of `chunk`'s people, should none exist yet:
+    pure, so it can be built before the transaction (`Neo4jStore.bulk_load`)."""
+    employees = {e.id for e in chunk.employees}
+    return people_queries(
+        chunk, chunk.employees, {p.id for p in chunk.plans if p.employee_id in employees}
+    )
 
 
 async def _existing_employees(tx: AsyncManagedTransaction, ids: list[str]) -> set[str]:
@@ -146,15 +176,16 @@ async def _existing_employees(tx: AsyncManagedTransaction, ids: list[str]) -> se
 
 
 async def _create_people(
-    w: Writer, chunk: Dataset, new: list[Employee], created_plans: set[str]
+    w: Writer,
+    chunk: Dataset,
+    new: Sequence[Employee],
+    created_plans: set[str],
+    queries: PeopleQueries,
 ) -> None:
     if not new:
         return
     fresh = {e.id for e in new}
-    holdings = [h for h in chunk.holdings if h.employee_id in fresh]
     plans = [p for p in chunk.plans if p.id in created_plans]
-    items = [a for a in chunk.plan_activities if a.plan_id in created_plans]
-    talks = [c for c in chunk.conversations if c.employee_id in fresh]
     await w.require(
         "employee",
         {
@@ -165,40 +196,58 @@ async def _create_people(
                 *(p.target_step_id for p in plans),
             ),
             "Competence": (
-                *(h.competence_id for h in holdings),
-                *(a.competence_id for a in items),
+                *(h.competence_id for h in chunk.holdings if h.employee_id in fresh),
+                *(a.competence_id for a in chunk.plan_activities if a.plan_id in created_plans),
             ),
-            "LearningActivity": (a.activity_id for a in items),
+            "LearningActivity": (
+                a.activity_id for a in chunk.plan_activities if a.plan_id in created_plans
+            ),
         },
     )
     w.mark_written("Employee", fresh)
+    for params, records in queries:
+        await w.run(CREATE_PEOPLE, **params)
+        w.report(records)
+
+
+def people_queries(
+    chunk: Dataset, new: Sequence[Employee], created_plans: set[str]
+) -> PeopleQueries:
+    """`CREATE_PEOPLE` for the `new` employees of `chunk`, with their holdings,
+    talks and the plans in `created_plans` (with their items)."""
+    fresh = {e.id for e in new}
     holdings_of: defaultdict[str, list[Holding]] = defaultdict(list)
-    for h in holdings:
-        holdings_of[h.employee_id].append(h)
+    for h in chunk.holdings:
+        if h.employee_id in fresh:
+            holdings_of[h.employee_id].append(h)
     items_of: defaultdict[str, list[list[Any]]] = defaultdict(list)
-    for a in items:
-        items_of[a.plan_id].append(plan_activity_values(a, iso_day))
+    for a in chunk.plan_activities:
+        if a.plan_id in created_plans:
+            items_of[a.plan_id].append(plan_activity_values(a, iso_day))
     plans_of: defaultdict[str, list[list[Any]]] = defaultdict(list)
-    for p in plans:
-        plans_of[p.employee_id].append([items_of[p.id], *plan_values(p, iso_day)])
+    for p in chunk.plans:
+        if p.id in created_plans:
+            plans_of[p.employee_id].append([items_of[p.id], *plan_values(p, iso_day)])
     talks_of: defaultdict[str, list[list[Any]]] = defaultdict(list)
-    for c in talks:
-        talks_of[c.employee_id].append(conversation_values(c, iso_day))
+    for c in chunk.conversations:
+        if c.employee_id in fresh:
+            talks_of[c.employee_id].append(conversation_values(c, iso_day))
+    queries: PeopleQueries = []
     for start in range(0, len(new), PEOPLE_PER_QUERY):
         refs = _Positions()
         rows = [
             _person_row(e, refs, holdings_of[e.id], plans_of[e.id], talks_of[e.id])
             for e in new[start : start + PEOPLE_PER_QUERY]
         ]
-        await w.run(
-            CREATE_PEOPLE,
-            rows=rows,
-            units=list(refs.units),
-            professions=list(refs.professions),
-            steps=list(refs.steps),
-            competences=list(refs.competences),
-        )
-        w.report(sum(_records(r) for r in rows))
+        params = {
+            "rows": rows,
+            "units": list(refs.units),
+            "professions": list(refs.professions),
+            "steps": list(refs.steps),
+            "competences": list(refs.competences),
+        }
+        queries.append((params, sum(_records(r) for r in rows)))
+    return queries
 
 
 class _Positions:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final, TypeVar
@@ -62,6 +63,7 @@ from ladders.ports import (
     ProgressFn,
     SupplyCount,
     TransferCount,
+    WrittenFn,
 )
 
 T = TypeVar("T")
@@ -103,6 +105,12 @@ HELD_PARTS: Final = 2
 """Held-supply queries per supply question, each over every HELD_PARTS-th
 unit: Neo4j Community runs a query on one core, and the held count of a big
 subtree is the long one (~100 ms for 5,000 people at 55k)."""
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    """Resolve `future` (once: a retried transaction function calls again)."""
+    if not future.done():
+        future.set_result(None)
 
 
 class Neo4jStore:
@@ -431,9 +439,43 @@ class Neo4jStore:
     async def import_dataset(self, dataset: Dataset, *, progress: ProgressFn | None = None) -> None:
         await self._write(lambda tx: writes.import_dataset(tx, dataset, progress))
 
-    async def bulk_load(self, chunks: Chunks, *, progress: ProgressFn | None = None) -> None:
-        async for chunk in each_chunk(chunks):
-            await self._write(bulk.chunk_work(chunk, progress))
+    async def bulk_load(
+        self,
+        chunks: Chunks,
+        *,
+        progress: ProgressFn | None = None,
+        written: WrittenFn | None = None,
+    ) -> None:
+        # While the server commits a chunk the client would idle (the commits
+        # were 26 s of a 64 s fresh 55k load): it takes the next chunk and
+        # builds its people's rows then (55k: 59.7-60.7 -> 57.7 s). Each
+        # chunk is still committed before the next begins.
+        source = aiter(each_chunk(chunks))
+        chunk = await anext(source, None)
+        prepared = None if chunk is None else bulk.prepare(chunk)
+        while chunk is not None:
+            committing = asyncio.get_running_loop().create_future()
+            work = bulk.chunk_work(
+                chunk, progress, prepared=prepared, done=functools.partial(_settle, committing)
+            )
+            write = asyncio.ensure_future(self._write(work))
+            following, taken = None, False
+            try:
+                await asyncio.wait((write, committing), return_when=asyncio.FIRST_COMPLETED)
+                if not write.done():  # its queries have run: the commit is under way
+                    following, taken = await anext(source, None), True
+                    prepared = None if following is None else bulk.prepare(following)
+            except asyncio.CancelledError:
+                write.cancel()
+                raise
+            finally:
+                # The chunk in flight ends (and is told) even if the source failed.
+                await write
+                if written is not None:
+                    written(chunk)
+            if not taken:
+                following, prepared = await anext(source, None), None
+            chunk = following
 
     async def export_dataset(self) -> Dataset:
         return await self._read(export)

@@ -134,3 +134,59 @@ async def test_a_plain_generator_is_accepted(store: Store, region: Dataset) -> N
     await store.bulk_load(_generated(_chunks(region)), progress=None)
 
     assert await store.export_dataset() == canonical(region)
+
+
+async def test_each_chunk_is_told_written_once_in_order(store: Store, region: Dataset) -> None:
+    chunks = _chunks(region)
+    told: list[Dataset] = []
+
+    await store.bulk_load(_async(chunks), written=told.append)
+
+    assert told == chunks
+
+
+async def test_a_failing_chunk_is_not_told_written(store: Store, region: Dataset) -> None:
+    chunks = _chunks(region)
+    stray = make_holding("nobody", region.competences[0].id, 2)
+    broken = chunks[3].model_copy(update={"holdings": (*chunks[3].holdings, stray)})
+    told: list[Dataset] = []
+
+    with pytest.raises(IntegrityError):
+        await store.bulk_load([*chunks[:3], broken], written=told.append)
+
+    assert told == chunks[:3]
+
+
+async def test_a_chunk_of_old_and_new_people_loads_as_an_import(
+    store: Store, region: Dataset
+) -> None:
+    chunks = _chunks(region)
+    await store.bulk_load(chunks[:3])
+    first = chunks[2].employees[0]
+    renamed = changed(first, name="Ny Namnsson")
+    mixed = chunks[3].model_copy(update={"employees": (renamed, *chunks[3].employees)})
+
+    await store.bulk_load([mixed])
+
+    expected = replace(
+        region, employees=[renamed if e.id == first.id else e for e in region.employees]
+    )
+    assert await store.export_dataset() == canonical(expected)
+
+
+async def test_a_source_that_fails_leaves_the_chunks_it_gave_written(
+    store: Store, region: Dataset
+) -> None:
+    chunks = _chunks(region)
+    told: list[Dataset] = []
+
+    async def failing() -> AsyncIterator[Dataset]:
+        for chunk in chunks[:3]:
+            yield chunk
+        raise RuntimeError("the generator died")
+
+    with pytest.raises(RuntimeError, match="the generator died"):
+        await store.bulk_load(failing(), written=told.append)
+
+    assert told == chunks[:3]
+    assert await store.export_dataset() == canonical(_merged(chunks[:3]))

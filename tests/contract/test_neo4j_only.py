@@ -18,7 +18,7 @@ from graph.neo4j import Neo4jStore
 from graph.neo4j.mapping import DATE_PROPS
 from ladders.errors import StoreUnavailableError
 from ladders.models import Dataset, PlanActivity
-from tests.builders import by_id, changed, make_employee, tiny_region
+from tests.builders import by_id, changed, make_employee, reference_part, tiny_region
 
 pytestmark = pytest.mark.neo4j
 
@@ -78,6 +78,43 @@ async def test_writes_do_not_spell_out_their_rows_for_the_driver_log(
     assert any("items>" in line for line in runs)
     named = [e.id for e in data.employees if any(e.id in line for line in runs)]
     assert named == []
+
+
+async def test_a_bulk_load_takes_the_next_chunk_while_the_last_one_commits(
+    store: Neo4jStore,
+) -> None:
+    # The client would idle through each commit (~40% of a fresh load).
+    data = tiny_region()
+    half = len(data.employees) // 2
+    ids = [{e.id for e in data.employees[:half]}, {e.id for e in data.employees[half:]}]
+    people = [
+        Dataset(
+            employees=tuple(e for e in data.employees if e.id in part),
+            holdings=tuple(h for h in data.holdings if h.employee_id in part),
+        )
+        for part in ids
+    ]
+    chunks = [reference_part(data), Dataset(units=data.units), *people]
+    events: list[str] = []
+
+    async def source() -> AsyncIterator[Dataset]:
+        for i, chunk in enumerate(chunks):
+            events.append(f"take {i}")
+            yield chunk
+
+    await store.bulk_load(source(), written=lambda c: events.append(f"written {chunks.index(c)}"))
+
+    assert events == [
+        "take 0",
+        "take 1",
+        "written 0",
+        "take 2",
+        "written 1",
+        "take 3",
+        "written 2",
+        "written 3",
+    ]
+    assert len((await store.export_dataset()).holdings) == sum(len(p.holdings) for p in people)
 
 
 NEXT = "MATCH (a:Step)-[n:NEXT]->(b:Step) RETURN a.id, b.id, n.months ORDER BY a.id"

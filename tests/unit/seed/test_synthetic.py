@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
@@ -157,10 +157,13 @@ class _FailingWrites:
     async def init_schema(self) -> None:
         await self.store.init_schema()
 
-    async def bulk_load(self, chunks: AsyncIterator[Dataset]) -> None:
+    async def bulk_load(
+        self, chunks: AsyncIterator[Dataset], *, written: Callable[[Dataset], None]
+    ) -> None:
         taken = 0
         async for chunk in chunks:
             await self.store.import_dataset(chunk)
+            written(chunk)
             taken += 1
             if taken == 2:
                 raise RuntimeError("the disk is full")
