@@ -52,8 +52,9 @@ RETURN collect(e.id) AS ids
 # Holdings, plans, items and talks (all but ~2% of a load's records) travel
 # as lists of values, not maps, and each is created with its properties
 # (not `SET x = map`): with the ISO dates below, 55k into a fresh server
-# went 82.5 -> 59-66 s, as the driver packs (and formats for its debug log,
-# even when that is off) fewer objects and the server reads fewer.
+# went 82.5 -> 59-66 s, as the driver packs fewer objects and the server
+# reads fewer (and, before `graph.neo4j.params`, the driver formatted fewer
+# for its debug log).
 # Holding: [competence position, *HOLDING_PROPS values]; plan: [items,
 # *PLAN_PROPS values]; item and talk: their *_PROPS values. Their dates
 # travel as ISO text (`mapping.iso_day`), read back with `date()`.
