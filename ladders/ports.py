@@ -40,9 +40,9 @@ from ladders.models import (
 )
 
 ProgressFn = Callable[[int], None]
+"""Called with the number of records just written, so a caller can show progress."""
 WrittenFn = Callable[[Dataset], None]
 """Told each `bulk_load` chunk once it is committed."""
-"""Called with the number of records just written, so a caller can show progress."""
 
 MentorRole = Literal["mentor", "adept", "any"]
 

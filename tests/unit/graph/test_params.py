@@ -10,6 +10,8 @@ from graph.neo4j.params import Rows, quiet
 
 
 def packed(value: object) -> bytes:
+    """As the driver packs a RUN's parameters (its packer is private: should
+    it move, the Neo4j contract suite still shows that rows arrive whole)."""
     buffer = io.BytesIO()
     Packer(buffer).pack(value)
     return buffer.getvalue()
