@@ -8,6 +8,7 @@ The pool of possible mentors and its fast ranking live in `mentor_pool`.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
@@ -310,13 +311,19 @@ async def mentor_candidates_of(
     """`mentor_candidates` for an adept already read (the API has them from
     its access check: one store round trip fewer)."""
     check_between(limit, field="limit", most=MAX_LIMIT)
-    adept_levels, targets = await _question(
-        store=store,
-        catalog=catalog,
-        rules=rules,
-        adept=adept,
-        competence_ids=competence_ids,
-        as_of=as_of,
+    # The adept's holdings and the unit tree do not depend on each other:
+    # one round trip instead of two (55k, 30 adepts, median: 27.8-28.5 ->
+    # 23.6-25.8 ms on Neo4j; embedded 4.2-4.3 -> 4.3 ms, within its noise).
+    (adept_levels, targets), tree = await asyncio.gather(
+        _question(
+            store=store,
+            catalog=catalog,
+            rules=rules,
+            adept=adept,
+            competence_ids=competence_ids,
+            as_of=as_of,
+        ),
+        load_tree(store),
     )
     if not targets:
         return []
@@ -324,7 +331,7 @@ async def mentor_candidates_of(
         store=store,
         catalog=catalog,
         rules=rules,
-        tree=await load_tree(store),
+        tree=tree,
         adept=adept,
         adept_levels=adept_levels,
         targets=targets,

@@ -67,6 +67,7 @@ from ladders.models import (
 from ladders.rules import Rules
 from tests.builders import AS_OF as TINY_AS_OF
 from tests.builders import tiny_region
+from tests.spies import InFlight
 
 AS_OF = date(2025, 6, 1)
 RULES = Rules()
@@ -209,6 +210,20 @@ async def test_candidates_for_the_gap_are_scored_and_ordered(store: EmbeddedStor
     assert (m1.active_adepts, m1.capacity) == (1, 2)
     assert found[1].competence_ids == ("ebp",)  # M3's hlr has expired
     assert found[2].competence_ids == ("hlr",)  # M5's ebp is only 3
+
+
+async def test_the_adepts_holdings_and_the_unit_tree_are_read_together(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Neither waits for the other: one round trip before the search, not two.
+    in_flight = InFlight()
+    monkeypatch.setattr(store, "holdings_of", in_flight.around(store.holdings_of))
+    monkeypatch.setattr(store, "units_token", in_flight.around(store.units_token))
+
+    found = await candidates(store, adept_id="A")
+
+    assert [c.mentor_id for c in found] == ["M1", "M3", "M5", "M2"]
+    assert in_flight.most == 2
 
 
 async def test_limit_keeps_the_best(store: EmbeddedStore) -> None:
