@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -271,21 +272,27 @@ async def next_steps_of(
     missing = [item.competence_id for item in gap.items if item.missing > 0]
     if not missing:
         return []
-    mentors = await best_mentors(
-        store=store,
-        catalog=catalog,
-        rules=rules,
-        adept=employee,
-        holdings=holdings,
-        competence_ids=missing,
-        as_of=as_of,
-    )
-    shortfalls = await unit_shortfalls(
-        store=store,
-        catalog=catalog,
-        unit_id=employee.unit_id,
-        competence_ids=missing,
-        as_of=as_of,
+    # The mentors and the unit needs do not depend on each other, and each
+    # may take a region-wide read: side by side (55k, 30 people, alternating:
+    # 90th percentile 190-203 -> 150-158 ms on Neo4j, 28-30 -> 22-23 ms
+    # embedded; the median within noise).
+    mentors, shortfalls = await asyncio.gather(
+        best_mentors(
+            store=store,
+            catalog=catalog,
+            rules=rules,
+            adept=employee,
+            holdings=holdings,
+            competence_ids=missing,
+            as_of=as_of,
+        ),
+        unit_shortfalls(
+            store=store,
+            catalog=catalog,
+            unit_id=employee.unit_id,
+            competence_ids=missing,
+            as_of=as_of,
+        ),
     )
     return build_suggestions(
         gap=gap,

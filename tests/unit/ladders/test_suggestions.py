@@ -14,12 +14,14 @@ from pathlib import Path
 import pytest
 
 from graph.embedded.store import EmbeddedStore
+from ladders import suggestions
 from ladders.catalog import Catalog
 from ladders.errors import ValidationError
 from ladders.gap import compute_gap
 from ladders.models import Holding, Unit, UnitKind
 from ladders.rules import Rules
 from ladders.suggestions import Suggestion, UnitShortfall, build_suggestions, next_steps
+from tests.spies import InFlight
 from tests.unit.ladders import e1_data
 from tests.unit.ladders.e1_data import AS_OF
 
@@ -169,6 +171,32 @@ async def test_next_steps_from_the_store(store: EmbeddedStore) -> None:
         store=store, catalog=catalog, rules=RULES, employee_id="anna", as_of=AS_OF
     )
     assert default == result[:5]
+
+
+async def test_the_mentors_and_the_unit_needs_are_sought_together(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Neither waits for the other: each may take a region-wide read.
+    in_flight = InFlight()
+    monkeypatch.setattr(suggestions, "best_mentors", in_flight.around(suggestions.best_mentors))
+    monkeypatch.setattr(
+        suggestions, "unit_shortfalls", in_flight.around(suggestions.unit_shortfalls)
+    )
+    catalog = Catalog.build(await store.reference_data())
+
+    result = await next_steps(
+        store=store, catalog=catalog, rules=RULES, employee_id="anna", limit=10, as_of=AS_OF
+    )
+
+    assert [(s.competence_id, s.unit_need, s.mentor_id) for s in result] == [
+        ("hlr", True, None),
+        ("ebv", True, None),
+        ("ebv", True, None),
+        ("sv", False, None),
+        ("sv", False, None),
+        ("sv", False, "mentor"),
+    ]
+    assert in_flight.most == 2
 
 
 async def test_a_renewed_holding_removes_the_unit_need(store: EmbeddedStore) -> None:
