@@ -6,6 +6,8 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
+
 
 class InFlight:
     """How many calls are awaited at once now, and the most seen."""
@@ -32,3 +34,8 @@ class InFlight:
                 return await call(*args, **kwargs)
 
         return counted
+
+    def watch(self, monkeypatch: pytest.MonkeyPatch, owner: object, *names: str) -> None:
+        """Counts the calls of `owner`'s `names` (methods or module functions)."""
+        for name in names:
+            monkeypatch.setattr(owner, name, self.around(getattr(owner, name)))

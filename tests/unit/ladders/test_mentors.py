@@ -217,8 +217,7 @@ async def test_the_adepts_holdings_and_the_unit_tree_are_read_together(
 ) -> None:
     # Neither waits for the other: one round trip before the search, not two.
     in_flight = InFlight()
-    monkeypatch.setattr(store, "holdings_of", in_flight.around(store.holdings_of))
-    monkeypatch.setattr(store, "units_token", in_flight.around(store.units_token))
+    in_flight.watch(monkeypatch, store, "holdings_of", "units_token")
 
     found = await candidates(store, adept_id="A")
 

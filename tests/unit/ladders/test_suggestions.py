@@ -178,10 +178,7 @@ async def test_the_mentors_and_the_unit_needs_are_sought_together(
 ) -> None:
     # Neither waits for the other: each may take a region-wide read.
     in_flight = InFlight()
-    monkeypatch.setattr(suggestions, "best_mentors", in_flight.around(suggestions.best_mentors))
-    monkeypatch.setattr(
-        suggestions, "unit_shortfalls", in_flight.around(suggestions.unit_shortfalls)
-    )
+    in_flight.watch(monkeypatch, suggestions, "best_mentors", "unit_shortfalls")
     catalog = Catalog.build(await store.reference_data())
 
     result = await next_steps(

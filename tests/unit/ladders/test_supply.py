@@ -98,8 +98,7 @@ async def test_the_units_are_read_beside_the_counts(
 ) -> None:
     # The unit tree only folds the counts: its read need not wait for them.
     in_flight = InFlight()
-    monkeypatch.setattr(store, "get_units", in_flight.around(store.get_units))
-    monkeypatch.setattr(store, "supply_counts", in_flight.around(store.supply_counts))
+    in_flight.watch(monkeypatch, store, "get_units", "supply_counts")
     assert await supply(store, "omr-akut") == [("omr-akut", "handl", 4, 1, 2, 0, 0, 2, 0)]
     assert in_flight.most == 2
 
