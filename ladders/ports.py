@@ -72,8 +72,13 @@ class AuditRecord(BaseModel):
 class Store(Protocol):
     # --- lifecycle ----------------------------------------------------------
 
-    async def init_schema(self) -> None:
-        """Create tables/constraints/indexes; idempotent (`stege db init`)."""
+    async def init_schema(self, *, indexes: bool = True) -> None:
+        """Create tables/constraints/indexes; idempotent (`stege db init`).
+
+        `indexes=False`: only what writes need, for a bulk load into an empty
+        store, whose other indexes cost less built once after it than kept
+        up to date by each of its transactions; call again without it after
+        the load. A store may create everything either way."""
         ...
 
     async def ping(self) -> None:

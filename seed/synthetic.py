@@ -297,9 +297,10 @@ async def seed_synthetic(
     as_of: date = DEMO_AS_OF,
     on_chunk: ChunkDone | None = None,
 ) -> SeedReport:
-    """Generate the region and load it into `store` (schema created first),
-    `batch_size` employees per transaction (by default the store's
-    `bulk_batch_size`)."""
+    """Generate the region and load it into `store`, `batch_size` employees
+    per transaction (by default the store's `bulk_batch_size`). The schema is
+    made first, except the indexes a store can build after the load
+    (`Store.init_schema`), which are made then, even when the load fails."""
     if employees < 1:
         raise ValueError("employees must be at least 1")
     if batch_size is None:
@@ -327,11 +328,16 @@ async def seed_synthetic(
         ) as source,
         collector_paused(),
     ):
-        # The child starts generating while the schema is made.
-        await store.init_schema()
-        # The next chunk is received and rebuilt on a thread while the store
-        # writes this one; the child is generating the one after.
-        await store.bulk_load(prefetched(source), written=written)
+        # The child starts generating while the schema is made: what the
+        # writes need now, the other indexes once the region is in.
+        await store.init_schema(indexes=False)
+        try:
+            # The next chunk is received and rebuilt on a thread while the
+            # store writes this one; the child is generating the one after.
+            await store.bulk_load(prefetched(source), written=written)
+        finally:
+            # After a failed load too: what it wrote stays, and is read with them.
+            await store.init_schema()
     return SeedReport(
         employees=totals["employees"],
         records=totals["records"],

@@ -12,12 +12,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from neo4j import AsyncGraphDatabase
+from neo4j import AsyncGraphDatabase, GraphDatabase
 
-from graph.neo4j import Neo4jStore
+from graph.neo4j import Neo4jStore, personal, schema
 from graph.neo4j.mapping import DATE_PROPS
 from ladders.errors import StoreUnavailableError
 from ladders.models import Dataset, PlanActivity
+from seed.synthetic import seed_synthetic
 from tests.builders import by_id, changed, make_employee, reference_part, tiny_region
 
 pytestmark = pytest.mark.neo4j
@@ -215,6 +216,54 @@ async def test_init_schema_creates_constraints_and_indexes(store: Neo4jStore, ra
 
     assert {"Competence", "Step", "Employee", "Plan", "PlanActivity", "Conversation"} <= constraints
     assert {"holds_level", "conversation_held_on"} <= indexes
+
+
+DEFERRABLE = {name for name, _ in (*schema.INDEXES, *personal.INDEXES)}
+
+
+async def _drop_deferrable(raw: Any) -> None:
+    for name in sorted(DEFERRABLE):
+        await raw(f"DROP INDEX {name} IF EXISTS")
+
+
+async def test_init_schema_without_indexes_makes_the_constraints_only(
+    store: Neo4jStore, raw: Any
+) -> None:
+    await _drop_deferrable(raw)
+    await raw("DROP CONSTRAINT employee_id IF EXISTS")
+
+    await store.init_schema(indexes=False)
+    names = {r[0] for r in await raw("SHOW INDEXES YIELD name RETURN name")}
+    assert "employee_id" in names  # the constraint's own index
+    assert names.isdisjoint(DEFERRABLE)
+
+    await store.init_schema()
+    assert DEFERRABLE <= {r[0] for r in await raw("SHOW INDEXES YIELD name RETURN name")}
+
+
+async def test_seeding_builds_the_indexes_after_the_load(
+    store: Neo4jStore,
+    raw: Any,
+    neo4j_uri: str,
+    neo4j_auth: tuple[str, str] | None,
+    neo4j_database: str,
+) -> None:
+    await _drop_deferrable(raw)
+    during: list[set[str]] = []
+    with GraphDatabase.driver(neo4j_uri, auth=neo4j_auth) as driver:
+
+        def look(_people: int, _records: int) -> None:
+            records, _, _ = driver.execute_query(
+                "SHOW INDEXES YIELD name RETURN name", database_=neo4j_database
+            )
+            during.append({r["name"] for r in records})
+
+        await seed_synthetic(store, employees=120, seed=4, batch_size=50, on_chunk=look)
+
+    assert len(during) == 4  # the reference data, then 50 + 50 + 20 people
+    assert all(names.isdisjoint(DEFERRABLE) for names in during)
+    assert DEFERRABLE <= {r[0] for r in await raw("SHOW INDEXES YIELD name RETURN name")}
+    assert await raw("MATCH (e:Employee) RETURN count(e)") == [[120]]
 
 
 async def test_init_schema_labels_the_people_in_no_unit_of_an_older_database(

@@ -148,14 +148,19 @@ async def test_seeding_pauses_the_cyclic_collector_and_turns_it_back_on(tmp_path
     assert gc.isenabled()
 
 
-class _FailingWrites:
-    """A real embedded store whose bulk load gives up after two chunks."""
+class _Recording:
+    """A real embedded store that notes its schema calls and the chunks it
+    writes, in order; its bulk load gives up after `fail_after` chunks."""
 
-    def __init__(self, store: EmbeddedStore) -> None:
+    def __init__(self, store: EmbeddedStore, *, fail_after: int | None = None) -> None:
         self.store = store
+        self.fail_after = fail_after
+        self.bulk_batch_size = store.bulk_batch_size
+        self.calls: list[str] = []
 
-    async def init_schema(self) -> None:
-        await self.store.init_schema()
+    async def init_schema(self, *, indexes: bool = True) -> None:
+        self.calls.append(f"schema(indexes={indexes})")
+        await self.store.init_schema(indexes=indexes)
 
     async def bulk_load(
         self, chunks: AsyncIterator[Dataset], *, written: Callable[[Dataset], None]
@@ -164,9 +169,22 @@ class _FailingWrites:
         async for chunk in chunks:
             await self.store.import_dataset(chunk)
             written(chunk)
+            self.calls.append("chunk")
             taken += 1
-            if taken == 2:
+            if taken == self.fail_after:
                 raise RuntimeError("the disk is full")
+
+
+async def test_the_indexes_a_store_can_defer_are_made_after_the_load(tmp_path: Path) -> None:
+    store = await EmbeddedStore.open(tmp_path / "stege.db")
+    recording = _Recording(store)
+    try:
+        await seed_synthetic(recording, employees=60, seed=4, batch_size=25)  # type: ignore[arg-type]
+    finally:
+        await store.close()
+
+    chunks = ["chunk"] * 4  # reference data, then 25 + 25 + 10 people
+    assert recording.calls == ["schema(indexes=False)", *chunks, "schema(indexes=True)"]
 
 
 def _children() -> set[int]:
@@ -178,9 +196,10 @@ async def test_a_failed_write_ends_the_generator_process_and_is_raised(tmp_path:
     store = await EmbeddedStore.open(tmp_path / "stege.db")
     before = _children()
     try:
+        failing = _Recording(store, fail_after=2)
         with pytest.raises(RuntimeError, match="the disk is full"):
             await seed_synthetic(
-                _FailingWrites(store),  # type: ignore[arg-type]
+                failing,  # type: ignore[arg-type]
                 employees=5_000,
                 seed=4,
                 batch_size=100,
@@ -191,3 +210,5 @@ async def test_a_failed_write_ends_the_generator_process_and_is_raised(tmp_path:
 
     assert len(stored.employees) == 100  # the reference chunk, then one of people
     assert _children() - before == set()  # the generator was ended, not left running
+    # What was written is indexed all the same.
+    assert failing.calls[-1] == "schema(indexes=True)"
