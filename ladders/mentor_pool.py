@@ -113,8 +113,14 @@ class MentorPool:
         an adept working in `unit_id`."""
         order = self._orders.get(unit_id)
         if order is None:
+            known = self.tree.distances_from(unit_id)
+
+            def distance(mentor_unit: str | None) -> int:
+                d = known.get(mentor_unit)  # None: a unit the tree does not know
+                return self.tree.distance(unit_id, mentor_unit) if d is None else d
+
             order = [
-                (1 / (1 + self.tree.distance(unit_id, mentor_unit) / 2), urgency, tuple(ids))
+                (1 / (1 + distance(mentor_unit) / 2), urgency, tuple(ids))
                 for (mentor_unit, urgency), ids in self._buckets.items()
             ]
             order.sort(key=lambda b: -(b[0] * b[1]))

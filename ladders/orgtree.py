@@ -18,6 +18,8 @@ RINGS_KEPT = 256
 """Start units whose rings a tree keeps (each set of rings lists every unit)."""
 DISTANCES_KEPT = 200_000
 """Unit pairs whose distance a tree keeps (a few MB)."""
+DISTANCE_MAPS_KEPT = 64
+"""Start units whose distance to every unit a tree keeps (~75 KB each at 2,000 units)."""
 
 
 class UnitTree:
@@ -41,6 +43,7 @@ class UnitTree:
         self._distances: dict[tuple[str | None, str | None], int] = {}
         # Each entry holds every unit: bounded, most recently used kept.
         self._rings: OrderedDict[str | None, tuple[tuple[str | None, ...], ...]] = OrderedDict()
+        self._distance_maps: OrderedDict[str | None, Mapping[str | None, int]] = OrderedDict()
         self._roots = tuple(uid for uid in sorted(self._units) if self.parent(uid) is None)
 
     def __contains__(self, unit_id: object) -> bool:
@@ -125,6 +128,26 @@ class UnitTree:
                 rings.append(ahead)
             todo = ahead
         return tuple(tuple(sorted(ring, key=lambda u: (u is not None, u or ""))) for ring in rings)
+
+    def distances_from(self, unit_id: str | None) -> Mapping[str | None, int]:
+        """`distance` from `unit_id` to every unit of the tree and to None (no
+        unit); units it does not know are absent. Read off the rings: one walk
+        instead of one per pair, for weighing a region's mentors against an
+        adept (55k, 394 adepts: ~0.9 of 1.1 s went on distances, pair by pair)."""
+        start = unit_id if unit_id in self._units else None
+        known = self._distance_maps.get(start)
+        if known is not None:
+            self._distance_maps.move_to_end(start)
+            return known
+        rings = self.rings(start)
+        if sum(len(ring) for ring in rings) == len(self._units) + 1:
+            known = {u: d for d, ring in enumerate(rings) for u in ring}
+        else:  # a cycle: the walk misses units
+            known = {u: self.distance(start, u) for u in (None, *self._units)}
+        self._distance_maps[start] = known
+        if len(self._distance_maps) > DISTANCE_MAPS_KEPT:
+            self._distance_maps.popitem(last=False)
+        return known
 
     def _neighbours(self, unit_id: str | None) -> tuple[str | None, ...]:
         if unit_id is None:

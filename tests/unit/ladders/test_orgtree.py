@@ -135,3 +135,23 @@ def test_the_distance_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         for b in ids:
             assert tree.distance(a, b) == fresh._distance(a, b)
             assert len(tree._distances) <= 4 + 1  # a pair is kept both ways
+
+
+@pytest.mark.parametrize("units", [UNITS, (_unit("a", "b"), _unit("b", "a"), _unit("c", None))])
+def test_distances_from_a_unit_are_its_distance_to_each(units: tuple[Unit, ...]) -> None:
+    tree = UnitTree(units)
+    everywhere: list[str | None] = [None, *(u.id for u in units)]
+    for start in [*everywhere, "nowhere"]:
+        known = tree.distances_from(start)
+        assert set(known) == set(everywhere)  # an unknown unit is absent
+        assert all(known[u] == tree.distance(start, u) for u in everywhere)
+
+
+def test_the_distance_maps_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ladders.orgtree as orgtree
+
+    monkeypatch.setattr(orgtree, "DISTANCE_MAPS_KEPT", 2)
+    tree = UnitTree(UNITS)
+    for start in ("unitA", "dep1", "adm2", "unitA"):
+        assert tree.distances_from(start) == UnitTree(UNITS).distances_from(start)
+    assert list(tree._distance_maps) == ["adm2", "unitA"]
