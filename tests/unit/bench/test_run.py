@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from bench.report import render
-from bench.run import parse, run_all
+from bench.run import parse, run_all, settling_calls
+from bench.subjects import Subjects
 from bench.workloads import WORKLOADS
 
 SMALL = [
@@ -64,3 +65,27 @@ def test_a_small_run_on_neo4j_adds_the_cypher_baseline(tmp_path: Path, neo4j_uri
     results = run_all(options)
 
     _check_run(results[300]["runs"][0], "neo4j")
+
+
+def test_settling_asks_every_subject_of_every_single_person_workload() -> None:
+    people = tuple(f"p{i}" for i in range(30))
+    adepts = tuple(f"a{i}" for i in range(30))
+    subjects = Subjects(
+        persons=people,
+        adepts=adepts,
+        region="r",
+        unit200="u",
+        unit200_size=200,
+        unit5000="f",
+        unit5000_size=5000,
+        admin="p0",
+    )
+    workloads = [w for w in WORKLOADS if w.single_person]
+    assert len(workloads) > 1
+
+    calls = settling_calls(workloads, subjects)
+    first = [next(calls) for _ in range(30 * len(workloads))]
+
+    for workload in workloads:
+        asked = {subject for w, subject in first if w is workload}
+        assert asked == set(subjects.of(workload.subject)), workload.name
