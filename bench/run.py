@@ -236,13 +236,14 @@ def settling_calls(
 ) -> Iterator[tuple[Workload, str]]:
     """Round after round, each workload asked of its next subject, so that
     every subject of each comes up. Neo4j plans a query again for each new
-    bucket of its list and string parameters' sizes (0, 1, 10, 100, ...: the mentor reads
-    have several), ~100-300 ms the first time: a subject settled over HTTP
-    and bare alike is not planned during the HTTP figure and cached for the
-    bare one after it (10k: mentorCandidates' HTTP p95 274-303 against a bare
-    p95 of 64-68 ms, while a fresh API process on a warm Neo4j showed no such
-    calls). Before, the subject was picked by the call count across
-    workloads, so each of five workloads met only 6 of its 30 subjects."""
+    size bucket of its list and string parameters (0, 1, 10, 100, ...; the
+    mentor reads have several), ~100-300 ms the first time. A subject
+    settled over HTTP and bare alike is not planned during the HTTP figure
+    and then cached for the bare one that follows it (10k, runs 21-24:
+    mentorCandidates' HTTP p95 274-303 ms against a bare p95 of 64-68 ms; a
+    fresh API process on a warm Neo4j had no such calls). Before, the
+    subject was picked by the count of calls across the workloads, so each
+    of five workloads met only 6 of its 30 subjects."""
     for round_ in itertools.count():
         for workload in workloads:
             chosen = subjects.of(workload.subject)

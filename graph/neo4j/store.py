@@ -212,8 +212,8 @@ class Neo4jStore:
         present = await self._read(existing)
         # The constraints are the lookups by id that every write makes; the
         # other indexes, kept up to date by each transaction of a fresh 55k
-        # load, cost more than building them once after it (54 + 4.4 s
-        # against 60-62 s; the holdings' level index is over 2.3 million).
+        # load, cost more than building them once after it (53-54 s + 4.3-4.5
+        # s against 58-62 s; the holdings' level index is over 2.3 million).
         wanted = [*schema.CONSTRAINTS]
         if indexes:
             wanted += [*schema.INDEXES, *personal.INDEXES]
