@@ -220,10 +220,9 @@ class Neo4jStore:
         missing = [(name, s) for name, s in wanted if name not in present]
         if missing:
             log.info("schema: creating %s", ", ".join(name for name, _ in missing))
-        # Schema and data cannot share a transaction; one statement each.
-        for _, statement in missing:
-            await self._write(_statement(statement))
-        if missing:
+            # Schema and data cannot share a transaction; one statement each.
+            for _, statement in missing:
+                await self._write(_statement(statement))
             await self._read(_statement(schema.AWAIT_INDEXES))
         # A database written before units had a token gets one (then kept).
         if await self.units_token() is None:
