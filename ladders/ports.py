@@ -360,14 +360,13 @@ class MentorRow:
 class AggregateReads(Protocol):
     async def supply_counts(
         self,
-        unit_ids: Sequence[str],
-        wanted: Sequence[tuple[str, int]],
+        wanted: Mapping[str, Sequence[tuple[str, int]]],
         *,
         as_of: date,
         retiring_born_by: int | None,
         due_by: date,
     ) -> list[SupplyCount]:
-        """For each unit of `unit_ids` and each (competence, level) of `wanted`,
+        """For each unit of `wanted` and each (competence, level) it maps to,
         over the employees working in that unit itself (not its subtree):
         `supply_now` = held level (expiry applied, `ladders.holding.held_level`)
         >= level on `as_of`; `retiring` = of those, born in or before

@@ -31,7 +31,7 @@ from ladders.models import (
     PlanStatus,
     UnitNeed,
 )
-from ladders.orgtree import UnitTree
+from ladders.orgtree import UnitTree, load_tree
 from ladders.ports import AggregateReads, Store, SupplyCount
 from ladders.rules import Rules
 
@@ -69,31 +69,62 @@ def needs_in_effect(needs: Iterable[UnitNeed], horizon: Horizon) -> list[UnitNee
     return [best[k] for k in sorted(best)]
 
 
+def levels_by_competence(pairs: Iterable[tuple[str, int]]) -> dict[str, list[int]]:
+    """(competence, level) pairs as competence -> its levels, ascending."""
+    levels: dict[str, list[int]] = {}
+    for competence_id, level in sorted(set(pairs)):
+        levels.setdefault(competence_id, []).append(level)
+    return levels
+
+
+def wanted_by_unit(
+    *,
+    needs: Iterable[UnitNeed],
+    row_unit_ids: Sequence[str],
+    unit_ids: Iterable[str],
+    tree: UnitTree,
+    horizon: Horizon,
+) -> dict[str, list[tuple[str, int]]]:
+    """Per unit of `unit_ids`, the (competence, level) of the needs in effect
+    on it or on a unit above it (in `tree`) among `row_unit_ids`, sorted: the
+    counts `fold_supply` adds to some row. Units wanting none are left out."""
+    rows_for = set(row_unit_ids)
+    own: dict[str, set[tuple[str, int]]] = {}
+    for n in needs_in_effect(needs, horizon):
+        if n.unit_id in rows_for:
+            own.setdefault(n.unit_id, set()).add((n.competence_id, n.level))
+    wanted: dict[str, list[tuple[str, int]]] = {}
+    for unit_id in unit_ids:
+        pairs = set().union(*(own.get(u, ()) for u in tree.ancestors(unit_id)))
+        if pairs:
+            wanted[unit_id] = sorted(pairs)
+    return wanted
+
+
 def supply_counts(
     *,
     employees: Sequence[Employee],
     holdings: Iterable[Holding],
     plans: Iterable[Plan],
     plan_activities: Iterable[PlanActivity],
-    wanted: Iterable[tuple[str, int]],
+    wanted: Mapping[str, Iterable[tuple[str, int]]],
     catalog: Catalog,
     retiring_born_by: int | None,
     due_by: date,
     as_of: date,
 ) -> list[SupplyCount]:
-    """Per employee's own unit and (competence, level) of `wanted`: supplyNow,
-    retiring (born in or before `retiring_born_by`, 0 when None) and
-    inDevelopment (a counting item due by `due_by`); rows with a count > 0,
-    by (unit, competence, level). The reference for
+    """Per employee's own unit and (competence, level) that unit has in
+    `wanted`: supplyNow, retiring (born in or before `retiring_born_by`, 0
+    when None) and inDevelopment (a counting item due by `due_by`); rows with
+    a count > 0, by (unit, competence, level). The reference for
     `AggregateReads.supply_counts`; counts add up over units, so a subtree's
     are the sum of its units'."""
-    wanted_levels: dict[str, list[int]] = {}
-    for competence_id, level in sorted(set(wanted)):
-        wanted_levels.setdefault(competence_id, []).append(level)
+    levels_in = {unit_id: levels_by_competence(pairs) for unit_id, pairs in wanted.items()}
+    asked = {c for levels in levels_in.values() for c in levels}
     people = {e.id: e for e in employees}
     levels: dict[tuple[str, str], int] = {}
     for h in holdings:
-        if h.employee_id in people and h.competence_id in wanted_levels:
+        if h.employee_id in people and h.competence_id in asked:
             held = held_level(h, catalog.competences.get(h.competence_id), as_of)
             levels[h.employee_id, h.competence_id] = held
     plan_by_id = {p.id: p for p in plans if p.employee_id in people}
@@ -104,7 +135,7 @@ def supply_counts(
             plan is None
             or plan.status is PlanStatus.CLOSED
             or item.status not in _DEVELOPING
-            or item.competence_id not in wanted_levels
+            or item.competence_id not in asked
         ):
             continue
         due = item.due_on if item.due_on is not None else plan.period_end
@@ -113,7 +144,8 @@ def supply_counts(
             developing[key] = max(item.target_level, developing.get(key, 0))
     counts: dict[tuple[str, str, int], list[int]] = {}
     for e in employees:
-        if e.unit_id is None:
+        unit = e.unit_id
+        if unit is None or not (wanted_levels := levels_in.get(unit)):
             continue
         retires = retiring_born_by is not None and e.birth_year <= retiring_born_by
         for competence_id, want in wanted_levels.items():
@@ -121,11 +153,11 @@ def supply_counts(
             planned = developing.get((e.id, competence_id), 0)
             for level in want:
                 if held >= level:
-                    row = counts.setdefault((e.unit_id, competence_id, level), [0, 0, 0])
+                    row = counts.setdefault((unit, competence_id, level), [0, 0, 0])
                     row[0] += 1
                     row[1] += retires
                 elif planned >= level:
-                    counts.setdefault((e.unit_id, competence_id, level), [0, 0, 0])[2] += 1
+                    counts.setdefault((unit, competence_id, level), [0, 0, 0])[2] += 1
     return [
         SupplyCount(
             unit_id=unit_id,
@@ -228,7 +260,13 @@ def compute_supply(
         holdings=holdings,
         plans=plans,
         plan_activities=plan_activities,
-        wanted=_wanted(needs, row_unit_ids, horizon),
+        wanted=wanted_by_unit(
+            needs=needs,
+            row_unit_ids=row_unit_ids,
+            unit_ids={e.unit_id for e in employees if e.unit_id is not None},
+            tree=tree,
+            horizon=horizon,
+        ),
         catalog=catalog,
         retiring_born_by=born_by,
         due_by=due_by,
@@ -236,19 +274,6 @@ def compute_supply(
     )
     return fold_supply(
         row_unit_ids=row_unit_ids, tree=tree, needs=needs, counts=counts, horizon=horizon
-    )
-
-
-def _wanted(
-    needs: Iterable[UnitNeed], row_unit_ids: Sequence[str], horizon: Horizon
-) -> list[tuple[str, int]]:
-    rows_for = set(row_unit_ids)
-    return sorted(
-        {
-            (n.competence_id, n.level)
-            for n in needs_in_effect(needs, horizon)
-            if n.unit_id in rows_for
-        }
     )
 
 
@@ -266,36 +291,31 @@ async def competence_supply(
     `include_descendants`, on every unit of its subtree) at `horizon`;
     `NotFoundError` for an unknown unit. Counted by the store when it offers
     `AggregateReads`, else from batch reads."""
-    unit_ids = await store.subtree_unit_ids(unit_id)
+    # The whole tree (read again only after a unit write, `load_tree`): the
+    # subtree, and which needs each unit's counts go to, before counting.
+    tree = await load_tree(store)
+    unit_ids = tree.subtree(unit_id)
     if not unit_ids:
         raise NotFoundError("unit", unit_id)
-    row_unit_ids = unit_ids if include_descendants else [unit_id]
+    row_unit_ids = list(unit_ids) if include_descendants else [unit_id]
     needs = await store.unit_needs(row_unit_ids)
-    wanted = _wanted(needs, row_unit_ids, horizon)
+    # Each unit is asked only for what a row above it needs (a 5,000-person
+    # subtree's units want ~4 (competence, level) each of the 54 its needs
+    # name): counting the rest was most of the work, and thrown away.
+    wanted = wanted_by_unit(
+        needs=needs, row_unit_ids=row_unit_ids, unit_ids=unit_ids, tree=tree, horizon=horizon
+    )
     if not wanted:
         return []
     if isinstance(store, AggregateReads):
         born_by, due_by = horizon_bounds(rules=rules, horizon=horizon, as_of=as_of)
-        # The units only fold the counts: read beside them (on Neo4j one
-        # round trip of ~5 ms fewer at 5,000 people, on SQLite a reader of its own).
-        units, counts = await asyncio.gather(
-            store.get_units(unit_ids),
-            store.supply_counts(
-                unit_ids, wanted, as_of=as_of, retiring_born_by=born_by, due_by=due_by
-            ),
+        counts = await store.supply_counts(
+            wanted, as_of=as_of, retiring_born_by=born_by, due_by=due_by
         )
     else:
-        units = await store.get_units(unit_ids)
         counts = await supply_counts_from_reads(
-            store=store,
-            catalog=catalog,
-            rules=rules,
-            unit_ids=unit_ids,
-            wanted=wanted,
-            horizon=horizon,
-            as_of=as_of,
+            store=store, catalog=catalog, rules=rules, wanted=wanted, horizon=horizon, as_of=as_of
         )
-    tree = UnitTree(u for u in units if u is not None)
     return fold_supply(
         row_unit_ids=row_unit_ids, tree=tree, needs=needs, counts=counts, horizon=horizon
     )
@@ -306,16 +326,15 @@ async def supply_counts_from_reads(
     store: Store,
     catalog: Catalog,
     rules: Rules,
-    unit_ids: Sequence[str],
-    wanted: Sequence[tuple[str, int]],
+    wanted: Mapping[str, Sequence[tuple[str, int]]],
     horizon: Horizon,
     as_of: date,
 ) -> list[SupplyCount]:
-    """`supply_counts` over the employees of `unit_ids`, from batch reads
-    (what `AggregateReads.supply_counts` must answer too)."""
-    employees = await store.employees_in_units(unit_ids)
+    """`supply_counts` over the employees of the units of `wanted`, from
+    batch reads (what `AggregateReads.supply_counts` must answer too)."""
+    employees = await store.employees_in_units(list(wanted))
     ids = [e.id for e in employees]
-    needed = {c for c, _ in wanted}
+    needed = {c for pairs in wanted.values() for c, _ in pairs}
     holdings = [h for h in await store.holdings_of(ids) if h.competence_id in needed]
     plans = [p for p in await store.plans_of(ids) if p.status is not PlanStatus.CLOSED]
     activities = (

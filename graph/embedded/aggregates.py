@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,6 +24,7 @@ from graph.embedded.reads import IDS
 from graph.validity import validity_bounds
 from ladders.models import ConversationKind, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
+from ladders.supply import levels_by_competence
 
 
 def valid(earliest: str) -> str:
@@ -74,36 +75,40 @@ def bounds_json(conn: sqlite3.Connection, as_of: date) -> str:
 
 def supply_counts(
     conn: sqlite3.Connection,
-    unit_ids: Sequence[str],
-    wanted: Sequence[tuple[str, int]],
+    wanted: Mapping[str, Sequence[tuple[str, int]]],
     as_of: date,
     retiring_born_by: int | None,
     due_by: date,
 ) -> list[SupplyCount]:
-    pairs = sorted(set(wanted))
-    if not unit_ids or not pairs:
+    levels_in = {u: levels_by_competence(pairs) for u, pairs in wanted.items() if pairs}
+    if not levels_in:
         return []
-    least: dict[str, int] = {}
-    for competence_id, level in pairs:
-        least.setdefault(competence_id, level)
     earliest = bounds(conn, as_of)
     params: dict[str, Any] = {
-        "units": json.dumps(list(unit_ids)),
-        # Per competence asked about: its least level asked about and its
-        # earliest valid assessment day (None: no validity), so that each
-        # holding is checked against its own row, not by subqueries.
-        "asked": json.dumps([[c, low, earliest.get(c)] for c, low in sorted(least.items())]),
+        "units": json.dumps(list(levels_in)),
+        # Per unit and competence asked about there: its least level asked
+        # about and its earliest valid assessment day (None: no validity), so
+        # that each holding is checked against its own row, not by subqueries.
+        "asked": json.dumps(
+            [
+                [u, c, levels[0], earliest.get(c)]
+                for u, by_competence in levels_in.items()
+                for c, levels in by_competence.items()
+            ]
+        ),
         "as_of": as_of.isoformat(),
         "born_by": retiring_born_by,
         "due_by": due_by.isoformat(),
         "closed": PlanStatus.CLOSED.value,
     }
-    # Valid holdings that can count (an asked competence, at or above its
-    # least level asked about) are counted per (unit, competence, level),
-    # with how many of them retire, from the holdings' own unit and birth
-    # year (migration 5): one range of the covering index `holding_by_unit`
-    # per (unit, competence, level >= least), then spread over the levels
-    # asked about. The items are read from the people (CROSS JOIN keeps that
+    # Valid holdings that can count (a competence their unit is asked about,
+    # at or above its least level asked about there) are counted per (unit,
+    # competence, level), with how many of them retire, from the holdings'
+    # own unit and birth year (migration 5): one range of the covering index
+    # `holding_by_unit` per (unit, competence, level >= least), only for what
+    # that unit is asked about (in a 5,000-person subtree, ~4 of the 54 pairs
+    # asked of any of its 281 units), then spread over the levels asked
+    # about. The items are read from the people (CROSS JOIN keeps that
     # order), not from every open item of those competencies region-wide.
     # Only the few (person, competence) with a counting plan item are looked
     # at one by one: their held level (0 when expired; a person holds a
@@ -111,17 +116,19 @@ def supply_counts(
     found = conn.execute(
         f"""WITH
         {_PEOPLE},
-        u (unit_id) AS MATERIALIZED (SELECT DISTINCT value FROM json_each(:units)),
-        asked (competence_id, least, earliest) AS MATERIALIZED (
+        asked (unit_id, competence_id, least, earliest) AS MATERIALIZED (
             SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
-                   json_extract(value, '$[2]')
+                   json_extract(value, '$[2]'), json_extract(value, '$[3]')
             FROM json_each(:asked)
+        ),
+        validity (competence_id, earliest) AS MATERIALIZED (
+            SELECT DISTINCT competence_id, earliest FROM asked
         ),
         held AS MATERIALIZED (
             SELECT h.unit_id, h.competence_id, h.level AS held, COUNT(*) AS n,
                    SUM(:born_by IS NOT NULL AND h.birth_year <= :born_by) AS retiring
-            FROM u CROSS JOIN asked CROSS JOIN holding h
-              ON h.unit_id = u.unit_id AND h.competence_id = asked.competence_id
+            FROM asked CROSS JOIN holding h
+              ON h.unit_id = asked.unit_id AND h.competence_id = asked.competence_id
               AND h.level >= asked.least
             WHERE {valid("asked.earliest")}
             GROUP BY 1, 2, 3
@@ -131,16 +138,16 @@ def supply_counts(
             FROM e CROSS JOIN plan p ON p.employee_id = e.id
             CROSS JOIN plan_activity a ON a.plan_id = p.id
             WHERE p.status <> :closed AND +a.status IN ('planned', 'ongoing')
-              AND +a.competence_id IN (SELECT competence_id FROM asked)
+              AND (e.unit_id, a.competence_id) IN (SELECT unit_id, competence_id FROM asked)
               AND COALESCE(a.due_on, p.period_end) <= :due_by
             GROUP BY p.employee_id, a.competence_id
         ),
         developing AS MATERIALIZED (
             SELECT t.unit_id, t.competence_id, t.target,
-                   CASE WHEN h.level IS NOT NULL AND {valid("asked.earliest")}
+                   CASE WHEN h.level IS NOT NULL AND {valid("v.earliest")}
                         THEN h.level ELSE 0 END AS held
             FROM target t
-            CROSS JOIN asked ON asked.competence_id = t.competence_id
+            CROSS JOIN validity v ON v.competence_id = t.competence_id
             LEFT JOIN holding h
               ON h.employee_id = t.employee_id AND h.competence_id = t.competence_id
         )
@@ -151,12 +158,9 @@ def supply_counts(
     )
     # Spread over the levels asked about in Python: a dict per row beat
     # SQLite joining every group to the levels and sorting the lot again.
-    levels: dict[str, list[int]] = {}
-    for competence_id, level in pairs:
-        levels.setdefault(competence_id, []).append(level)  # ascending: pairs are sorted
     totals: dict[tuple[str, str, int], list[int]] = {}
     for developing, unit_id, competence_id, held, n_or_target, retiring in found:
-        for level in levels[competence_id]:
+        for level in levels_in[unit_id][competence_id]:  # ascending
             if developing:
                 # One person: held below the level, planned up to it.
                 if level <= held:

@@ -185,17 +185,14 @@ class EmbeddedStore:
 
     async def supply_counts(
         self,
-        unit_ids: Sequence[str],
-        wanted: Sequence[tuple[str, int]],
+        wanted: Mapping[str, Sequence[tuple[str, int]]],
         *,
         as_of: date,
         retiring_born_by: int | None,
         due_by: date,
     ) -> list[SupplyCount]:
         return await self._db.read(
-            lambda conn: aggregates.supply_counts(
-                conn, unit_ids, wanted, as_of, retiring_born_by, due_by
-            )
+            lambda conn: aggregates.supply_counts(conn, wanted, as_of, retiring_born_by, due_by)
         )
 
     async def holder_count(

@@ -18,7 +18,7 @@ but the bound keeps the rule in one place for both stores.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -28,6 +28,7 @@ from neo4j import AsyncManagedTransaction
 from graph.validity import earliest_valid_assessment
 from ladders.models import ConversationKind, PlanActivityStatus, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
+from ladders.supply import levels_by_competence
 
 
 def valid_from(bound: str) -> str:
@@ -79,26 +80,30 @@ _VALIDITIES: Final = (
 # about) (~13k seeks for 281 units and 46 competencies), measured no faster
 # than this expansion at 10k and 55k people.
 #
-# SUPPLY_HELD: valid holdings of a competence asked about, at or above its
-# least level asked about, counted per (unit, competence, level, retiring)
-# before spreading them over the levels asked about. A person holds a
-# competence at most once. Most of a subtree's holdings are of competencies
-# not asked about (~3 in 4 at 55k), so they are told apart by the element id
-# of the competence node, which the relationship has at hand, not by its
-# `id` property, a read per holding (`$least` and `$competence_of` are keyed
-# by element id, from `asked_competences` in the same transaction): the query for
-# a 5,000-person subtree went from ~140 to ~100 ms.
+# SUPPLY_HELD: valid holdings of a competence the holder's unit is asked
+# about, at or above its least level asked about there, counted per (unit,
+# competence, level, retiring) before spreading them over the levels asked
+# about. A person holds a competence at most once. Most of a subtree's
+# holdings are of competencies not asked about (~3 in 4 at 55k), so they are
+# told apart by the element id of the competence node, which the
+# relationship has at hand, not by its `id` property, a read per holding
+# (`$least_in` and `$competence_of` are keyed by element id, from
+# `asked_competences` in the same transaction): the query for a 5,000-person
+# subtree went from ~140 to ~100 ms. Each unit's map is looked up once per
+# person; asked per unit (`ports.AggregateReads.supply_counts`), a holding
+# passes only where its unit wants it: 2,577 -> 424 rows and ~40 -> ~25 ms
+# for half of that subtree.
 SUPPLY_HELD: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
-    " WITH u.id AS unit_id, e,"
+    " WITH u.id AS unit_id, e, $least_in[u.id] AS least_of,"
     "  ($born_by IS NOT NULL AND e.birth_year <= $born_by) AS retires"
     " MATCH (e)-[h:HOLDS]->(c)"
-    " WITH unit_id, retires, h, elementId(c) AS node"
-    " WITH unit_id, retires, h, node, $least[node] AS least WHERE least IS NOT NULL"
+    " WITH unit_id, retires, h, elementId(c) AS node, least_of"
+    " WITH unit_id, retires, h, node, least_of[node] AS least WHERE least IS NOT NULL"
     " WITH unit_id, retires, $competence_of[node] AS cid, h.level AS held, h, least"
     " WHERE held >= least AND " + valid("cid") + ""
     " WITH unit_id, cid, held, retires, count(*) AS n"
-    " UNWIND $levels[cid] AS level"
+    " UNWIND $levels_in[unit_id][cid] AS level"
     " WITH unit_id, cid, level, sum(CASE WHEN held >= level THEN n ELSE 0 END) AS now,"
     "  sum(CASE WHEN held >= level AND retires THEN n ELSE 0 END) AS retiring"
     " WHERE now > 0"
@@ -106,7 +111,8 @@ SUPPLY_HELD: Final = (
 )
 # SUPPLY_DEVELOPING: per (person, competence) with a counting plan item, the
 # highest target; in development at a level the target reaches and the held
-# level (0 when expired or none) does not. The WITH after the people keeps
+# level (0 when expired or none) does not; only where the person's unit
+# is asked about the competence. The WITH after the people keeps
 # the planner from starting at the open items of the whole region (whose
 # people it then checks one by one for their unit).
 SUPPLY_DEVELOPING: Final = (
@@ -116,10 +122,12 @@ SUPPLY_DEVELOPING: Final = (
     " WHERE x.competence IN $competences AND x.status IN $developing"
     "  AND p.status <> $closed AND coalesce(x.due_on, p.period_end) <= $due_by"
     " WITH unit_id, e, x.competence AS cid, max(x.target_level) AS target"
+    " WITH unit_id, e, cid, target, $levels_in[unit_id][cid] AS levels"
+    " WHERE levels IS NOT NULL"
     " OPTIONAL MATCH (e)-[h:HOLDS]->(c:Competence {id: cid})"
-    " WITH unit_id, cid, target,"
+    " WITH unit_id, cid, target, levels,"
     "  CASE WHEN h IS NOT NULL AND " + valid("cid") + " THEN h.level ELSE 0 END AS held"
-    " UNWIND $levels[cid] AS level"
+    " UNWIND levels AS level"
     " WITH unit_id, cid, level WHERE held < level AND target >= level"
     " WITH unit_id, cid, level, count(*) AS developing"
     " RETURN collect([unit_id, cid, level, developing]) AS rows"
@@ -259,40 +267,45 @@ async def validity_bounds(
     return by_id, by_node
 
 
-def wanted_levels(wanted: Sequence[tuple[str, int]]) -> dict[str, list[int]]:
-    """Competence -> the levels asked about, ascending (`$levels`)."""
-    levels: dict[str, list[int]] = {}
-    for competence_id, level in sorted(set(wanted)):
-        levels.setdefault(competence_id, []).append(level)
-    return levels
+def levels_in_units(
+    wanted: Mapping[str, Sequence[tuple[str, int]]],
+) -> dict[str, dict[str, list[int]]]:
+    """Unit -> competence -> the levels asked about there, ascending
+    (`$levels_in`); units asked about nothing are left out."""
+    return {u: levels_by_competence(pairs) for u, pairs in wanted.items() if pairs}
 
 
 def _supply_params(
-    asked: Asked, unit_ids: Sequence[str], levels: dict[str, list[int]], as_of: date
+    asked: Asked, levels_in: dict[str, dict[str, list[int]]], as_of: date
 ) -> dict[str, Any]:
     return {
-        "competences": sorted(levels),
-        "levels": levels,
-        "unit_ids": list(unit_ids),
+        "levels_in": levels_in,
+        "unit_ids": list(levels_in),
         "as_of": as_of,
         "bounds": asked.bounds,
     }
 
 
+def _asked_ids(levels_in: dict[str, dict[str, list[int]]]) -> list[str]:
+    return sorted({c for levels in levels_in.values() for c in levels})
+
+
 async def held_rows(
     tx: AsyncManagedTransaction,
-    unit_ids: Sequence[str],
-    levels: dict[str, list[int]],
+    levels_in: dict[str, dict[str, list[int]]],
     as_of: date,
     retiring_born_by: int | None,
 ) -> list[Any]:
     """SUPPLY_HELD's [unit, competence, level, now, retiring] rows."""
-    asked = await asked_competences(tx, list(levels), as_of)
+    asked = await asked_competences(tx, _asked_ids(levels_in), as_of)
     return await _rows(
         tx,
         SUPPLY_HELD,
-        **_supply_params(asked, unit_ids, levels, as_of),
-        least={node: min(levels[c]) for c, node in asked.nodes.items()},
+        **_supply_params(asked, levels_in, as_of),
+        least_in={
+            unit_id: {asked.nodes[c]: min(lv) for c, lv in levels.items() if c in asked.nodes}
+            for unit_id, levels in levels_in.items()
+        },
         competence_of=asked.competence_of,
         born_by=retiring_born_by,
     )
@@ -300,17 +313,17 @@ async def held_rows(
 
 async def developing_rows(
     tx: AsyncManagedTransaction,
-    unit_ids: Sequence[str],
-    levels: dict[str, list[int]],
+    levels_in: dict[str, dict[str, list[int]]],
     as_of: date,
     due_by: date,
 ) -> list[Any]:
     """SUPPLY_DEVELOPING's [unit, competence, level, developing] rows."""
-    asked = await asked_competences(tx, list(levels), as_of)
+    asked = await asked_competences(tx, _asked_ids(levels_in), as_of)
     return await _rows(
         tx,
         SUPPLY_DEVELOPING,
-        **_supply_params(asked, unit_ids, levels, as_of),
+        **_supply_params(asked, levels_in, as_of),
+        competences=_asked_ids(levels_in),
         due_by=due_by,
         developing=[PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],
         closed=PlanStatus.CLOSED.value,

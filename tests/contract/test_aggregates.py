@@ -170,6 +170,13 @@ def people_in(data: Dataset, unit_ids: list[str]) -> list[Employee]:
     return [e for e in data.employees if e.unit_id in wanted]
 
 
+def everywhere(
+    unit_ids: list[str], pairs: list[tuple[str, int]]
+) -> dict[str, list[tuple[str, int]]]:
+    """The same (competence, level) pairs asked of every unit."""
+    return dict.fromkeys(unit_ids, pairs)
+
+
 async def test_the_edge_cases_count_as_the_comments_say(agg: AggregateReads) -> None:
     # The expected values, spelled out once, so a wrong reference cannot hide
     # a wrong store: cert >= 4 in enh-akut on 2025-02-28 is x01, x02 (expiring
@@ -184,16 +191,19 @@ async def test_the_edge_cases_count_as_the_comments_say(agg: AggregateReads) -> 
     units = ["enh-akut", "enh-iva", "enh-psyk", "enh-tom"]
     short_end = D("2028-03-01")
     on_28 = await agg.supply_counts(
-        units, [("cert", 4)], as_of=D("2025-02-28"), retiring_born_by=1963, due_by=short_end
+        everywhere(units, [("cert", 4)]),
+        as_of=D("2025-02-28"),
+        retiring_born_by=1963,
+        due_by=short_end,
     )
     # enh-akut: x01 (1963: retiring), x02; enh-iva: x07 plans cert 4 by period_end.
     assert cert4(on_28) == [("enh-akut", 2, 1, 0), ("enh-iva", 0, 0, 1)]
     on_as_of = await agg.supply_counts(
-        units, [("cert", 4)], as_of=AS_OF, retiring_born_by=1963, due_by=short_end
+        everywhere(units, [("cert", 4)]), as_of=AS_OF, retiring_born_by=1963, due_by=short_end
     )
     assert cert4(on_as_of) == [("enh-iva", 0, 0, 1)]
     day_before = await agg.supply_counts(
-        units, [("cert", 4)], as_of=AS_OF, retiring_born_by=None, due_by=D("2028-02-29")
+        everywhere(units, [("cert", 4)]), as_of=AS_OF, retiring_born_by=None, due_by=D("2028-02-29")
     )
     assert cert4(day_before) == []
 
@@ -213,14 +223,14 @@ async def test_supply_counts_equal_the_reference(
                 holdings=data.holdings,
                 plans=data.plans,
                 plan_activities=data.plan_activities,
-                wanted=wanted,
+                wanted=everywhere(units, wanted),
                 catalog=catalog,
                 retiring_born_by=born_by,
                 due_by=due_by,
                 as_of=day,
             )
             found = await agg.supply_counts(
-                units, wanted, as_of=day, retiring_born_by=born_by, due_by=due_by
+                everywhere(units, wanted), as_of=day, retiring_born_by=born_by, due_by=due_by
             )
             assert found == expected, (root, day)
 
@@ -248,14 +258,14 @@ async def test_counts_follow_a_holder_who_moves_or_whose_birth_year_is_fixed(
     units = await store.subtree_unit_ids("reg")
     born_by, due_by = horizon_bounds(rules=RULES, horizon=Horizon.LONG, as_of=AS_OF)
     found = await agg.supply_counts(
-        units, wanted, as_of=AS_OF, retiring_born_by=born_by, due_by=due_by
+        everywhere(units, wanted), as_of=AS_OF, retiring_born_by=born_by, due_by=due_by
     )
     assert found == supply_counts(
         employees=[e for e in people if e.unit_id in set(units)],
         holdings=holdings,
         plans=data.plans,
         plan_activities=data.plan_activities,
-        wanted=wanted,
+        wanted=everywhere(units, wanted),
         catalog=catalog,
         retiring_born_by=born_by,
         due_by=due_by,
@@ -314,14 +324,14 @@ async def test_supply_counts_of_some_levels_equal_the_reference(
                 holdings=data.holdings,
                 plans=data.plans,
                 plan_activities=data.plan_activities,
-                wanted=wanted,
+                wanted=everywhere(units, wanted),
                 catalog=catalog,
                 retiring_born_by=born_by,
                 due_by=due_by,
                 as_of=day,
             )
             found = await agg.supply_counts(
-                units, wanted, as_of=day, retiring_born_by=born_by, due_by=due_by
+                everywhere(units, wanted), as_of=day, retiring_born_by=born_by, due_by=due_by
             )
             assert found == expected, (root, day)
 
@@ -332,33 +342,75 @@ async def test_supply_counts_below_the_least_level_asked_about(agg: AggregateRea
     # when due by that day, not when due by the day before.
     for due_by, expected in ((D("2026-12-31"), 1), (D("2026-12-30"), 0)):
         found = await agg.supply_counts(
-            ["enh-akut"], [("evb", 4)], as_of=AS_OF, retiring_born_by=None, due_by=due_by
+            {"enh-akut": [("evb", 4)]}, as_of=AS_OF, retiring_born_by=None, due_by=due_by
         )
         assert [(c.level, c.in_development) for c in found] == [(4, expected)]
 
 
-async def test_supply_counts_count_a_unit_or_level_given_twice_once(
+async def test_supply_counts_count_a_level_given_twice_once(
     agg: AggregateReads, store: Store
 ) -> None:
     units = await store.subtree_unit_ids("reg")
     wanted = [("evb", 2), ("evb", 4), ("hlr", 3)]
     once = await agg.supply_counts(
-        units, wanted, as_of=AS_OF, retiring_born_by=1965, due_by=D("2027-12-31")
+        everywhere(units, wanted), as_of=AS_OF, retiring_born_by=1965, due_by=D("2027-12-31")
     )
     twice = await agg.supply_counts(
-        units + units[:3], wanted + wanted[:1], as_of=AS_OF, retiring_born_by=1965,
+        everywhere(units, wanted + wanted[:1]), as_of=AS_OF, retiring_born_by=1965,
         due_by=D("2027-12-31"),
     )  # fmt: skip
     assert once
     assert twice == once
 
 
+@pytest.mark.parametrize("horizon", [Horizon.NOW, Horizon.LONG])
+async def test_each_unit_is_counted_for_what_it_is_asked_about_only(
+    agg: AggregateReads, store: Store, data: Dataset, horizon: Horizon
+) -> None:
+    # What a subtree's supply asks: each unit only the pairs some row above
+    # it needs. enh-akut has evb holders and x09 developing towards evb 4,
+    # enh-iva holders of cert and x07 developing towards it: neither is
+    # counted where that unit is not asked about it.
+    catalog = Catalog.build(data.reference())
+    units = await store.subtree_unit_ids("reg")
+    pairs = [(c.id, level) for c in data.competences for level in range(1, 6)]
+    wanted = {u: pairs[i::3] for i, u in enumerate(units)}
+    wanted["enh-akut"] = [("cert", 4), ("hlr", 2)]
+    wanted["enh-iva"] = [("evb", 1), ("evb", 3)]
+    wanted.pop("enh-psyk", None)  # not asked about at all
+    for day in DAYS:
+        born_by, due_by = horizon_bounds(rules=RULES, horizon=horizon, as_of=day)
+        found = await agg.supply_counts(wanted, as_of=day, retiring_born_by=born_by, due_by=due_by)
+        assert found == supply_counts(
+            employees=people_in(data, units),
+            holdings=data.holdings,
+            plans=data.plans,
+            plan_activities=data.plan_activities,
+            wanted=wanted,
+            catalog=catalog,
+            retiring_born_by=born_by,
+            due_by=due_by,
+            as_of=day,
+        ), day
+        assert {(c.unit_id, c.competence_id, c.level) for c in found} <= {
+            (u, c, level) for u, asked in wanted.items() for c, level in asked
+        }, day
+    everything = await agg.supply_counts(
+        everywhere(units, pairs), as_of=AS_OF, retiring_born_by=None, due_by=D("2030-12-31")
+    )
+    # The data has what the narrowed question leaves out, so leaving it out shows.
+    assert {"enh-psyk", "enh-akut", "enh-iva"} <= {c.unit_id for c in everything}
+    assert any(
+        (c.unit_id, c.competence_id) in {("enh-akut", "evb"), ("enh-iva", "cert")}
+        for c in everything
+    )
+
+
 async def test_supply_counts_of_nothing_are_empty(agg: AggregateReads) -> None:
-    assert await agg.supply_counts([], [("evb", 1)], as_of=AS_OF, retiring_born_by=None,
+    assert await agg.supply_counts({}, as_of=AS_OF, retiring_born_by=None, due_by=AS_OF) == []
+    assert await agg.supply_counts({"enh-tom": [("evb", 1)]}, as_of=AS_OF, retiring_born_by=None,
                                    due_by=AS_OF) == []  # fmt: skip
-    assert await agg.supply_counts(["enh-tom"], [("evb", 1)], as_of=AS_OF, retiring_born_by=None,
-                                   due_by=AS_OF) == []  # fmt: skip
-    assert await agg.supply_counts(["reg"], [], as_of=AS_OF, retiring_born_by=None,
+    assert await agg.supply_counts({"reg": []}, as_of=AS_OF, retiring_born_by=None,
                                    due_by=AS_OF) == []  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,7 +37,6 @@ from ladders.supply import (
     supply_counts_from_reads,
 )
 from tests.builders import AS_OF, tiny_region, with_added
-from tests.spies import InFlight
 
 RULES = Rules()
 Row = tuple[str, str, int, int, int, int, int, int, int]
@@ -93,14 +93,32 @@ async def test_now_for_one_unit_counts_its_whole_subtree(store: EmbeddedStore) -
     assert await supply(store, "omr-akut") == [("omr-akut", "handl", 4, 1, 2, 0, 0, 2, 0)]
 
 
-async def test_the_units_are_read_beside_the_counts(
+async def test_each_unit_is_asked_only_what_a_row_above_it_needs(
     store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The unit tree only folds the counts: its read need not wait for them.
-    in_flight = InFlight()
-    in_flight.watch(monkeypatch, store, "get_units", "supply_counts")
+    # Now, from omr-akut with its subtree: enh-akut's counts go to its own
+    # needs (evb 3, hlr 3) and to omr-akut's (handl 4), enh-iva's to team 3
+    # and handl 4; nobody's to enh-iva's long evb 4 or enh-akut's short handl 3.
+    asked: list[dict[str, list[tuple[str, int]]]] = []
+    counts = store.supply_counts
+
+    async def recording(wanted: dict[str, list[tuple[str, int]]], **kw: Any) -> Any:
+        asked.append(dict(wanted))
+        return await counts(wanted, **kw)
+
+    monkeypatch.setattr(store, "supply_counts", recording)
+    found = await supply(store, "omr-akut", include_descendants=True)
+    assert asked == [
+        {
+            "enh-akut": [("evb", 3), ("handl", 4), ("hlr", 3)],
+            "enh-iva": [("handl", 4), ("team", 3)],
+            "omr-akut": [("handl", 4)],
+        }
+    ]
+    # Without descendants, every unit below is asked what the one row needs.
     assert await supply(store, "omr-akut") == [("omr-akut", "handl", 4, 1, 2, 0, 0, 2, 0)]
-    assert in_flight.most == 2
+    assert asked[1] == {u: [("handl", 4)] for u in ("enh-akut", "enh-iva", "omr-akut")}
+    assert found == await supply(store, "omr-akut", include_descendants=True)
 
 
 async def test_now_with_descendants_gives_each_unit_its_own_needs(store: EmbeddedStore) -> None:
@@ -207,8 +225,7 @@ async def test_counts_are_per_own_unit_and_add_up_the_tree(store: EmbeddedStore)
         store=store,
         catalog=catalog,
         rules=RULES,
-        unit_ids=await store.subtree_unit_ids("omr-akut"),
-        wanted=[("handl", 4)],
+        wanted={u: [("handl", 4)] for u in await store.subtree_unit_ids("omr-akut")},
         horizon=Horizon.SHORT,
         as_of=AS_OF,
     )
@@ -226,14 +243,14 @@ async def test_store_aggregates_equal_the_reference(store: EmbeddedStore) -> Non
     wanted = [(c, level) for c in ("evb", "hlr", "handl", "team", "pcv") for level in (2, 3, 4)]
     for horizon in Horizon:
         born_by, due_by = horizon_bounds(rules=RULES, horizon=horizon, as_of=AS_OF)
+        by_unit = {u: wanted[i::2] for i, u in enumerate(units)}
         assert await store.supply_counts(
-            units, wanted, as_of=AS_OF, retiring_born_by=born_by, due_by=due_by
+            by_unit, as_of=AS_OF, retiring_born_by=born_by, due_by=due_by
         ) == await supply_counts_from_reads(
             store=store,
             catalog=catalog,
             rules=RULES,
-            unit_ids=units,
-            wanted=wanted,
+            wanted=by_unit,
             horizon=horizon,
             as_of=AS_OF,
         )
