@@ -24,6 +24,7 @@ from api.app import GRAPHQL_PATH, auth_config, create_app, warn_dev_auth
 from api.settings import Settings, get_settings
 from api.stores import describe_store, opened_store
 from ladders.catalog import Catalog
+from ladders.errors import StoreUnavailableError
 from ladders.ports import Store
 
 log = logging.getLogger("stege.serve")
@@ -79,6 +80,21 @@ async def _pick_people(store: Store) -> DemoPeople:
             employee = next((e for e in movable if e.adept), movable[0])
             return DemoPeople(employee=employee.id, manager=manager.id, unit=unit_id)
     return DemoPeople(None, None, units[0].id if units else None)
+
+
+async def ensure_schema(settings: Settings) -> None:
+    """Create what the store's schema lacks (`Store.init_schema`; one read
+    when nothing does) before the workers start. A Neo4j database loaded by
+    a seeding that was killed before it built its indexes, or by other means,
+    would otherwise be served without them, every question walking what an
+    index would seek. An unreachable store is not fatal here: the API starts
+    and `/readyz` reports it."""
+    try:
+        async with opened_store(settings) as store:
+            await store.ping()  # fails fast: the schema's reads would retry
+            await store.init_schema()
+    except StoreUnavailableError as exc:
+        log.warning("the store's schema was not checked at start-up: %s", exc)
 
 
 async def prepare_demo(settings: Settings) -> DemoPeople:
@@ -152,6 +168,8 @@ def serve(
         print(f"\nStege demo on {describe_store(settings)}\n\n{examples(url, people)}", flush=True)
     # Refuse here, with a message, an auth setup every worker would refuse.
     auth_config(settings).check()
+    if not demo:  # the demo's is done by `prepare_demo`
+        asyncio.run(ensure_schema(settings))
     if not demo and settings.store == "embedded" and workers > 1:
         log.warning("several workers writing one SQLite file: see DESIGN §8 on the WAL race")
     print(f"Stege serving on http://{host}:{port}{GRAPHQL_PATH}", file=sys.stderr, flush=True)

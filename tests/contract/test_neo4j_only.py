@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
+import uvicorn
 from neo4j import AsyncGraphDatabase, GraphDatabase
+from typer.testing import CliRunner, Result
 
+from api import cli
+from api.settings import get_settings
 from graph.neo4j import Neo4jStore, personal, schema
 from graph.neo4j.mapping import DATE_PROPS
 from ladders.errors import StoreUnavailableError
@@ -264,6 +268,63 @@ async def test_seeding_builds_the_indexes_after_the_load(
     assert all(names.isdisjoint(DEFERRABLE) for names in during)
     assert DEFERRABLE <= {r[0] for r in await raw("SHOW INDEXES YIELD name RETURN name")}
     assert await raw("MATCH (e:Employee) RETURN count(e)") == [[120]]
+
+
+@pytest.fixture
+def serving(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict[str, Any]]]:
+    """`stege serve` up to the server: uvicorn's run is recorded, not run."""
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **kw: started.append(kw))
+    monkeypatch.chdir("/")  # no .env file
+    get_settings.cache_clear()
+    yield started
+    get_settings.cache_clear()
+
+
+def _serve_on(
+    monkeypatch: pytest.MonkeyPatch, uri: str, auth: tuple[str, str] | None, database: str
+) -> Result:
+    monkeypatch.setenv("STEGE_STORE", "neo4j")
+    monkeypatch.setenv("STEGE_NEO4J_URI", uri)
+    monkeypatch.setenv("STEGE_NEO4J_DATABASE", database)
+    if auth is not None:
+        monkeypatch.setenv("STEGE_NEO4J_USER", auth[0])
+        monkeypatch.setenv("STEGE_NEO4J_PASSWORD", auth[1])
+    monkeypatch.setenv("STEGE_AUTH_MODE", "dev")
+    return CliRunner().invoke(cli.app, ["serve", "--port", "0"])
+
+
+async def test_serving_first_makes_the_indexes_a_killed_seeding_left_out(
+    store: Neo4jStore,
+    raw: Any,
+    serving: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    neo4j_uri: str,
+    neo4j_auth: tuple[str, str] | None,
+    neo4j_database: str,
+) -> None:
+    # A seeding killed during its load leaves the constraints only.
+    await _drop_deferrable(raw)
+
+    # CliRunner runs the command in this thread, whose event loop is running.
+    result = await asyncio.to_thread(_serve_on, monkeypatch, neo4j_uri, neo4j_auth, neo4j_database)
+
+    assert result.exit_code == 0, result.output
+    assert len(serving) == 1
+    assert DEFERRABLE <= {r[0] for r in await raw("SHOW INDEXES YIELD name RETURN name")}
+
+
+def test_serving_starts_when_the_store_is_unreachable(
+    serving: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The schema is checked again by whoever runs it next; /readyz tells
+    # the orchestrator that the store is not there yet.
+    with caplog.at_level(logging.WARNING, logger="stege.serve"):
+        result = _serve_on(monkeypatch, "bolt://127.0.0.1:9", None, "neo4j")
+
+    assert result.exit_code == 0, result.output
+    assert len(serving) == 1
+    assert any("schema was not checked" in r.getMessage() for r in caplog.records)
 
 
 async def test_init_schema_labels_the_people_in_no_unit_of_an_older_database(
