@@ -18,7 +18,6 @@ from api.schema.reference import (
     competences,
 )
 from ladders import coverage, gap, mentors, paths, proposals, risk, suggestions, supply
-from ladders import models as m
 from ladders.catalog import Catalog
 
 
@@ -188,13 +187,13 @@ class SupplyRow:
 
     @classmethod
     def from_domain(
-        cls, r: supply.SupplyRow, view: View, *, unit: m.Unit, catalog: Catalog
+        cls, r: supply.SupplyRow, view: View, *, unit: Unit, catalog: Catalog
     ) -> SupplyRow:
         shown: Figures = supply_figures(
             view, retiring=r.retiring, projected=r.projected, shortfall=r.shortfall
         )
         return cls(
-            unit=Unit.from_domain(unit),
+            unit=unit,
             competence=Competence.from_domain(catalog.competences[r.competence_id]),
             level=r.level,
             required=r.required,

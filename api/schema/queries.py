@@ -26,6 +26,7 @@ from api.schema.reference import Competence, Ladder, LearningActivity, Professio
 from ladders import coverage, gap, mentors, paths, proposals, risk, suggestions, supply
 from ladders import models as m
 from ladders.errors import NotFoundError
+from ladders.orgtree import load_tree
 
 
 def _ids(values: list[strawberry.ID] | None) -> list[str] | None:
@@ -231,11 +232,17 @@ class Query:
         )
         # Built whole here, not by a resolver per row: a subtree's rows run to
         # hundreds, and each field resolver costs more than the row itself.
-        units = await ctx.loaders.unit.load_many(sorted({r.unit_id for r in rows}))
-        by_id = {u.id: u for u in units if u is not None}
+        # The rows' units as the tree the use case folded by has them
+        # (`load_tree`: kept until a unit write, and units are never deleted),
+        # not read again (a 5,000-person subtree's are ~260), and each built
+        # once, not once per row. The loader reads any the tree lacks.
+        ids = sorted({r.unit_id for r in rows})
+        tree = await load_tree(ctx.store)
+        ctx.loaders.unit.prime_many({u: tree.units[u] for u in ids if u in tree})
+        shown = {u.id: Unit.from_domain(u) for u in await ctx.loaders.unit.load_many(ids) if u}
         catalog = ctx.reference
         return [
-            SupplyRow.from_domain(r, view, unit=by_id[r.unit_id], catalog=catalog) for r in rows
+            SupplyRow.from_domain(r, view, unit=shown[r.unit_id], catalog=catalog) for r in rows
         ]
 
     @strawberry.field

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
+
 from ladders import coverage, mentors, paths, proposals, risk, suggestions, supply
 from ladders.catalog import Catalog
 from ladders.models import Horizon
@@ -527,6 +529,36 @@ async def test_competence_supply(api: Api) -> None:
     now = data(await api.gql(SUPPLY, {"unit": "enh-akut", "h": "NOW", "d": False}, user="e05"))
     evb = next(r for r in now["competenceSupply"] if r["competence"]["id"] == "evb")
     assert (evb["required"], evb["supplyNow"], evb["retiring"]) == (3, 2, 0)
+
+
+async def test_competence_supply_names_its_units_from_the_unit_tree(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The use case folded by the cached unit tree; the answer's units come
+    # from it too, not from reading each unit again.
+    asked: list[list[str]] = []
+    get_units = api.store.get_units
+
+    async def recording(ids: list[str]) -> Any:
+        asked.append(list(ids))
+        return await get_units(ids)
+
+    monkeypatch.setattr(api.store, "get_units", recording)
+    body = data(
+        await api.gql(
+            """{ competenceSupply(unitId: "omr-akut", horizon: LONG, includeDescendants: true,
+                 asOf: "2025-03-01") { unit { id name kind } competence { id } } }""",
+            user="e06",
+        )
+    )
+    units = {u.id: u for u in await api.store.units()}
+    rows = body["competenceSupply"]
+    assert {r["unit"]["id"] for r in rows} == {"enh-akut", "enh-iva", "omr-akut"}
+    for row in rows:
+        unit = units[row["unit"]["id"]]
+        assert (row["unit"]["name"], row["unit"]["kind"]) == (unit.name, unit.kind.name)
+    # (The policy looks the unit asked about up; no read of the rows' units.)
+    assert {u for ids in asked for u in ids}.isdisjoint({"enh-akut", "enh-iva"})
 
 
 async def test_knowledge_transfer_risks(api: Api) -> None:
