@@ -18,7 +18,7 @@ but the bound keeps the rule in one place for both stores.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -28,7 +28,7 @@ from neo4j import AsyncManagedTransaction
 from graph.validity import earliest_valid_assessment
 from ladders.models import ConversationKind, PlanActivityStatus, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
-from ladders.supply import levels_by_competence
+from ladders.supply import Wants
 
 
 def valid_from(bound: str) -> str:
@@ -89,21 +89,24 @@ _VALIDITIES: Final = (
 # relationship has at hand, not by its `id` property, a read per holding
 # (`$least_in` and `$competence_of` are keyed by element id, from
 # `asked_competences` in the same transaction): the query for a 5,000-person
-# subtree went from ~140 to ~100 ms. Each unit's map is looked up once per
-# person; asked per unit (`ports.AggregateReads.supply_counts`), a holding
-# passes only where its unit wants it: 2,577 -> 424 rows and ~40 -> ~25 ms
-# for half of that subtree.
+# subtree went from ~140 to ~100 ms. Asked per unit
+# (`ports.AggregateReads.supply_counts`), a holding passes only where its
+# unit wants it: 2,577 -> 424 rows and ~40 -> ~25 ms for half of that
+# subtree. Each distinct set of pairs is sent once (`ladders.supply.Wants`:
+# `$set_of` a unit's index into `$least_in` and `$levels_in`), looked up once
+# per person.
 SUPPLY_HELD: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids"
-    " WITH u.id AS unit_id, e, $least_in[u.id] AS least_of,"
+    " WITH u.id AS unit_id, e, $set_of[u.id] AS wants,"
     "  ($born_by IS NOT NULL AND e.birth_year <= $born_by) AS retires"
+    " WITH unit_id, e, wants, $least_in[wants] AS least_of, retires"
     " MATCH (e)-[h:HOLDS]->(c)"
-    " WITH unit_id, retires, h, elementId(c) AS node, least_of"
-    " WITH unit_id, retires, h, node, least_of[node] AS least WHERE least IS NOT NULL"
-    " WITH unit_id, retires, $competence_of[node] AS cid, h.level AS held, h, least"
+    " WITH unit_id, wants, retires, h, elementId(c) AS node, least_of"
+    " WITH unit_id, wants, retires, h, node, least_of[node] AS least WHERE least IS NOT NULL"
+    " WITH unit_id, wants, retires, $competence_of[node] AS cid, h.level AS held, h, least"
     " WHERE held >= least AND " + valid("cid") + ""
-    " WITH unit_id, cid, held, retires, count(*) AS n"
-    " UNWIND $levels_in[unit_id][cid] AS level"
+    " WITH unit_id, wants, cid, held, retires, count(*) AS n"
+    " UNWIND $levels_in[wants][cid] AS level"
     " WITH unit_id, cid, level, sum(CASE WHEN held >= level THEN n ELSE 0 END) AS now,"
     "  sum(CASE WHEN held >= level AND retires THEN n ELSE 0 END) AS retiring"
     " WHERE now > 0"
@@ -122,7 +125,7 @@ SUPPLY_DEVELOPING: Final = (
     " WHERE x.competence IN $competences AND x.status IN $developing"
     "  AND p.status <> $closed AND coalesce(x.due_on, p.period_end) <= $due_by"
     " WITH unit_id, e, x.competence AS cid, max(x.target_level) AS target"
-    " WITH unit_id, e, cid, target, $levels_in[unit_id][cid] AS levels"
+    " WITH unit_id, e, cid, target, $levels_in[$set_of[unit_id]][cid] AS levels"
     " WHERE levels IS NOT NULL"
     " OPTIONAL MATCH (e)-[h:HOLDS]->(c:Competence {id: cid})"
     " WITH unit_id, cid, target, levels,"
@@ -267,63 +270,54 @@ async def validity_bounds(
     return by_id, by_node
 
 
-def levels_in_units(
-    wanted: Mapping[str, Sequence[tuple[str, int]]],
-) -> dict[str, dict[str, list[int]]]:
-    """Unit -> competence -> the levels asked about there, ascending
-    (`$levels_in`); units asked about nothing are left out."""
-    return {u: levels_by_competence(pairs) for u, pairs in wanted.items() if pairs}
-
-
-def _supply_params(
-    asked: Asked, levels_in: dict[str, dict[str, list[int]]], as_of: date
-) -> dict[str, Any]:
+def _supply_params(asked: Asked, wants: Wants, as_of: date) -> dict[str, Any]:
     return {
-        "levels_in": levels_in,
-        "unit_ids": list(levels_in),
+        "set_of": wants.set_of,
+        "levels_in": list(wants.levels),
         "as_of": as_of,
         "bounds": asked.bounds,
     }
 
 
-def _asked_ids(levels_in: dict[str, dict[str, list[int]]]) -> list[str]:
-    return sorted({c for levels in levels_in.values() for c in levels})
+def _asked_ids(wants: Wants) -> list[str]:
+    return sorted({c for levels in wants.levels for c in levels})
 
 
 async def held_rows(
     tx: AsyncManagedTransaction,
-    levels_in: dict[str, dict[str, list[int]]],
+    wants: Wants,
+    unit_ids: Sequence[str],
     as_of: date,
     retiring_born_by: int | None,
 ) -> list[Any]:
-    """SUPPLY_HELD's [unit, competence, level, now, retiring] rows."""
-    asked = await asked_competences(tx, _asked_ids(levels_in), as_of)
+    """SUPPLY_HELD's [unit, competence, level, now, retiring] rows for
+    `unit_ids` (of `wants`)."""
+    asked = await asked_competences(tx, _asked_ids(wants), as_of)
     return await _rows(
         tx,
         SUPPLY_HELD,
-        **_supply_params(asked, levels_in, as_of),
-        least_in={
-            unit_id: {asked.nodes[c]: min(lv) for c, lv in levels.items() if c in asked.nodes}
-            for unit_id, levels in levels_in.items()
-        },
+        **_supply_params(asked, wants, as_of),
+        unit_ids=list(unit_ids),
+        least_in=[
+            {asked.nodes[c]: min(lv) for c, lv in levels.items() if c in asked.nodes}
+            for levels in wants.levels
+        ],
         competence_of=asked.competence_of,
         born_by=retiring_born_by,
     )
 
 
 async def developing_rows(
-    tx: AsyncManagedTransaction,
-    levels_in: dict[str, dict[str, list[int]]],
-    as_of: date,
-    due_by: date,
+    tx: AsyncManagedTransaction, wants: Wants, as_of: date, due_by: date
 ) -> list[Any]:
     """SUPPLY_DEVELOPING's [unit, competence, level, developing] rows."""
-    asked = await asked_competences(tx, _asked_ids(levels_in), as_of)
+    asked = await asked_competences(tx, _asked_ids(wants), as_of)
     return await _rows(
         tx,
         SUPPLY_DEVELOPING,
-        **_supply_params(asked, levels_in, as_of),
-        competences=_asked_ids(levels_in),
+        **_supply_params(asked, wants, as_of),
+        unit_ids=list(wants.set_of),
+        competences=_asked_ids(wants),
         due_by=due_by,
         developing=[PlanActivityStatus.PLANNED.value, PlanActivityStatus.ONGOING.value],
         closed=PlanStatus.CLOSED.value,

@@ -66,6 +66,7 @@ from ladders.ports import (
     TransferCount,
     WrittenFn,
 )
+from ladders.supply import distinct_wants
 
 log = logging.getLogger("stege.neo4j")
 
@@ -383,24 +384,25 @@ class Neo4jStore:
         retiring_born_by: int | None,
         due_by: date,
     ) -> list[SupplyCount]:
-        levels_in = aggregates.levels_in_units(wanted)
-        if not levels_in:
+        wants = distinct_wants(wanted)
+        if not wants.set_of:
             return []
         # The held and the in-development counts do not depend on each other,
         # nor do the held counts of different units: sent at the same time, in
         # transactions of their own, the server walks them on all its cores
         # (Neo4j reads at read-committed, so one transaction would not give
         # them one snapshot either). Rows are per unit: the parts add up.
-        unit_ids = list(levels_in)
+        unit_ids = list(wants.set_of)
         parts = [unit_ids[i::HELD_PARTS] for i in range(HELD_PARTS)]
 
         def held_in(part: Sequence[str]) -> Awaitable[list[Any]]:
-            levels = {u: levels_in[u] for u in part}
-            return self._read(lambda tx: aggregates.held_rows(tx, levels, as_of, retiring_born_by))
+            return self._read(
+                lambda tx: aggregates.held_rows(tx, wants, part, as_of, retiring_born_by)
+            )
 
         *held, developing = await asyncio.gather(
             *(held_in(part) for part in parts if part),
-            self._read(lambda tx: aggregates.developing_rows(tx, levels_in, as_of, due_by)),
+            self._read(lambda tx: aggregates.developing_rows(tx, wants, as_of, due_by)),
         )
         return aggregates.supply_from([row for rows in held for row in rows], developing)
 

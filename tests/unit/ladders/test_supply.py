@@ -26,15 +26,26 @@ import pytest
 from graph.embedded import EmbeddedStore
 from ladders.catalog import Catalog
 from ladders.errors import NotFoundError
-from ladders.models import Dataset, Horizon, PlanActivity, PlanActivityStatus, UnitNeed
+from ladders.models import (
+    Dataset,
+    Horizon,
+    PlanActivity,
+    PlanActivityStatus,
+    Unit,
+    UnitKind,
+    UnitNeed,
+)
+from ladders.orgtree import UnitTree
 from ladders.ports import AggregateReads
 from ladders.rules import Rules
 from ladders.supply import (
     SupplyRow,
     competence_supply,
+    distinct_wants,
     horizon_bounds,
     needs_in_effect,
     supply_counts_from_reads,
+    wanted_by_unit,
 )
 from tests.builders import AS_OF, tiny_region, with_added
 
@@ -254,3 +265,55 @@ async def test_store_aggregates_equal_the_reference(store: EmbeddedStore) -> Non
             horizon=horizon,
             as_of=AS_OF,
         )
+
+
+def _unit(uid: str, parent: str | None) -> Unit:
+    return Unit(id=uid, name=uid, kind=UnitKind.UNIT, parent_id=parent)
+
+
+def test_a_unit_wants_what_the_rows_above_it_need() -> None:
+    # r > a > a1 > a11, r > b; x <-> y a cycle, z under it; "gone" unknown.
+    tree = UnitTree(
+        [_unit("r", None), _unit("a", "r"), _unit("a1", "a"), _unit("a11", "a1"),
+         _unit("b", "r"), _unit("x", "y"), _unit("y", "x"), _unit("z", "y")]
+    )  # fmt: skip
+    needs = [
+        UnitNeed(unit_id=u, competence_id=c, level=level, count=1, horizon=h)
+        for u, c, level, h in [
+            ("r", "evb", 3, Horizon.NOW), ("a", "hlr", 2, Horizon.NOW),
+            ("a1", "evb", 3, Horizon.NOW), ("a1", "team", 4, Horizon.LONG),
+            ("b", "hlr", 4, Horizon.SHORT), ("x", "cert", 1, Horizon.NOW),
+            ("y", "pcv", 2, Horizon.NOW), ("z", "evb", 1, Horizon.NOW),
+        ]
+    ]  # fmt: skip
+    units = ["r", "a", "a1", "a11", "b", "x", "y", "z", "gone"]
+
+    def by_definition(rows: list[str], horizon: Horizon) -> dict[str, list[tuple[str, int]]]:
+        pairs = {
+            u: sorted({(n.competence_id, n.level) for n in needs_in_effect(needs, horizon)
+                       if n.unit_id in rows and n.unit_id in tree.ancestors(u)})
+            for u in units
+        }  # fmt: skip
+        return {u: p for u, p in pairs.items() if p}
+
+    for rows in (units, ["a"], ["a1", "b"], ["x", "z"], []):
+        for horizon in Horizon:
+            assert wanted_by_unit(
+                needs=needs, row_unit_ids=rows, unit_ids=units, tree=tree, horizon=horizon
+            ) == by_definition(rows, horizon), (rows, horizon)
+    # Spelled out once: a11 inherits r's, a's and a1's now-needs.
+    now = wanted_by_unit(needs=needs, row_unit_ids=units, unit_ids=units, tree=tree,
+                         horizon=Horizon.NOW)  # fmt: skip
+    assert now["a11"] == [("evb", 3), ("hlr", 2)]
+    assert now["z"] == [("cert", 1), ("evb", 1), ("pcv", 2)]
+    assert "gone" not in now
+
+
+def test_distinct_wants_send_each_set_of_pairs_once() -> None:
+    shared = [("evb", 3), ("hlr", 2), ("evb", 4)]
+    wants = distinct_wants(
+        {"a": shared, "b": shared, "c": [("hlr", 2), ("evb", 4), ("evb", 3), ("evb", 3)],
+         "d": [("team", 1)], "e": []}
+    )  # fmt: skip
+    assert wants.levels == ({"evb": [3, 4], "hlr": [2]}, {"team": [1]})
+    assert wants.set_of == {"a": 0, "b": 0, "c": 0, "d": 1}
