@@ -95,19 +95,14 @@ def distinct_wants(wanted: Mapping[str, Iterable[tuple[str, int]]]) -> Wants:
     index: dict[tuple[tuple[str, int], ...], int] = {}
     levels: list[dict[str, list[int]]] = []
     set_of: dict[str, int] = {}
-    by_object: dict[int, int] = {}  # units sharing one list (`wanted_by_unit`'s) sorted once
     for unit_id, pairs in wanted.items():
-        found = by_object.get(id(pairs))
-        if found is None:
-            key = tuple(sorted(set(pairs)))
-            if not key:
-                continue
-            found = index.get(key)
-            if found is None:
-                found = index[key] = len(levels)
-                levels.append(levels_by_competence(key))
-            by_object[id(pairs)] = found
-        set_of[unit_id] = found
+        key = tuple(sorted(set(pairs)))
+        if not key:
+            continue
+        if key not in index:
+            index[key] = len(levels)
+            levels.append(levels_by_competence(key))
+        set_of[unit_id] = index[key]
     return Wants(levels=tuple(levels), set_of=set_of)
 
 
@@ -127,27 +122,12 @@ def wanted_by_unit(
     for n in needs_in_effect(needs, horizon):
         if n.unit_id in rows_for:
             own.setdefault(n.unit_id, set()).add((n.competence_id, n.level))
-    # A unit wants its own needs' pairs and its parent's wants: each unit is
-    # worked out once, climbing only to the nearest one already known (a
-    # region's 2,000 units walked up to the root one by one took ~12 ms), and
-    # units that add nothing share their parent's list.
-    known: dict[str, list[tuple[str, int]]] = {}
+    wanted: dict[str, list[tuple[str, int]]] = {}
     for unit_id in unit_ids:
-        chain: list[str] = []
-        at: str | None = unit_id if unit_id in tree else None
-        while at is not None and at not in known and at not in chain:
-            chain.append(at)
-            at = tree.parent(at)
-        if at is not None and at not in known:  # a cycle: `ancestors` stops it
-            for u in chain:
-                known[u] = sorted(set().union(*(own.get(a, ()) for a in tree.ancestors(u))))
-            continue
-        above = [] if at is None else known[at]
-        for u in reversed(chain):
-            mine = own.get(u)
-            above = sorted(mine.union(above)) if mine else above
-            known[u] = above
-    return {u: pairs for u in unit_ids if (pairs := known.get(u))}
+        pairs = set().union(*(own.get(u, ()) for u in tree.ancestors(unit_id)))
+        if pairs:
+            wanted[unit_id] = sorted(pairs)
+    return wanted
 
 
 def supply_counts(
