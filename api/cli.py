@@ -354,7 +354,9 @@ def serve(
         ),
     ] = False,
 ) -> None:
-    """Run the GraphQL API (at /graphql; /healthz and /readyz for probes)."""
+    """Run the GraphQL API (at /graphql; /healthz and /readyz for probes).
+
+    First creates what the store's schema lacks (as `stege db init` would)."""
     from api.serve import serve as run_server
 
     settings = _settings()
