@@ -111,8 +111,9 @@ def supply_counts(
     # that unit is asked about (in a 5,000-person subtree, ~4 of the 54 pairs
     # asked of any of its 281 units), then spread over the levels asked
     # about. Each unit's pairs come from its set (`unit_set` joined to
-    # `asked_set` by an automatic index); sent per unit, a region's 2,000
-    # units asked the same 20 pairs made 40,000 JSON rows to parse. The items
+    # `asked_set` by an automatic index), not from rows of JSON per unit:
+    # without its subtree's rows, each of a region's 3,022 units is asked
+    # the same pairs. The items
     # are read from the people (CROSS JOIN keeps that order), not from every
     # open item of those competencies region-wide, and kept where their
     # person's unit is asked about them (a row-value IN, probed by index).
