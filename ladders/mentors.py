@@ -195,11 +195,10 @@ def mentorship_violations(
             problems.append(f"unknown competence {competence_id!r}")
             continue
         need = mentor_level(targets.get(competence_id, 1), rules)
-        held = pool_mentor.levels.get(competence_id, 0)
-        if held < need:
-            problems.append(
-                f"the mentor holds {competence_id!r} at level {held}, needs at least {need}"
-            )
+        # Whether, not at which level: the mentor may be anyone in the region,
+        # and the caller may see no more of them than a mentor candidate shows.
+        if pool_mentor.levels.get(competence_id, 0) < need:
+            problems.append(f"the mentor does not hold {competence_id!r} at level {need} or higher")
     return problems
 
 

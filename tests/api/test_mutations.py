@@ -433,6 +433,19 @@ async def test_mentorship_rules(api: Api, input: dict[str, Any], who: str, expec
         assert result["__typename"] == expected
 
 
+async def test_a_rejected_mentor_s_levels_stay_private(api: Api) -> None:
+    # e06 manages e04, not e07 (psychiatry), who holds hlr at 3: the answer
+    # says that e07 falls short of the level needed, not what e07 holds.
+    async with unchanged(api):
+        result = await run(
+            api, "startMentorship", MENTOR,
+            {"mentorId": "e07", "adeptId": "e04", "focus": ["hlr"], "startedOn": "2025-03-01"},
+            user="e06",
+        )  # fmt: skip
+    assert fields(result) == ["focus"]
+    assert result["message"] == "the mentor does not hold 'hlr' at level 4 or higher"
+
+
 async def test_mentor_capacity_is_respected(api: Api) -> None:
     first = await run(
         api, "startMentorship", MENTOR,

@@ -305,7 +305,7 @@ def test_violations_list_every_broken_rule() -> None:
     assert problems == [
         "a mentor must be at least 55 years old",
         "the mentor already has 1 active adepts (capacity 1)",
-        "the mentor holds 'ebp' at level 3, needs at least 4",
+        "the mentor does not hold 'ebp' at level 4 or higher",
         "unknown competence 'nothing'",
     ]
 
@@ -361,7 +361,7 @@ def test_violations_none_when_every_rule_holds() -> None:
     assert violations([hold("S", "hlr", 4, assessed_on=date(2024, 6, 1))]) == []
     # assessed 2024-05-31: expired 2025-05-31, so held 0
     assert violations([hold("S", "hlr", 4, assessed_on=date(2024, 5, 31))]) == [
-        "the mentor holds 'hlr' at level 0, needs at least 4"
+        "the mentor does not hold 'hlr' at level 4 or higher"
     ]
 
 
@@ -407,7 +407,7 @@ async def test_check_mentorship_reads_the_store(store: EmbeddedStore) -> None:
         adept_id="A",
         focus=["hlr"],
         as_of=AS_OF,
-    ) == ["the mentor holds 'hlr' at level 0, needs at least 4"]
+    ) == ["the mentor does not hold 'hlr' at level 4 or higher"]
     # team is met in the gap: target 3 + 1 = 4; M2 holds 5: fine.
     assert (
         await check_mentorship(
