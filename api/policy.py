@@ -61,6 +61,7 @@ class Figures:
     retiring: int | None = None
     projected: int | None = None
     shortfall: int | None = None
+    holders: int | None = None
     senior_holders: int | None = None
     senior_share: float | None = None
     suppressed: bool = False
@@ -78,11 +79,16 @@ def supply_figures(view: View, *, retiring: int, projected: int, shortfall: int)
     return Figures(retiring=retiring, projected=projected, shortfall=shortfall)
 
 
-def risk_figures(view: View, *, senior_holders: int, senior_share: float) -> Figures:
-    """A risk row's age-derived figures as the caller may see them."""
+def risk_figures(view: View, *, holders: int, senior_holders: int, senior_share: float) -> Figures:
+    """A risk row's age-derived figures as the caller may see them.
+
+    `holders` goes with them: a row is listed only when the senior share
+    reaches `Rules.senior_share`, so a listed row's holders bound its senior
+    holders (1 holder: exactly 1 senior), and moving `asOf` year by year
+    would then date that one person's 60th birthday."""
     if view is View.SUPPRESSED and senior_holders in SMALL_CELL:
         return Figures(suppressed=True)
-    return Figures(senior_holders=senior_holders, senior_share=senior_share)
+    return Figures(holders=holders, senior_holders=senior_holders, senior_share=senior_share)
 
 
 def forbidden() -> ForbiddenError:

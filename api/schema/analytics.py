@@ -208,10 +208,11 @@ class SupplyRow:
 
 @strawberry.type(
     description="A competence whose expert holders are mostly seniors. For planners, a "
-    "seniorHolders count of 1-4 is hidden with seniorShare: null, suppressed true."
+    "seniorHolders count of 1-4 is hidden with what it would reveal (holders, seniorShare): "
+    "null, suppressed true."
 )
 class TransferRisk:
-    holders: int
+    holders: int | None
     senior_holders: int | None
     senior_share: float | None
     mentorships_active: int
@@ -220,9 +221,11 @@ class TransferRisk:
 
     @classmethod
     def from_domain(cls, r: risk.TransferRisk, view: View) -> TransferRisk:
-        shown = risk_figures(view, senior_holders=r.senior_holders, senior_share=r.senior_share)
+        shown = risk_figures(
+            view, holders=r.holders, senior_holders=r.senior_holders, senior_share=r.senior_share
+        )
         return cls(
-            holders=r.holders,
+            holders=shown.holders,
             senior_holders=shown.senior_holders,
             senior_share=shown.senior_share,
             mentorships_active=r.mentorships_active,

@@ -1,5 +1,6 @@
 """Planner small-cell suppression (DESIGN §5) at its boundaries: an
-age-derived count of 1-4 is hidden with what it would reveal; 0 and 5+ are
+age-derived count of 1-4 is hidden with what it would reveal (for a risk
+row, its holders too: see `risk_figures`); 0 and 5+ are
 shown; managers and admins (the FULL view) always see everything."""
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ def test_supply_rows(count: int, hidden: bool) -> None:
 
 @pytest.mark.parametrize(("count", "hidden"), [(0, False), (1, True), (4, True), (5, False)])
 def test_risk_rows(count: int, hidden: bool) -> None:
-    planner = risk_figures(View.SUPPRESSED, senior_holders=count, senior_share=0.6)
+    shown = Figures(holders=8, senior_holders=count, senior_share=0.6)
+    planner = risk_figures(View.SUPPRESSED, holders=8, senior_holders=count, senior_share=0.6)
     if hidden:
-        assert planner == Figures(suppressed=True)  # seniorHolders, seniorShare: null
+        assert planner == Figures(suppressed=True)  # holders, seniorHolders, seniorShare: null
     else:
-        assert planner == Figures(senior_holders=count, senior_share=0.6)
-    full = risk_figures(View.FULL, senior_holders=count, senior_share=0.6)
-    assert full == Figures(senior_holders=count, senior_share=0.6)
+        assert planner == shown
+    assert risk_figures(View.FULL, holders=8, senior_holders=count, senior_share=0.6) == shown
