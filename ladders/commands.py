@@ -163,11 +163,19 @@ async def end_mentorship(
     ]
     if not active:
         # Starting and ending the same day: active_on(day) is false, but it is still open.
-        active = [
+        open_links = [
             m
             for m in await store.mentorships_of([mentor_id], role="mentor")
-            if m.adept_id == adept_id and m.ended_on is None and m.started_on <= ended_on
+            if m.adept_id == adept_id and m.ended_on is None
         ]
+        active = [m for m in open_links if m.started_on <= ended_on]
+        if open_links and not active:
+            raise ValidationError(
+                f"the mentorship started on {open_links[-1].started_on.isoformat()},"
+                f" after {ended_on.isoformat()}",
+                field="ended_on",
+                value=ended_on.isoformat(),
+            )
     if not active:
         raise NotFoundError("active mentorship", f"{mentor_id}->{adept_id}")
     ended = active[-1].model_copy(update={"ended_on": ended_on})

@@ -433,6 +433,20 @@ async def test_mentorship_rules(api: Api, input: dict[str, Any], who: str, expec
         assert result["__typename"] == expected
 
 
+async def test_a_mentorship_cannot_end_before_it_started(api: Api) -> None:
+    start = {"mentorId": "e02", "adeptId": "e04", "focus": ["team"], "startedOn": "2025-06-01"}
+    assert (await run(api, "startMentorship", MENTOR, start, user="e06"))["__typename"] == (
+        "MentorshipPayload"
+    )
+    async with unchanged(api):
+        result = await run(
+            api, "endMentorship", MENTOR,
+            {"mentorId": "e02", "adeptId": "e04", "endedOn": "2025-05-01"}, user="e06",
+        )  # fmt: skip
+    assert fields(result) == ["endedOn"]
+    assert result["message"] == "the mentorship started on 2025-06-01, after 2025-05-01"
+
+
 async def test_a_rejected_mentor_s_levels_stay_private(api: Api) -> None:
     # e06 manages e04, not e07 (psychiatry), who holds hlr at 3: the answer
     # says that e07 falls short of the level needed, not what e07 holds.
