@@ -12,13 +12,38 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 Level = Annotated[int, Field(ge=1, le=5)]
 """A Benner level: 1 novis, 2 avancerad nybörjare, 3 kompetent, 4 skicklig, 5 expert."""
 
 HeldLevel = Annotated[int, Field(ge=0, le=5)]
 """A level that may be 0, meaning "not held"."""
+
+
+def _check_id(value: str) -> str:
+    # The dataset format reads ids stripped and an empty cell as "not set": an
+    # id it could not read back would break export -> import.
+    if not value:
+        raise ValueError("must not be empty")
+    if value != value.strip():
+        raise ValueError("must not start or end with whitespace")
+    return value
+
+
+def _check_name(value: str) -> str:
+    # Names are kept verbatim, but a blank one reads back as "not set".
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+"""An identifier (also a reference to one): non-empty, no whitespace around it,
+as the dataset format reads it (DESIGN §7)."""
+
+Name = Annotated[str, AfterValidator(_check_name)]
+"""A required name: not blank (spaces around it are kept)."""
 
 
 class _Model(BaseModel):
@@ -105,8 +130,8 @@ class ConversationKind(StrEnum):
 
 
 class Competence(_Model):
-    id: str
-    name: str
+    id: Id
+    name: Name
     category: CompetenceCategory
     name_en: str | None = None
     valid_months: int | None = Field(default=None, ge=1)
@@ -115,8 +140,8 @@ class Competence(_Model):
 
 
 class Profession(_Model):
-    id: str
-    name: str
+    id: Id
+    name: Name
     ssyk: str | None = None
     licensed: bool = False
 
@@ -124,7 +149,7 @@ class Profession(_Model):
 class Requirement(_Model):
     """`(Step)-[:REQUIRES {level, mandatory}]->(Competence)`."""
 
-    competence_id: str
+    competence_id: Id
     level: Level
     mandatory: bool = True
 
@@ -132,9 +157,9 @@ class Requirement(_Model):
 class Step(_Model):
     """A step of a ladder; `ordinal` is its 1-based place in the ladder."""
 
-    id: str
-    ladder_id: str
-    name: str
+    id: Id
+    ladder_id: Id
+    name: Name
     ordinal: int = Field(ge=1)
     min_months: int = Field(default=0, ge=0)
     description: str | None = None
@@ -144,16 +169,16 @@ class Step(_Model):
 class Ladder(_Model):
     """`(Profession)-[:HAS_LADDER]->(Ladder)`; its steps are `Step`s with its id."""
 
-    id: str
-    name: str
-    profession_id: str
+    id: Id
+    name: Name
+    profession_id: Id
 
 
 class Transition(_Model):
     """`(Step)-[:TRANSITION]->(Step)`: a move to another ladder."""
 
-    from_step_id: str
-    to_step_id: str
+    from_step_id: Id
+    to_step_id: Id
     kind: TransitionKind
     months: int = Field(ge=0)
     note: str | None = None
@@ -162,14 +187,14 @@ class Transition(_Model):
 class Development(_Model):
     """`(LearningActivity)-[:DEVELOPS {from_level, to_level}]->(Competence)`."""
 
-    competence_id: str
+    competence_id: Id
     to_level: Level
     from_level: int = Field(default=0, ge=0, le=5)
 
 
 class LearningActivity(_Model):
-    id: str
-    name: str
+    id: Id
+    name: Name
     kind: ActivityKind
     hours: float = Field(ge=0)
     cost_sek: float | None = Field(default=None, ge=0)
@@ -197,10 +222,10 @@ class ReferenceData(_Model):
 
 
 class Unit(_Model):
-    id: str
-    name: str
+    id: Id
+    name: Name
     kind: UnitKind
-    parent_id: str | None = None
+    parent_id: Id | None = None
 
 
 class UnitNeed(_Model):
@@ -209,8 +234,8 @@ class UnitNeed(_Model):
     Keyed by (unit, competence, level, horizon): setting it again replaces the count.
     """
 
-    unit_id: str
-    competence_id: str
+    unit_id: Id
+    competence_id: Id
     level: Level
     count: int = Field(ge=0)
     horizon: Horizon = Horizon.NOW
@@ -226,15 +251,15 @@ class Employee(_Model):
     stored, never returned by the API (only an age band is).
     """
 
-    id: str
-    name: str
+    id: Id
+    name: Name
     birth_year: int = Field(ge=1900, le=2100)
-    unit_id: str | None = None
-    profession_id: str | None = None
-    step_id: str | None = None
+    unit_id: Id | None = None
+    profession_id: Id | None = None
+    step_id: Id | None = None
     step_since: date | None = None
     employed_since: date | None = None
-    manages: tuple[str, ...] = ()
+    manages: tuple[Id, ...] = ()
     mentor_capacity: int | None = Field(default=None, ge=0)
     adept: bool = False
 
@@ -242,8 +267,8 @@ class Employee(_Model):
 class Holding(_Model):
     """`(Employee)-[:HOLDS {level, assessed_on, expires_on, source}]->(Competence)`."""
 
-    employee_id: str
-    competence_id: str
+    employee_id: Id
+    competence_id: Id
     level: Level
     assessed_on: date | None = None
     expires_on: date | None = None
@@ -256,10 +281,10 @@ class Mentorship(_Model):
     Keyed by (mentor, adept, started_on).
     """
 
-    mentor_id: str
-    adept_id: str
+    mentor_id: Id
+    adept_id: Id
     started_on: date
-    focus: tuple[str, ...] = ()
+    focus: tuple[Id, ...] = ()
     ended_on: date | None = None
 
     def active_on(self, day: date) -> bool:
@@ -270,24 +295,24 @@ class Mentorship(_Model):
 class Plan(_Model):
     """An individual competence development plan."""
 
-    id: str
-    employee_id: str
+    id: Id
+    employee_id: Id
     period_start: date
     period_end: date
     status: PlanStatus = PlanStatus.DRAFT
     created_on: date | None = None
     last_followup_on: date | None = None
-    target_step_id: str | None = None
+    target_step_id: Id | None = None
 
 
 class PlanActivity(_Model):
     """One item of a plan; `seq` is its 1-based place in the plan (its key with the plan)."""
 
-    plan_id: str
+    plan_id: Id
     seq: int = Field(ge=1)
-    competence_id: str
+    competence_id: Id
     target_level: Level
-    activity_id: str | None = None
+    activity_id: Id | None = None
     due_on: date | None = None
     status: PlanActivityStatus = PlanActivityStatus.PLANNED
     completed_on: date | None = None
@@ -312,7 +337,7 @@ def parse_plan_activity_id(value: str) -> tuple[str, int]:
 class Conversation(_Model):
     """One of the three yearly talks; keyed by (employee, kind, held_on)."""
 
-    employee_id: str
+    employee_id: Id
     kind: ConversationKind
     held_on: date
 

@@ -45,6 +45,12 @@ CASES = {
     "duplicate id (CSV)": Case(
         "employees.csv", "e3,Maria", "e1,Maria", "duplicate employee id 'e1'", "id"
     ),
+    "id with spaces around it (YAML)": Case(
+        "competences.yaml",
+        "- id: hlr",
+        '- id: " hlr"',
+        "id: Value error, must not start or end with whitespace",
+    ),
     "duplicate key (CSV)": Case(
         "conversations.csv",
         "e2,lonesamtal,2024-04-10",
