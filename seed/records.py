@@ -326,7 +326,9 @@ def read_csv(
         for line, cells in lines:
             if not any(cell.strip() for cell in cells):
                 continue
-            if len(cells) > len(header):
+            # A short row is as suspect as a long one: its cells may sit
+            # under the wrong columns.
+            if len(cells) != len(header):
                 issues.error(
                     Loc(rel, line), f"row has {len(cells)} cells but the header has {len(header)}"
                 )

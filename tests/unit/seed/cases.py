@@ -124,6 +124,18 @@ CASES = {
         "e3,prestationssamtal,2023-09-05,x",
         "row has 4 cells but the header has 3",
     ),
+    "row shorter than header": Case(
+        "conversations.csv",
+        "e3,prestationssamtal,2023-09-05",
+        "e3,prestationssamtal",
+        "row has 2 cells but the header has 3",
+    ),
+    "short employee row": Case(
+        "employees.csv",
+        "1990-08-15,,3,false",
+        "1990-08-15,,3",
+        "row has 10 cells but the header has 11",
+    ),
     "unknown step": Case(
         "employees.csv", "ssk-1,2022", "ssk-9,2022", "unknown step 'ssk-9'", "step"
     ),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from seed import DatasetError, ValidationIssue, load_dataset
+from seed import DatasetError, ValidationIssue, layout, load_dataset
 from tests.unit.seed.cases import CASE_PARAMS, Case
 from tests.unit.seed.sample import edit
 
@@ -64,6 +64,23 @@ def test_empty_required_cell_is_reported_at_its_column(sample: Path) -> None:
 
     assert [str(e) for e in errors] == [
         f"plans.csv:{line}:period_start: missing required period_start"
+    ]
+
+
+@pytest.mark.parametrize("name", list(layout.CSV_COLUMNS))
+def test_a_row_shorter_than_the_header_is_rejected_in_every_csv(sample: Path, name: str) -> None:
+    path = sample / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # The first row loses its last cell (no row of the sample quotes a comma).
+    lines[1] = lines[1].rpartition(",")[0]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    columns = len(layout.CSV_COLUMNS[name])
+
+    errors = rejected(sample)
+
+    # (Rows naming the dropped one may fail too: only its own error matters.)
+    assert f"{name}:2: row has {columns - 1} cells but the header has {columns}" in [
+        str(e) for e in errors
     ]
 
 
