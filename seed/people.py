@@ -100,14 +100,19 @@ def _holdings(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) -> 
             described = f"employee {employee_id!r} and competence {competence_id!r}"
             if not reg.unique("holding", (employee_id, competence_id), r.loc, described):
                 r.failed = True
+        assessed_on = r.day("assessed_on")
+        expires_on = r.day("expires_on")
+        # The rule assessCompetence enforces (ladders.commands.assess_competence).
+        if assessed_on is not None and expires_on is not None and expires_on < assessed_on:
+            r.fail("expires_on", f"expires_on {expires_on} is before assessed_on {assessed_on}")
         holding = build(
             r,
             Holding,
             employee_id=employee_id,
             competence_id=competence_id,
             level=r.level("level"),
-            assessed_on=r.day("assessed_on"),
-            expires_on=r.day("expires_on"),
+            assessed_on=assessed_on,
+            expires_on=expires_on,
             source=r.choice("source", HoldingSource),
         )
         if holding is not None:

@@ -64,6 +64,13 @@ CASES = {
         "assessed_on '2024-13-45' is not a date",
         "assessed_on",
     ),
+    "expires before assessed": Case(
+        "holdings.csv",
+        "2024-02-01,2025-02-01",
+        "2024-02-01,2024-01-31",
+        "expires_on 2024-01-31 is before assessed_on 2024-02-01",
+        "expires_on",
+    ),
     "unit cycle": Case(
         "units.yaml",
         "parent: region",
