@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLObjectType
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -27,6 +27,7 @@ from strawberry.types import ExecutionContext
 from api.schema.errors import UNAVAILABLE_MESSAGE, ShapeErrors, log_unexpected, unavailable
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
+from ladders.errors import ValidationError
 from ladders.ports import AuditRecord
 
 audit_log = logging.getLogger("stege.audit")
@@ -120,6 +121,43 @@ class StegeSchema(strawberry.Schema):
         log_unexpected(errors, execution_context.context if execution_context else None)
 
 
+AS_OF = "asOf"
+AS_OF_RANGE = (date(1900, 1, 1), date(2200, 12, 31))
+"""The dates an `asOf` argument may name (docs/api.md). Far enough out for any
+real question, and far enough inside 0001-9999 that no date arithmetic of the
+use cases (horizons, validity, the 12 months of plan coverage) can overflow."""
+
+
+def check_as_of(value: object) -> None:
+    """BAD_USER_INPUT (field `asOf`, the value in the message) outside AS_OF_RANGE."""
+    least, most = AS_OF_RANGE
+    if isinstance(value, date) and not least <= value <= most:
+        raise ValidationError(
+            f"asOf must be a date from {least} to {most}, not {value}", field=AS_OF, value=value
+        )
+
+
+def _checking_as_of(resolve: Callable[..., Any]) -> Callable[..., Any]:
+    def checked(source: Any, info: Any, **args: Any) -> Any:
+        check_as_of(args.get(AS_OF))
+        return resolve(source, info, **args)
+
+    return checked
+
+
+def check_as_of_arguments(schema: strawberry.Schema) -> None:
+    """Every field with an `asOf` argument checks it before its resolver runs:
+    one place for every asOf, root or nested (Plan.current, Employee.ageBand),
+    including fields added later. Wrapped on graphql-core's fields, not as a
+    strawberry extension, which would wrap every field of every request."""
+    for named in schema._schema.type_map.values():
+        if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
+            continue
+        for field in named.fields.values():
+            if AS_OF in field.args and field.resolve is not None:
+                field.resolve = _checking_as_of(field.resolve)
+
+
 def build_schema(*, introspection: bool = False, limits: Limits = Limits()) -> strawberry.Schema:
     # The limit rules are built once per schema, so that each request adds the
     # very same rule classes and the validation cache (keyed by document and
@@ -140,13 +178,15 @@ def build_schema(*, introspection: bool = False, limits: Limits = Limits()) -> s
     ]
     if not introspection:
         extensions.insert(0, DisableIntrospection)
-    return StegeSchema(
+    schema = StegeSchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
         # Without introspection, "did you mean ...?" would leak the schema.
         config=StrawberryConfig(disable_field_suggestions=not introspection),
     )
+    check_as_of_arguments(schema)
+    return schema
 
 
 def sdl() -> str:

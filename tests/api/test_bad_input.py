@@ -1,0 +1,61 @@
+"""Bad argument values answer BAD_USER_INPUT naming the argument, never an
+unexpected error: dates outside the supported asOf range, literals a scalar
+cannot parse, out-of-range page sizes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.api.conftest import Api, data, error_codes
+
+AS_OF_FIELDS = [
+    'competenceSupply(unitId: "reg", asOf: $d) { level }',
+    'competenceSupply(unitId: "reg", horizon: LONG, asOf: $d) { level }',
+    'knowledgeTransferRisks(unitId: "reg", asOf: $d) { holders }',
+    'planCoverage(unitId: "reg", asOf: $d) { share }',
+    'mentorProposals(unitId: "reg", asOf: $d) { score }',
+    'gap(employeeId: "e03", asOf: $d) { ready }',
+    'careerPaths(employeeId: "e03", asOf: $d) { totalHours }',
+    'nextSteps(employeeId: "e03", asOf: $d) { hours }',
+    'mentorCandidates(adeptId: "e03", asOf: $d) { score }',
+    'employee(id: "e08") { plans { current(asOf: $d) } }',
+    'employee(id: "e03") { ageBand(asOf: $d) }',
+    'employee(id: "e03") { competences(asOf: $d) { level } }',
+    'employee(id: "e03") { mentors(asOf: $d) { active } }',
+    'employee(id: "e03") { adepts(asOf: $d) { active } }',
+]
+
+
+@pytest.mark.parametrize("field", AS_OF_FIELDS)
+@pytest.mark.parametrize(
+    "day", ["0001-01-01", "0004-12-31", "1899-12-31", "2201-01-01", "9999-12-31"]
+)
+async def test_an_as_of_outside_the_supported_range_is_bad_user_input(
+    api: Api, field: str, day: str
+) -> None:
+    body = await api.gql(f"query($d: Date) {{ {field} }}", {"d": day}, roles="admin")
+    assert error_codes(body) == ["BAD_USER_INPUT"], body
+    (error,) = body["errors"]
+    assert error["extensions"]["field"] == "asOf"
+    assert day in error["message"]
+    assert "1900-01-01" in error["message"]
+    assert "2200-12-31" in error["message"]
+
+
+@pytest.mark.parametrize("field", [f for f in AS_OF_FIELDS if "ageBand" not in f])
+@pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31"])
+async def test_every_as_of_in_the_supported_range_is_answered(
+    api: Api, field: str, day: str
+) -> None:
+    # The longest horizon and the 12 months of plan coverage do date
+    # arithmetic past either end of the range: none of it may overflow.
+    # (ageBand is left out: it is shown for this year only.)
+    data(await api.gql(f"query($d: Date) {{ {field} }}", {"d": day}, roles="admin"))
+
+
+async def test_an_as_of_literal_outside_the_range_is_bad_user_input(api: Api) -> None:
+    body = await api.gql('{ planCoverage(unitId: "reg", asOf: "0001-01-01") { share } }',
+                         roles="admin")  # fmt: skip
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["extensions"]["field"] == "asOf"
+    assert body["errors"][0]["path"] == ["planCoverage"]
