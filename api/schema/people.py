@@ -69,9 +69,21 @@ class Employee:
     def from_domain(cls, e: m.Employee, access: Access) -> Employee:
         return cls(id=strawberry.ID(e.id), name=e.name, domain=e, access=access)
 
-    @strawberry.field(extensions=BASIC, description="`<55`, `55-59`, `60-64` or `65+` on asOf.")
+    @strawberry.field(
+        extensions=BASIC,
+        description="`<55`, `55-59`, `60-64` or `65+` this year. An `asOf` must be in "
+        "this year: bands in other years would tell the birth year.",
+    )
     def age_band(self, info: Info, as_of: date | None = None) -> str:
-        return age_band(self.domain, info.context.as_of(as_of))
+        # Ages are whole years (DESIGN §4), so the band changes only where the
+        # birth year says; asked for a few years, it would give that year away
+        # (DESIGN §3: never returned), to anyone who may see a mentor candidate.
+        today = info.context.today
+        if as_of is not None and as_of.year != today.year:
+            raise ValidationError(
+                f"ageBand is shown for {today.year} only", field="as_of", value=as_of.isoformat()
+            )
+        return age_band(self.domain, today)
 
     @strawberry.field(extensions=BASIC)
     async def unit(self, info: Info) -> Unit | None:

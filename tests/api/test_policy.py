@@ -12,8 +12,16 @@ import logging
 
 import pytest
 
+from api.context import today
+from api.policy import age_band
+from ladders.models import Employee
 from tests.api.conftest import Api, data, error_codes
 from tests.builders import tiny_region
+
+
+def person(employee_id: str) -> Employee:
+    return next(e for e in tiny_region().employees if e.id == employee_id)
+
 
 FULL_PERSON = """query($id: ID!) { employee(id: $id) { id name step { id }
   competences { level } plans { id } conversations { kind } } }"""
@@ -74,14 +82,14 @@ async def test_unknown_person_is_not_found_for_an_admin(api: Api) -> None:
 
 async def test_own_mentor_is_seen_with_name_unit_profession_and_age_band_only(api: Api) -> None:
     body = await api.gql(
-        """{ employee(id: "e01") { id name ageBand(asOf: "2025-03-01") unit { id }
+        """{ employee(id: "e01") { id name ageBand unit { id }
              profession { id } step { id } competences { level } } }""",
         user="e03",
     )
     assert body["data"]["employee"] == {
         "id": "e01",
         "name": "Anna Lind",
-        "ageBand": "60-64",
+        "ageBand": age_band(person("e01"), today()),
         "unit": {"id": "enh-akut"},
         "profession": {"id": "ssk"},
         "step": None,
@@ -89,6 +97,21 @@ async def test_own_mentor_is_seen_with_name_unit_profession_and_age_band_only(ap
     }
     assert sorted(e["path"][-1] for e in body["errors"]) == ["competences", "step"]
     assert set(error_codes(body)) == {"FORBIDDEN"}
+
+
+async def test_age_band_is_for_this_year_only(api: Api) -> None:
+    # Bands asked for other years would date the birth year (DESIGN §3): e01,
+    # born 1962, was 59 in 2021 and 60 in 2022, the first year of 60-64.
+    this_year = today()
+    query = 'query($d: Date) { employee(id: "e01") { ageBand(asOf: $d) } }'
+    now = await api.gql(query, {"d": this_year.replace(month=1, day=1).isoformat()}, user="e03")
+    assert now["data"]["employee"]["ageBand"] == age_band(person("e01"), this_year)
+    for year in (this_year.year - 1, this_year.year + 1, 2022):
+        body = await api.gql(query, {"d": f"{year}-06-01"}, user="e03")
+        assert body["data"]["employee"] is None
+        assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in body["errors"]] == [
+            ("BAD_USER_INPUT", "asOf")
+        ]
 
 
 async def test_an_adept_is_seen_by_their_mentor_with_basic_fields(api: Api) -> None:
@@ -102,7 +125,7 @@ async def test_an_adept_is_seen_by_their_mentor_with_basic_fields(api: Api) -> N
 async def test_mentor_candidates_are_seen_with_basic_fields(api: Api) -> None:
     body = await api.gql(
         """{ mentorCandidates(adeptId: "e04", competenceIds: ["team"], asOf: "2025-03-01") {
-             mentor { id name unit { id } profession { id } ageBand(asOf: "2025-03-01")
+             mentor { id name unit { id } profession { id } ageBand
                mentorCapacity } } }""",
         user="e04",
     )
