@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError, GraphQLObjectType
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLObjectType,
+    SelectionSetNode,
+    ValidationContext,
+)
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
@@ -22,9 +31,16 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
-from api.schema.errors import UNAVAILABLE_MESSAGE, ShapeErrors, log_unexpected, unavailable
+from api.schema.errors import (
+    UNAVAILABLE_MESSAGE,
+    ShapeErrors,
+    log_unexpected,
+    shape_errors,
+    unavailable,
+)
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
 from ladders.errors import ValidationError
@@ -120,6 +136,67 @@ class StegeSchema(strawberry.Schema):
         # Expected errors (NOT_FOUND, FORBIDDEN, ...) are answers, not faults.
         log_unexpected(errors, execution_context.context if execution_context else None)
 
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        result = await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
+        if result.errors:
+            # An exception raised outside execution (in a validation rule, say)
+            # skips the extensions, ShapeErrors too: mask it here like any
+            # other. Errors ShapeErrors already shaped pass unchanged.
+            result.errors = shape_errors(result.errors, context_value)
+        return result
+
+
+def _has_unknown_fragment(document: DocumentNode) -> bool:
+    known = {d.name.value for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    stack: list[SelectionSetNode | None] = [
+        getattr(d, "selection_set", None) for d in document.definitions
+    ]
+    while stack:
+        selection_set = stack.pop()
+        if selection_set is None:
+            continue
+        for selection in selection_set.selections:
+            if isinstance(selection, FragmentSpreadNode):
+                if selection.name.value not in known:
+                    return True
+            else:
+                stack.append(getattr(selection, "selection_set", None))
+    return False
+
+
+def skipping_unknown_fragments(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
+    """`rule`, skipped for a document that spreads an unknown fragment.
+    strawberry's depth limit does all its work on construction and looks each
+    fragment up by name (a KeyError for an unknown one); such a document is
+    invalid anyway, and graphql-core's KnownFragmentNamesRule says why."""
+
+    class Guarded(rule):  # type: ignore[valid-type,misc]
+        def __init__(self, context: ValidationContext) -> None:
+            if _has_unknown_fragment(context.document):
+                ASTValidationRule.__init__(self, context)
+            else:
+                super().__init__(context)
+
+    Guarded.__name__ = Guarded.__qualname__ = f"Guarded{rule.__name__}"
+    return Guarded
+
 
 AS_OF = "asOf"
 AS_OF_RANGE = (date(1900, 1, 1), date(2200, 12, 31))
@@ -164,7 +241,10 @@ def build_schema(*, introspection: bool = False, limits: Limits = Limits()) -> s
     # rules) hits for a query seen before: parsing and validating were most of
     # a simple request's time (bench/RESULTS.md).
     rules = [
-        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *map(
+            skipping_unknown_fragments,
+            QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        ),
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
     ]
     # Factories: a fresh extension per request (instances hold its context).

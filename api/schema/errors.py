@@ -87,6 +87,14 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     )
 
 
+def shape_errors(errors: list[GraphQLError], context: Any) -> list[GraphQLError]:
+    """`shape_error` of each (a no-op on shaped ones); a 503 when the store is down."""
+    request_id = _request_id(context)
+    if any(code_of(e.original_error) == "UNAVAILABLE" for e in errors):
+        unavailable(context)
+    return [shape_error(e, request_id) for e in errors]
+
+
 class ShapeErrors(SchemaExtension):
     """Codes expected errors and masks unexpected ones with the request id."""
 
@@ -95,10 +103,7 @@ class ShapeErrors(SchemaExtension):
         result = self.execution_context.result
         errors = getattr(result, "errors", None)
         if result is not None and errors:
-            request_id = _request_id(self.execution_context.context)
-            result.errors = [shape_error(e, request_id) for e in errors]
-            if any(code_of(e.original_error) == "UNAVAILABLE" for e in errors):
-                unavailable(self.execution_context.context)
+            result.errors = shape_errors(errors, self.execution_context.context)
 
 
 RETRY_AFTER_SECONDS = "5"

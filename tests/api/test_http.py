@@ -208,3 +208,39 @@ async def test_limits_still_hold_for_a_cached_document(api: Api) -> None:
     for _ in range(2):
         response = await api.post(deep, user="e05")
         assert "depth" in response.text.lower(), response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ me { ...Z } }",
+        "{ me { id ... on Employee { ...Z } } }",
+        "query { me { ...A } } fragment A on Employee { unit { ...Z } }",
+    ],
+)
+async def test_an_unknown_fragment_is_the_usual_validation_error(api: Api, query: str) -> None:
+    # The depth limit's rule read fragments[name] and answered a bare KeyError.
+    body = await api.gql(query)
+    assert body["data"] is None
+    assert [e["message"] for e in body["errors"]] == ["Unknown fragment 'Z'."]
+
+
+async def test_an_exception_in_a_validation_rule_is_masked_with_a_request_id(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from strawberry.extensions import query_depth_limiter
+
+    def broken(**_: Any) -> int:
+        raise RuntimeError("secret detail of the rule")
+
+    monkeypatch.setattr(query_depth_limiter, "determine_depth", broken)
+    with caplog.at_level(logging.ERROR, logger="stege.api"):
+        # A document of its own: the validation cache must not answer for it.
+        response = await api.post("{ maskedRuleProbe: me { id } }")
+    assert response.status_code == 200
+    (error,) = response.json()["errors"]
+    request_id = response.headers["X-Request-Id"]
+    assert error["message"] == f"Unexpected error (request id {request_id})."
+    assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    assert "secret" not in response.text
+    assert any(request_id in r.getMessage() and r.exc_info for r in caplog.records)
