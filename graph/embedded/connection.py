@@ -115,6 +115,12 @@ class Database:
         """Run `work` on a reader connection, in one snapshot of the file."""
         return await self._in(self._reader_pool, lambda: self._snapshot(work))
 
+    async def ping(self) -> None:
+        """Fails unless the file answers a read: the schema and one row of a
+        real table (`meta`, one page). `SELECT 1` reads nothing of the file,
+        so it passed while a broken or emptied file failed every request."""
+        await self.read(_read_meta)
+
     async def _in(self, pool: ThreadPoolExecutor, work: Callable[[], T]) -> T:
         if self._closed:
             raise StoreUnavailableError("the embedded store is closed")
@@ -172,6 +178,10 @@ class Database:
             with self._readers_lock:
                 self._readers.append(conn)
         return conn
+
+
+def _read_meta(conn: sqlite3.Connection) -> None:
+    conn.execute("SELECT value FROM meta WHERE key = 'reference_version'").fetchone()
 
 
 def broken_references(conn: sqlite3.Connection, tables: Iterable[str], limit: int = 5) -> list[str]:

@@ -80,7 +80,7 @@ class EmbeddedStore:
         await self._db.migrate()
 
     async def ping(self) -> None:
-        await self._db.read(lambda conn: conn.execute("SELECT 1").fetchone())
+        await self._db.ping()
 
     async def close(self) -> None:
         await self._db.close()

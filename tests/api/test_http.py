@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from graph.embedded import EmbeddedStore
 from ladders.errors import StoreUnavailableError
 from ladders.ports import Store
 from tests.api.conftest import Api, data, dev_settings, error_codes, serving
+from tests.builders import tiny_region
 
 
 class FailingStore:
@@ -244,3 +250,24 @@ async def test_an_exception_in_a_validation_rule_is_masked_with_a_request_id(
     assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
     assert "secret" not in response.text
     assert any(request_id in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+async def test_readyz_is_503_when_the_embedded_database_file_is_broken(tmp_path: Path) -> None:
+    # The file emptied under the running server: every request then fails,
+    # so the readiness check, which once ran `SELECT 1`, must fail too.
+    path = tmp_path / "stege.db"
+    store = await EmbeddedStore.open(path)
+    try:
+        await store.import_dataset(tiny_region())
+        async with serving(store) as api:
+            assert (await api.client.get("/readyz")).status_code == 200
+            # What the import left in the write-ahead log moved into the file
+            # (as a server running a while has it), then the file emptied.
+            with closing(sqlite3.connect(path)) as conn:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            os.truncate(path, 0)
+            ready = await api.client.get("/readyz")
+            assert (ready.status_code, ready.json()) == (503, {"status": "unavailable"})
+            assert (await api.post("{ me { id } }")).status_code == 503
+    finally:
+        await store.close()
