@@ -8,9 +8,11 @@ ends by id. Identifiers are stable strings; levels are Benner levels 1-5.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -216,6 +218,48 @@ class ReferenceData(_Model):
     steps: tuple[Step, ...] = ()
     transitions: tuple[Transition, ...] = ()
     activities: tuple[LearningActivity, ...] = ()
+
+    def holds(self, data: Dataset) -> bool:
+        """Whether every reference record of `data` is here as it is there, so
+        that writing them changes nothing (imports upsert, never delete) and
+        the version can stay. Nested lists are compared in any order: the
+        stores give them sorted, a dataset need not be."""
+        return (
+            _all_held(self.competences, data.competences, lambda c: c.id)
+            and _all_held(self.professions, data.professions, lambda p: p.id)
+            and _all_held(self.ladders, data.ladders, lambda ladder: ladder.id)
+            and _all_held(map(_sorted_requires, self.steps), map(_sorted_requires, data.steps))
+            and _all_held(
+                self.transitions, data.transitions, lambda t: (t.from_step_id, t.to_step_id)
+            )
+            and _all_held(
+                map(_sorted_develops, self.activities), map(_sorted_develops, data.activities)
+            )
+        )
+
+
+_Keyed = TypeVar("_Keyed", bound=BaseModel)
+
+
+def _all_held(
+    stored: Iterable[_Keyed],
+    given: Iterable[_Keyed],
+    key: Callable[[_Keyed], Hashable] = operator.attrgetter("id"),
+) -> bool:
+    known = {key(x): x for x in stored}
+    return all(known.get(key(x)) == x for x in given)
+
+
+def _sorted_requires(step: Step) -> Step:
+    requires = tuple(sorted(step.requires, key=lambda r: r.competence_id))
+    return step if requires == step.requires else step.model_copy(update={"requires": requires})
+
+
+def _sorted_develops(activity: LearningActivity) -> LearningActivity:
+    develops = tuple(sorted(activity.develops, key=lambda d: d.competence_id))
+    if develops == activity.develops:
+        return activity
+    return activity.model_copy(update={"develops": develops})
 
 
 # --- the organisation -------------------------------------------------------

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-from graph.embedded import rows
+from graph.embedded import reads, rows
 from ladders.errors import ConflictError, IntegrityError
 from ladders.models import (
     Conversation,
@@ -56,10 +56,17 @@ ALL_TABLES = REFERENCE_TABLES + PEOPLE_TABLES
 """The tables that hold foreign keys, for reporting broken references."""
 
 
-def _upsert(table: str, columns: str, key: str) -> str:
+def _upsert(table: str, columns: str, key: str, *, only_changed: bool = False) -> str:
+    """`only_changed`: leave a row that already holds these values untouched,
+    so that its UPDATE triggers do not fire."""
     names = [c.strip() for c in columns.split(",")]
     keys = {k.strip() for k in key.split(",")}
-    updates = ", ".join(f"{c} = excluded.{c}" for c in names if c not in keys)
+    values = [c for c in names if c not in keys]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in values)
+    if updates and only_changed:
+        old = ", ".join(f"{table}.{c}" for c in values)
+        new = ", ".join(f"excluded.{c}" for c in values)
+        updates += f" WHERE ({old}) IS NOT ({new})"
     action = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
     marks = ", ".join("?" * len(names))
     return f"INSERT INTO {table} ({columns}) VALUES ({marks}) ON CONFLICT ({key}) {action}"
@@ -71,7 +78,9 @@ UPSERT_LADDER = _upsert("ladder", rows.LADDER_COLUMNS, "id")
 UPSERT_STEP = _upsert("step", rows.STEP_COLUMNS, "id")
 UPSERT_TRANSITION = _upsert("transition", rows.TRANSITION_COLUMNS, "from_step_id, to_step_id")
 UPSERT_ACTIVITY = _upsert("activity", rows.ACTIVITY_COLUMNS, "id")
-UPSERT_UNIT = _upsert("unit", rows.UNIT_COLUMNS, "id")
+# A unit's triggers renew `units_token` (schema migration 4), which every
+# process's unit tree cache watches: importing the same units again must not.
+UPSERT_UNIT = _upsert("unit", rows.UNIT_COLUMNS, "id", only_changed=True)
 UPSERT_NEED = _upsert("unit_need", rows.NEED_COLUMNS, "unit_id, competence_id, level, horizon")
 UPSERT_EMPLOYEE = _upsert("employee", rows.EMPLOYEE_COLUMNS, "id")
 # The holder's unit and birth year go along (schema migration 5), read in the
@@ -151,6 +160,9 @@ def import_dataset(conn: sqlite3.Connection, data: Dataset, report: Report) -> N
             conn.executemany(insert[0], [p for x in batch for p in insert[1](x)])
             report(len(batch))
 
+    # Every process reloads its reference cache when the version moves: move
+    # it only when this import changes some reference data.
+    bump = has_reference_data(data) and not reads.reference_data(conn).holds(data)
     plain(UPSERT_COMPETENCE, data.competences, rows.competence_params)
     plain(UPSERT_PROFESSION, data.professions, rows.profession_params)
     plain(UPSERT_LADDER, data.ladders, rows.ladder_params)
@@ -167,7 +179,7 @@ def import_dataset(conn: sqlite3.Connection, data: Dataset, report: Report) -> N
         ("DELETE FROM activity_development WHERE activity_id = ?", lambda a: (a.id,)),
         (INSERT_DEVELOPMENT, lambda a: [rows.development_params(a.id, d) for d in a.develops]),
     )
-    if has_reference_data(data):
+    if bump:
         conn.execute(BUMP_REFERENCE_VERSION)
 
     plain(UPSERT_UNIT, data.units, rows.unit_params)

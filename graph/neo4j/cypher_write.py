@@ -44,8 +44,8 @@ REFERENCED_LABELS: Final = (
 BUMP_REFERENCE_VERSION: Final = (
     "MERGE (m:Meta {id: 'reference'}) SET m.version = coalesce(m.version, 0) + 1"
 )
-# A new value whenever units are written (`AggregateReads.units_token`), kept
-# on the one Meta node.
+# A new value whenever units change (`AggregateReads.units_token`), kept on
+# the one Meta node.
 NEW_UNITS_TOKEN: Final = "MERGE (m:Meta {id: 'reference'}) SET m.units_token = randomUUID()"
 
 # --- reference data ---------------------------------------------------------
@@ -125,6 +125,18 @@ CALL (a, r) {
 # --- organisation -----------------------------------------------------------
 
 UNITS: Final = "UNWIND $rows AS r MERGE (u:Unit {id: r.id}) SET u = r.props"
+
+# Whether writing these rows (UNITS, UNIT_PARENTS) would change any unit:
+# only then is there a new units token (a re-import keeps every cache).
+UNITS_CHANGED: Final = """
+UNWIND $rows AS r
+OPTIONAL MATCH (u:Unit {id: r.id})
+WITH r, u
+WHERE u IS NULL OR properties(u) <> r.props
+  OR [(u)-[:PART_OF]->(p:Unit) | p.id]
+     <> CASE WHEN r.parent_id IS NULL THEN [] ELSE [r.parent_id] END
+RETURN count(r) > 0 AS changed
+"""
 
 # Separate from UNITS: a parent may be a unit of the same batch.
 UNIT_PARENTS: Final = """

@@ -112,6 +112,16 @@ class Writer:
                     shown = ", ".join(missing[:20])
                     raise IntegrityError(f"{what} names unknown {label} ids: {shown}")
 
+    async def any_changed(self, query: str, rows: Sequence[Row]) -> bool:
+        """Whether `query` (UNWIND `$rows` ... RETURN ... AS changed) says
+        true for any batch of `rows`."""
+        for chunk in chunks(rows):
+            result = await self.tx.run(query, quiet({"rows": list(chunk)}))
+            record = await result.single(strict=True)
+            if record["changed"]:
+                return True
+        return False
+
     def report(self, n: int) -> None:
         """Tell the caller `n` more records were sent."""
         self._progress(n)
@@ -179,10 +189,12 @@ async def write_activities(w: Writer, items: Sequence[LearningActivity]) -> None
 
 async def write_units(w: Writer, items: Sequence[Unit]) -> None:
     rows = [unit_row(u) for u in items]
+    # Asked before writing: a new token makes every process read the unit tree again.
+    changed = await w.any_changed(W.UNITS_CHANGED, rows)
     await w.write(W.UNITS, rows, label="Unit")
     await w.require("unit", {"Unit": (u.parent_id for u in items)})
     await w.write(W.UNIT_PARENTS, rows, count=False)
-    if items:
+    if changed:
         await w.run(W.NEW_UNITS_TOKEN)
 
 
@@ -272,14 +284,20 @@ async def import_dataset(
     `progress` hears each batch as it is sent; should the driver retry the
     transaction, the count starts over with the new attempt.
     """
+    # graph.neo4j.reads imports this module.
+    from graph.neo4j.reads import reference_data
+
     w = Writer(tx, progress)
+    # Every process reloads its reference cache when the version moves: move
+    # it only when this import changes some reference data.
+    bump = has_reference_data(dataset) and not (await reference_data(tx)).holds(dataset)
     await write_competences(w, dataset.competences)
     await write_professions(w, dataset.professions)
     await write_ladders(w, dataset.ladders)
     await write_steps(w, dataset.steps)
     await write_transitions(w, dataset.transitions)
     await write_activities(w, dataset.activities)
-    if has_reference_data(dataset):
+    if bump:
         await w.run(W.BUMP_REFERENCE_VERSION)
     await write_units(w, dataset.units)
     await write_needs(w, dataset.needs)

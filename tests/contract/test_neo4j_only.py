@@ -163,7 +163,9 @@ async def test_next_edges_follow_rewritten_steps(store: Neo4jStore, raw: Any) ->
 async def test_reference_version_lives_on_the_meta_node(store: Neo4jStore, raw: Any) -> None:
     region = tiny_region()
     await store.import_dataset(region)
-    await store.import_dataset(region)
+    await store.import_dataset(region)  # the same again: no new version
+    renamed = region.competences[0].model_copy(update={"name": "Nytt namn"})
+    await store.import_dataset(Dataset(competences=(renamed,)))
 
     assert await raw("MATCH (m:Meta) RETURN m.id, m.version") == [["reference", 2]]
     assert await store.reference_version() == 2
