@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from graphql import (
     GraphQLObjectType,
     SelectionSetNode,
     ValidationContext,
+    ValuesOfCorrectTypeRule,
 )
 from strawberry.extensions import (
     AddValidationRules,
@@ -36,6 +37,7 @@ from strawberry.types.graphql import OperationType
 
 from api.schema.errors import (
     UNAVAILABLE_MESSAGE,
+    CodedValuesOfCorrectType,
     ShapeErrors,
     log_unexpected,
     shape_errors,
@@ -235,6 +237,19 @@ def check_as_of_arguments(schema: strawberry.Schema) -> None:
                 field.resolve = _checking_as_of(field.resolve)
 
 
+class ValidationRules(AddValidationRules):
+    """graphql-core's rules with ValuesOfCorrectTypeRule swapped for its coded
+    form (BAD_USER_INPUT naming the argument), then `validation_rules`."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.validation_rules = tuple(
+            CodedValuesOfCorrectType if rule is ValuesOfCorrectTypeRule else rule
+            for rule in context.validation_rules
+        ) + tuple(self.validation_rules)
+        yield
+
+
 def build_schema(*, introspection: bool = False, limits: Limits = Limits()) -> strawberry.Schema:
     # The limit rules are built once per schema, so that each request adds the
     # very same rule classes and the validation cache (keyed by document and
@@ -250,7 +265,7 @@ def build_schema(*, introspection: bool = False, limits: Limits = Limits()) -> s
     # Factories: a fresh extension per request (instances hold its context).
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: AddValidationRules(rules),
+        lambda: ValidationRules(rules),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         AuditExtension,

@@ -16,7 +16,13 @@ from typing import Any
 
 import pydantic
 import strawberry
-from graphql import GraphQLError
+from graphql import (
+    ArgumentNode,
+    GraphQLError,
+    ValueNode,
+    ValuesOfCorrectTypeRule,
+    VariableDefinitionNode,
+)
 from strawberry.extensions import SchemaExtension
 from strawberry.utils.str_converters import to_camel_case
 
@@ -67,6 +73,15 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         return error
     code = code_of(original)
     if code is None and isinstance(original, GraphQLError):
+        variable = _invalid_variable(error)
+        if variable is not None:
+            return GraphQLError(
+                error.message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                extensions={"code": "BAD_USER_INPUT", "field": variable},
+            )
         return error  # raised on purpose with its own message
     extensions: dict[str, Any] = {"code": code, "requestId": request_id}
     message = str(original)
@@ -85,6 +100,50 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         path=error.path,
         extensions=extensions,
     )
+
+
+def _invalid_variable(error: GraphQLError) -> str | None:
+    """The variable whose value could not be coerced, when `error` says so:
+    graphql-core reports those at the variable's definition, wrapping the
+    type's own error (validation errors about a variable wrap none)."""
+    nodes = error.nodes or []
+    if error.path is None and len(nodes) == 1 and isinstance(nodes[0], VariableDefinitionNode):
+        return nodes[0].variable.name.value
+    return None
+
+
+class CodedValuesOfCorrectType(ValuesOfCorrectTypeRule):
+    """graphql-core's rule for literals, its errors coded BAD_USER_INPUT with
+    `field` the argument (or the variable of a default value): a scalar's own
+    parse error came with neither, nor a location. Validated documents are
+    cached: no request id in these."""
+
+    def __init__(self, context: Any) -> None:
+        super().__init__(context)
+        self._at: tuple[str, ValueNode] | None = None
+
+    def enter_argument(self, node: ArgumentNode, *_args: Any) -> None:
+        self._at = (node.name.value, node.value)
+
+    def enter_variable_definition(self, node: VariableDefinitionNode, *_args: Any) -> None:
+        if node.default_value is not None:
+            self._at = (node.variable.name.value, node.default_value)
+
+    def leave_argument(self, *_args: Any) -> None:
+        self._at = None
+
+    def leave_variable_definition(self, *_args: Any) -> None:
+        self._at = None
+
+    def report_error(self, error: GraphQLError) -> None:
+        extensions: dict[str, Any] = {"code": "BAD_USER_INPUT"}
+        nodes = error.nodes
+        if self._at is not None:
+            extensions["field"], value = self._at
+            nodes = nodes or [value]
+        # No original_error: the message says it all, and a bare ValueError
+        # there would be masked as unexpected by shape_error.
+        super().report_error(GraphQLError(error.message, nodes, extensions=extensions))
 
 
 def shape_errors(errors: list[GraphQLError], context: Any) -> list[GraphQLError]:

@@ -59,3 +59,40 @@ async def test_an_as_of_literal_outside_the_range_is_bad_user_input(api: Api) ->
     assert error_codes(body) == ["BAD_USER_INPUT"]
     assert body["errors"][0]["extensions"]["field"] == "asOf"
     assert body["errors"][0]["path"] == ["planCoverage"]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ('{ gap(employeeId: "e03", asOf: "2026-02-30") { ready } }', "asOf"),
+        ('{ gap(employeeId: "e03", asOf: "someday") { ready } }', "asOf"),
+        ('{ gap(employeeId: "e03", asOf: 20260201) { ready } }', "asOf"),
+        ('{ employees(first: "many") { totalCount } }', "first"),
+        ('{ me { plans { current(asOf: "2026-13-01") } } }', "asOf"),
+        ('{ auditLog(since: "yesterday") { at } }', "since"),
+        ('query($d: Date = "x") { gap(employeeId: "e03", asOf: $d) { ready } }', "d"),
+    ],
+)
+async def test_a_literal_its_type_cannot_parse_is_bad_user_input_naming_the_argument(
+    api: Api, query: str, field: str
+) -> None:
+    # graphql-core reports these while validating, as bare messages: no code,
+    # no argument, not even a location for a scalar's own parse error.
+    body = await api.gql(query, roles="admin")
+    assert body["data"] is None
+    (error,) = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    assert error["extensions"]["field"] == field
+    assert error["locations"]
+
+
+async def test_a_variable_its_type_cannot_parse_is_bad_user_input_naming_the_variable(
+    api: Api,
+) -> None:
+    body = await api.gql(
+        'query($d: Date) { gap(employeeId: "e03", asOf: $d) { ready } }', {"d": "2026-02-30"}
+    )
+    (error,) = body["errors"]
+    assert "$d" in error["message"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    assert error["extensions"]["field"] == "d"
