@@ -14,7 +14,7 @@ from api.schema.errors import Conflict, Forbidden, InputError, NotFound
 from api.schema.people import Conversation, Employee, HeldCompetence, Mentorship
 from api.schema.plans import Plan
 from ladders import models as m
-from ladders.errors import NotFoundError
+from ladders.errors import NotFoundError, check_between
 from ladders.ports import AUDIT_PAGE, AuditRecord
 
 WITHHELD = ("birthYear",)
@@ -88,9 +88,9 @@ async def audit_entries(
     info: Info, *, who: str | None, whom: str | None, since: datetime | None, first: int
 ) -> list[AuditEntry]:
     info.context.policy.may_read_audit_log(whom)
-    found = await info.context.store.audit_log(
-        who=who, whom=whom, since=since, limit=max(0, min(first, AUDIT_PAGE))
-    )
+    # Refused, not clamped, as `employees` does: -1 answered an empty list.
+    check_between(first, field="first", least=0, most=AUDIT_PAGE)
+    found = await info.context.store.audit_log(who=who, whom=whom, since=since, limit=first)
     return [AuditEntry.from_domain(r) for r in found]
 
 

@@ -96,3 +96,18 @@ async def test_a_variable_its_type_cannot_parse_is_bad_user_input_naming_the_var
     assert "$d" in error["message"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT", error
     assert error["extensions"]["field"] == "d"
+
+
+@pytest.mark.parametrize("first", [-1, 1001])
+async def test_audit_log_checks_first_like_employees(api: Api, first: int) -> None:
+    # auditLog clamped -1 to an empty list where employees says why.
+    for field in ["auditLog(first: $n) { at }", "employees(first: $n) { totalCount }"]:
+        body = await api.gql(f"query($n: Int!) {{ {field} }}", {"n": first}, roles="admin")
+        assert error_codes(body) == ["BAD_USER_INPUT"], (field, body)
+        assert body["errors"][0]["extensions"]["field"] == "first"
+
+
+async def test_audit_log_takes_the_whole_page(api: Api) -> None:
+    body = data(await api.gql("{ a: auditLog(first: 0) { at } b: auditLog(first: 1000) { at } }",
+                              roles="admin"))  # fmt: skip
+    assert body["a"] == []
