@@ -63,7 +63,17 @@ class RequestEnvelope:
                 await refused(scope, receive, send_stamped)
                 return
             receive = _replay(await request.body(), receive)
+            scope = {**scope, "headers": _plain_json(scope["headers"])}
         await self.app(scope, receive, send_stamped)
+
+
+def _plain_json(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """The headers with `content-type: application/json` as strawberry wants
+    it: api.guard accepted the media type in any case (RFC 9110) and the body
+    as UTF-8, but strawberry compares the header as sent."""
+    return [
+        (name, b"application/json" if name == b"content-type" else value) for name, value in headers
+    ]
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

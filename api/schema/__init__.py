@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -17,6 +18,7 @@ from graphql import (
     FragmentSpreadNode,
     GraphQLError,
     GraphQLObjectType,
+    OperationDefinitionNode,
     SelectionSetNode,
     ValidationContext,
     ValuesOfCorrectTypeRule,
@@ -32,6 +34,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -148,21 +151,58 @@ class StegeSchema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        result = await super().execute(
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed_operation_types,
-            operation_extensions,
-        )
+        requested = REQUESTED_OPERATION.set(operation_name)
+        try:
+            result = await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
+        except CannotGetOperationTypeError:
+            # Strawberry's router answers this with a 400 in plain text; a
+            # GraphQL client expects graphql-core's error, in JSON.
+            if operation_name is None:
+                message = "Must provide an operation."
+            else:
+                message = f"Unknown operation named '{operation_name}'."
+            return ExecutionResult(data=None, errors=[GraphQLError(message)])
+        finally:
+            REQUESTED_OPERATION.reset(requested)
         if result.errors:
             # An exception raised outside execution (in a validation rule, say)
             # skips the extensions, ShapeErrors too: mask it here like any
             # other. Errors ShapeErrors already shaped pass unchanged.
             result.errors = shape_errors(result.errors, context_value)
         return result
+
+
+REQUESTED_OPERATION: ContextVar[str | None] = ContextVar("requested_operation", default=None)
+"""The request's operationName, which strawberry's ExecutionContext does not
+tell apart from the name of the document's first operation."""
+
+
+class OneOperationChosen(SchemaExtension):
+    """A document of several operations needs an operationName (GraphQL spec,
+    GetOperation()): strawberry ran the first. Runs after validation (after
+    ValidationCache in the list), which it joins as one more error."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if (
+            not context.pre_execution_errors
+            and document is not None
+            and REQUESTED_OPERATION.get() is None
+            and sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
+        ):
+            context.pre_execution_errors = [
+                GraphQLError("Must provide operation name if query contains multiple operations.")
+            ]
+        yield
 
 
 def _has_unknown_fragment(document: DocumentNode) -> bool:
@@ -268,6 +308,7 @@ def build_schema(*, introspection: bool = False, limits: Limits = Limits()) -> s
         lambda: ValidationRules(rules),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        OneOperationChosen,
         AuditExtension,
         ShapeErrors,
     ]
