@@ -8,9 +8,11 @@ end with a short message on stderr and exit code 1, never a traceback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import signal
 import time
-from collections.abc import Coroutine, Sequence
+from collections.abc import Coroutine, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
 
@@ -289,10 +291,22 @@ def seed_demo() -> None:
     _import(directory, _settings())
 
 
+MAX_SYNTHETIC_EMPLOYEES = 500_000
+"""Ten times the largest region (10,000-55,000 staff): room for load tests,
+while a mistyped N is refused before the generator holds it all in memory."""
+
+
 @seed_app.command("synthetic")
 def seed_synthetic(
     employees: Annotated[
-        int, typer.Option("--employees", "-n", min=1, help="How many employees.")
+        int,
+        typer.Option(
+            "--employees",
+            "-n",
+            min=1,
+            max=MAX_SYNTHETIC_EMPLOYEES,
+            help="How many employees (a real region has 10,000-55,000).",
+        ),
     ] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Random seed: same seed, same data.")] = 1,
     batch_size: Annotated[
@@ -335,7 +349,22 @@ def seed_synthetic(
             f"{report.records_per_second:,.0f} records/s"
         )
 
-    _run(work())
+    with _sigterm_as_sigint():
+        _run(work())
+
+
+@contextlib.contextmanager
+def _sigterm_as_sigint() -> Iterator[None]:
+    """SIGTERM stops the command as Ctrl-C does: the load is cancelled and
+    the generator process ended, where the default action would kill this
+    process alone and leave the generator running."""
+    previous = signal.signal(
+        signal.SIGTERM, lambda _signum, _frame: signal.raise_signal(signal.SIGINT)
+    )
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @app.command("serve")

@@ -218,3 +218,23 @@ def test_settings_come_from_stege_variables_once(db: Path, monkeypatch: pytest.M
     assert settings.auth_mode == "jwt"
     assert settings.neo4j_auth() == ("neo4j", "hemligt")
     assert "hemligt" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("n", "problem"),
+    [
+        ("0", "greater than or equal to 1"),
+        ("-1", "greater than or equal to 1"),
+        ("500001", "less than or equal to 500000"),
+        ("1000000000", "less than or equal to 500000"),
+        ("99999999999999999999", "less than or equal to 500000"),
+    ],
+)
+def test_seed_synthetic_refuses_a_region_out_of_range(db: Path, n: str, problem: str) -> None:
+    # Refused before anything starts: a huge N once had the generator fill memory.
+    result = stege("seed", "synthetic", "--employees", n)
+
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.replace("│", " ").split())
+    assert f"Invalid value for '--employees' / '-n': Input should be {problem}" in message
+    assert not db.exists()
