@@ -31,7 +31,6 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import CannotGetOperationTypeError
@@ -46,6 +45,7 @@ from api.schema.errors import (
     shape_errors,
     unavailable,
 )
+from api.schema.expansion import BoundedValidation
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
 from ladders.errors import ValidationError
@@ -60,6 +60,8 @@ class Limits:
     max_depth: int = 12
     max_tokens: int = 2000
     max_aliases: int = 30
+    max_fields: int = 5000
+    """Fields with every fragment spread out (`expansion`): what the rules walk."""
 
 
 class AuditExtension(SchemaExtension):
@@ -188,7 +190,7 @@ tell apart from the name of the document's first operation."""
 class OneOperationChosen(SchemaExtension):
     """A document of several operations needs an operationName (GraphQL spec,
     GetOperation()): strawberry ran the first. Runs after validation (after
-    ValidationCache in the list), which it joins as one more error."""
+    BoundedValidation in the list), which it joins as one more error."""
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
@@ -307,7 +309,7 @@ def build_schema(*, introspection: bool = False, limits: Limits = Limits()) -> s
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
         lambda: ValidationRules(rules),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: BoundedValidation(maxsize=DOCUMENT_CACHE_SIZE, max_fields=limits.max_fields),
         OneOperationChosen,
         AuditExtension,
         ShapeErrors,
