@@ -1,6 +1,8 @@
 """Plan commands: create a development plan, add, complete and cancel its
 items, follow it up (DESIGN §6 "Mutations"); the same conventions as
-`ladders.commands`: every rule checked first, then one write.
+`ladders.commands`: every rule checked first, then one write. Completing
+and cancelling an item write only if it is still open in the write's own
+transaction (`expected`), so of racing commands exactly one changes it.
 """
 
 from __future__ import annotations
@@ -83,6 +85,13 @@ async def _plan_item(store: Store, plan_activity_id: str) -> tuple[Plan, PlanAct
 def _open_plan(plan: Plan) -> None:
     if plan.status is PlanStatus.CLOSED:
         raise ConflictError(f"plan {plan.id!r} is closed")
+
+
+def _open_item(item: PlanActivity) -> None:
+    # The store says the same (`Store.update_plan_activity` with `expected`)
+    # when a concurrent command changed the item after it was read here.
+    if item.status not in _OPEN_ITEM:
+        raise ConflictError(f"plan activity {item.id!r} is {item.status.value}")
 
 
 def _check_item(catalog: Catalog, item: NewPlanItem, prefix: str = "") -> None:
@@ -199,8 +208,7 @@ async def complete_plan_activity(
     with source `activity`, unless a higher level is already held (kept as is)."""
     plan, item = await _plan_item(store, plan_activity_id)
     _open_plan(plan)
-    if item.status not in _OPEN_ITEM:
-        raise ConflictError(f"plan activity {plan_activity_id!r} is {item.status.value}")
+    _open_item(item)
     competence = catalog.competences.get(item.competence_id)
     current = next(
         (
@@ -212,7 +220,7 @@ async def complete_plan_activity(
     )
     done = item.model_copy(update={"status": PlanActivityStatus.DONE, "completed_on": completed_on})
     if current is not None and held_level(current, competence, completed_on) > item.target_level:
-        await store.update_plan_activity(done)
+        await store.update_plan_activity(done, expected=_OPEN_ITEM)
         return done, current
     # Equal level too: completing it again renews a holding that expires.
     holding = Holding(
@@ -222,17 +230,16 @@ async def complete_plan_activity(
         assessed_on=completed_on,
         source=HoldingSource.ACTIVITY,
     )
-    await store.update_plan_activity(done, holding=holding)
+    await store.update_plan_activity(done, holding=holding, expected=_OPEN_ITEM)
     return done, holding
 
 
 async def cancel_plan_activity(*, store: Store, plan_activity_id: str) -> PlanActivity:
     plan, item = await _plan_item(store, plan_activity_id)
     _open_plan(plan)
-    if item.status not in _OPEN_ITEM:
-        raise ConflictError(f"plan activity {plan_activity_id!r} is {item.status.value}")
+    _open_item(item)
     cancelled = item.model_copy(update={"status": PlanActivityStatus.CANCELLED})
-    await store.update_plan_activity(cancelled)
+    await store.update_plan_activity(cancelled, expected=_OPEN_ITEM)
     return cancelled
 
 

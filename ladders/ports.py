@@ -18,7 +18,7 @@ Conventions every implementation keeps:
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol, runtime_checkable
@@ -34,6 +34,7 @@ from ladders.models import (
     Mentorship,
     Plan,
     PlanActivity,
+    PlanActivityStatus,
     ReferenceData,
     Unit,
     UnitNeed,
@@ -257,10 +258,20 @@ class Store(Protocol):
         ...
 
     async def update_plan_activity(
-        self, activity: PlanActivity, *, holding: Holding | None = None
+        self,
+        activity: PlanActivity,
+        *,
+        holding: Holding | None = None,
+        expected: Collection[PlanActivityStatus] | None = None,
     ) -> None:
         """Replace an existing item (by plan and seq), and upsert `holding` in
-        the same transaction (completing an item records what it gave)."""
+        the same transaction (completing an item records what it gave).
+
+        With `expected`, a compare-and-set: the item's stored status, read in
+        the write's own transaction, must be one of these, or nothing is
+        written (not the holding either) and `ConflictError("plan activity
+        'p#n' is <status>")` says what it is now; so of concurrent commands
+        that read an open item, only the first to write changes it."""
         ...
 
     async def add_conversation(self, conversation: Conversation) -> None: ...

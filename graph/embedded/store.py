@@ -8,7 +8,7 @@ writer thread, one transaction); the SQL lives in `reads` and `writes`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
@@ -27,6 +27,7 @@ from ladders.models import (
     Mentorship,
     Plan,
     PlanActivity,
+    PlanActivityStatus,
     ReferenceData,
     Unit,
     UnitNeed,
@@ -320,10 +321,14 @@ class EmbeddedStore:
         )
 
     async def update_plan_activity(
-        self, activity: PlanActivity, *, holding: Holding | None = None
+        self,
+        activity: PlanActivity,
+        *,
+        holding: Holding | None = None,
+        expected: Collection[PlanActivityStatus] | None = None,
     ) -> None:
         await self._db.write(
-            lambda conn: writes.update_plan_activity(conn, activity, holding),
+            lambda conn: writes.update_plan_activity(conn, activity, holding, expected),
             tables=("plan_activity", "holding"),
         )
 

@@ -11,7 +11,7 @@ focus) belong to their owner: writing the owner replaces them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import TypeVar
 
 from graph.embedded import reads, rows
@@ -24,6 +24,7 @@ from ladders.models import (
     Mentorship,
     Plan,
     PlanActivity,
+    PlanActivityStatus,
     UnitNeed,
 )
 
@@ -281,8 +282,22 @@ def add_plan_activity(conn: sqlite3.Connection, activity: PlanActivity) -> PlanA
 
 
 def update_plan_activity(
-    conn: sqlite3.Connection, activity: PlanActivity, holding: Holding | None
+    conn: sqlite3.Connection,
+    activity: PlanActivity,
+    holding: Holding | None,
+    expected: Collection[PlanActivityStatus] | None = None,
 ) -> None:
+    if expected is not None:
+        # Safe without a race: every write runs on the one writer connection,
+        # in BEGIN IMMEDIATE, so the status read here is the one replaced.
+        row = conn.execute(
+            "SELECT status FROM plan_activity WHERE plan_id = ? AND seq = ?",
+            (activity.plan_id, activity.seq),
+        ).fetchone()
+        if row is None:
+            raise IntegrityError(f"unknown plan activity {activity.id!r}")
+        if row[0] not in {s.value for s in expected}:
+            raise ConflictError(f"plan activity {activity.id!r} is {row[0]}")
     params: rows.Params = rows.plan_activity_params(activity)
     cursor = conn.execute(
         "UPDATE plan_activity SET competence_id = ?, target_level = ?, activity_id = ?, "

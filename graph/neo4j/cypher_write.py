@@ -254,6 +254,15 @@ MERGE (p)-[:INCLUDES]->(x)
 # node's write lock until the transaction ends, so max(seq) + 1 stays free.
 LOCK_PLAN: Final = "MATCH (p:Plan {id: $plan_id}) SET p.seq_lock = true REMOVE p.seq_lock"
 
+# Serialises concurrent changes of one plan item (`writes.update_plan_activity`
+# with expected statuses): its status is read after this, under the lock, so
+# two commands that both read it open cannot both change it.
+LOCK_PLAN_ACTIVITY: Final = (
+    "MATCH (x:PlanActivity {id: $id}) SET x.status_lock = true REMOVE x.status_lock"
+)
+
+PLAN_ACTIVITY_STATUS: Final = "MATCH (x:PlanActivity {id: $id}) RETURN x.status AS status"
+
 # The mentor's node lock serialises concurrent starts for one mentor: each
 # counts the active mentorships only after the previous one committed.
 LOCK_MENTOR: Final = (

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
@@ -51,6 +51,7 @@ from ladders.models import (
     Mentorship,
     Plan,
     PlanActivity,
+    PlanActivityStatus,
     ReferenceData,
     Unit,
     UnitNeed,
@@ -513,9 +514,13 @@ class Neo4jStore:
         return await self._write(lambda tx: writes.add_plan_activity(tx, activity))
 
     async def update_plan_activity(
-        self, activity: PlanActivity, *, holding: Holding | None = None
+        self,
+        activity: PlanActivity,
+        *,
+        holding: Holding | None = None,
+        expected: Collection[PlanActivityStatus] | None = None,
     ) -> None:
-        await self._write(lambda tx: writes.update_plan_activity(tx, activity, holding))
+        await self._write(lambda tx: writes.update_plan_activity(tx, activity, holding, expected))
 
     async def add_conversation(self, conversation: Conversation) -> None:
         await self._write(writes.single(writes.write_conversations, conversation))

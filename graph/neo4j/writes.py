@@ -11,7 +11,15 @@ transaction back.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import (
+    Awaitable,
+    Callable,
+    Collection,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from typing import Any, Final, TypeVar
 
 from neo4j import AsyncManagedTransaction
@@ -48,6 +56,7 @@ from ladders.models import (
     Mentorship,
     Plan,
     PlanActivity,
+    PlanActivityStatus,
     Profession,
     Step,
     Transition,
@@ -350,10 +359,21 @@ async def start_mentorship(tx: AsyncManagedTransaction, item: Mentorship, capaci
 
 
 async def update_plan_activity(
-    tx: AsyncManagedTransaction, item: PlanActivity, holding: Holding | None
+    tx: AsyncManagedTransaction,
+    item: PlanActivity,
+    holding: Holding | None,
+    expected: Collection[PlanActivityStatus] | None = None,
 ) -> None:
     w = Writer(tx)
     await w.require("plan activity update", {"PlanActivity": [item.id]})
+    if expected is not None:
+        # The status is read only once this transaction holds the item's write
+        # lock: a concurrent update has committed by then, and is seen.
+        await w.run(W.LOCK_PLAN_ACTIVITY, id=item.id)
+        result = await tx.run(W.PLAN_ACTIVITY_STATUS, {"id": item.id})
+        record = await result.single(strict=True)
+        if record["status"] not in {s.value for s in expected}:
+            raise ConflictError(f"plan activity {item.id!r} is {record['status']}")
     await write_plan_activities(w, [item])
     if holding is not None:
         await write_holdings(w, [holding])

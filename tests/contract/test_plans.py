@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -194,3 +195,171 @@ async def test_update_plan_activity_with_unknown_ids_fails(
         await loaded.update_plan_activity(item, holding=make_holding("e03", "bem", 1))
 
     assert await loaded.export_dataset() == canonical(region)
+
+
+# --- racing plan commands: the write re-checks the status it changes ----------
+
+ROUNDS = 5
+"""Fresh items raced per test: a race a round misses, another round finds."""
+
+
+async def _fresh_items(store: Store, n: int) -> list[PlanActivity]:
+    """`n` new planned items to raise e03's hlr (2, activity holding) to 3."""
+    return [
+        await store.add_plan_activity(_item("p-e03-2025", "hlr", activity_id="hlr-e"))
+        for _ in range(n)
+    ]
+
+
+async def _hlr_of_e03(store: Store) -> object:
+    return next(h for h in await store.holdings_of(["e03"]) if h.competence_id == "hlr")
+
+
+async def test_concurrent_completions_of_one_item_let_exactly_one_through(loaded: Store) -> None:
+    # 20 completions of one planned item at once (different dates): one wins,
+    # the others hear what a repeat sent afterwards hears, and the store holds
+    # the winner's item and holding (QA: on Neo4j up to 20 of 20 answered
+    # success with their own completedOn while only one was stored).
+    from ladders.catalog import CatalogCache
+    from ladders.errors import ConflictError
+    from ladders.plan_commands import complete_plan_activity
+
+    catalog = await CatalogCache().get(loaded)
+    for item in await _fresh_items(loaded, ROUNDS):
+        results = await asyncio.gather(
+            *(
+                complete_plan_activity(
+                    store=loaded,
+                    catalog=catalog,
+                    plan_activity_id=item.id,
+                    completed_on=date(2025, 3, 1 + n % 20),
+                )
+                for n in range(20)
+            ),
+            return_exceptions=True,
+        )
+
+        won = [r for r in results if isinstance(r, tuple)]
+        assert len(won) == 1, results
+        refused = [r for r in results if not isinstance(r, tuple)]
+        assert all(isinstance(r, ConflictError) for r in refused), refused
+        assert {str(r) for r in refused} == {f"plan activity {item.id!r} is done"}
+        [(done, holding)] = won
+        assert (await loaded.plan_activities(["p-e03-2025"]))[item.seq - 1] == done
+        assert await _hlr_of_e03(loaded) == holding
+        assert holding.assessed_on == done.completed_on
+
+
+async def test_concurrent_complete_and_cancel_of_one_item_let_exactly_one_through(
+    loaded: Store,
+) -> None:
+    # Completions and cancellations of one item at once: one of them wins, the
+    # rest are conflicts, and the stored item is one the rules allow (QA saw
+    # CANCELLED with a completedOn, and DONE after a cancel answered success).
+    from ladders.catalog import CatalogCache
+    from ladders.errors import ConflictError
+    from ladders.plan_commands import cancel_plan_activity, complete_plan_activity
+
+    catalog = await CatalogCache().get(loaded)
+    for item in await _fresh_items(loaded, ROUNDS):
+        holding_before = await _hlr_of_e03(loaded)
+        calls = []
+        for n in range(20):
+            if n % 2:
+                calls.append(cancel_plan_activity(store=loaded, plan_activity_id=item.id))
+            else:
+                calls.append(
+                    complete_plan_activity(
+                        store=loaded,
+                        catalog=catalog,
+                        plan_activity_id=item.id,
+                        completed_on=date(2025, 3, 1 + n),
+                    )
+                )
+        results = await asyncio.gather(*calls, return_exceptions=True)
+
+        won = [r for r in results if not isinstance(r, BaseException)]
+        assert len(won) == 1, results
+        refused = [r for r in results if isinstance(r, BaseException)]
+        assert all(isinstance(r, ConflictError) for r in refused), refused
+        stored = (await loaded.plan_activities(["p-e03-2025"]))[item.seq - 1]
+        if isinstance(won[0], tuple):
+            done, holding = won[0]
+            assert stored == done
+            assert stored.status is PlanActivityStatus.DONE
+            assert await _hlr_of_e03(loaded) == holding
+            expected = f"plan activity {item.id!r} is done"
+        else:
+            assert stored == won[0]
+            assert stored.status is PlanActivityStatus.CANCELLED
+            assert stored.completed_on is None
+            assert await _hlr_of_e03(loaded) == holding_before  # nothing recorded
+            expected = f"plan activity {item.id!r} is cancelled"
+        assert {str(r) for r in refused} == {expected}
+
+
+class _CancelledMeanwhile:
+    """The real store, where someone cancels `item_id` just after the command
+    read it: the interleaving the races above hope to hit, every time."""
+
+    def __init__(self, inner: Store, item_id: str) -> None:
+        self._inner = inner
+        self._item_id = item_id
+        self._done = False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    async def plan_activities(self, plan_ids: list[str]) -> list[PlanActivity]:
+        got = await self._inner.plan_activities(plan_ids)
+        if not self._done:
+            self._done = True
+            from ladders.plan_commands import cancel_plan_activity
+
+            await cancel_plan_activity(store=self._inner, plan_activity_id=self._item_id)
+        return got
+
+
+async def test_completing_an_item_cancelled_since_it_was_read_is_a_conflict(
+    loaded: Store,
+) -> None:
+    from ladders.catalog import CatalogCache
+    from ladders.errors import ConflictError
+    from ladders.plan_commands import complete_plan_activity
+
+    catalog = await CatalogCache().get(loaded)
+    [item] = await _fresh_items(loaded, 1)
+    holding_before = await _hlr_of_e03(loaded)
+    racing: Any = _CancelledMeanwhile(loaded, item.id)
+
+    with pytest.raises(ConflictError, match=r"is cancelled$"):
+        await complete_plan_activity(
+            store=racing, catalog=catalog, plan_activity_id=item.id, completed_on=AS_OF
+        )
+
+    stored = (await loaded.plan_activities(["p-e03-2025"]))[item.seq - 1]
+    assert stored == item.model_copy(update={"status": PlanActivityStatus.CANCELLED})
+    assert await _hlr_of_e03(loaded) == holding_before
+
+
+async def test_update_plan_activity_with_expected_statuses_refuses_another(
+    loaded: Store, region: Dataset
+) -> None:
+    from ladders.errors import ConflictError
+
+    done_item = by_id(region.plan_activities, "p-e08-2025#2")  # done
+    again = done_item.model_copy(update={"completed_on": AS_OF})
+    open_statuses = (PlanActivityStatus.PLANNED, PlanActivityStatus.ONGOING)
+
+    with pytest.raises(ConflictError, match=r"^plan activity 'p-e08-2025#2' is done$"):
+        await loaded.update_plan_activity(
+            again, holding=make_holding("e08", "hlr", 3), expected=open_statuses
+        )
+    assert await loaded.export_dataset() == canonical(region)  # nor the holding
+
+    ongoing = by_id(region.plan_activities, "p-e08-2025#1")
+    cancelled = ongoing.model_copy(update={"status": PlanActivityStatus.CANCELLED})
+    await loaded.update_plan_activity(cancelled, expected=open_statuses)
+    assert (await loaded.plan_activities(["p-e08-2025"]))[0] == cancelled
+    with pytest.raises(IntegrityError):
+        await loaded.update_plan_activity(_item("p-e08-2025", seq=9), expected=open_statuses)
