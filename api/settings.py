@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ladders.models import MAX_YEARS
 from ladders.rules import Rules
 
 StoreKind = Literal["embedded", "neo4j"]
@@ -62,8 +63,8 @@ class Settings(BaseSettings):
     # --- domain rules (DESIGN §4) -------------------------------------------
     retirement_age: int = Field(default=65, ge=0)
     mentor_min_age: int = Field(default=55, ge=0)
-    short_years: int = Field(default=3, ge=0)
-    long_years: int = Field(default=10, ge=0)
+    short_years: int = Field(default=3, ge=0, le=MAX_YEARS)
+    long_years: int = Field(default=10, ge=0, le=MAX_YEARS)
     unmet_effort_hours: float = Field(default=200, ge=0)
     senior_age: int = Field(default=60, ge=0)
     senior_share: float = Field(default=0.5, ge=0, le=1)

@@ -9,10 +9,10 @@ ends by id. Identifiers are stable strings; levels are Benner levels 1-5.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, Final, Self, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -47,9 +47,39 @@ as the dataset format reads it (DESIGN §7)."""
 Name = Annotated[str, AfterValidator(_check_name)]
 """A required name: not blank (spaces around it are kept)."""
 
+DAY_RANGE: Final[tuple[date, date]] = (date(1900, 1, 1), date(2200, 12, 31))
+"""The dates a stored date may name, and an `asOf` argument too (docs/api.md).
+Far enough out for any real record or question, and far enough inside
+0001-9999 that no date arithmetic can overflow: the largest offset of a model
+or of the rules is MAX_MONTHS, and 1900 - 100 years to 2200 + 100 years is
+well inside what `datetime.date` holds (tests/unit/ladders/test_models.py)."""
+
+MAX_MONTHS: Final = 1200
+"""The most months a count of months may hold (a competence's validity, a
+step's least time, a transition): 100 years, generous for any of them."""
+
+MAX_YEARS: Final = MAX_MONTHS // 12
+"""The most years an offset of the rules may hold (the horizons)."""
+
+Day = Annotated[date, Field(ge=DAY_RANGE[0], le=DAY_RANGE[1])]
+"""A stored date: from DAY_RANGE[0] to DAY_RANGE[1]."""
+
+Months = Annotated[int, Field(ge=0, le=MAX_MONTHS)]
+"""A count of months, 0 to MAX_MONTHS."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """As pydantic's, but changed values are validated as the constructor
+        validates them (pydantic's copy sets them as given): a copy is no way
+        round a model's rules, e.g. an `ended_on` outside DAY_RANGE. Nested
+        models that are already instances are taken as they are."""
+        if update:
+            checked = self.model_validate({**self.__dict__, **update}).__dict__
+            update = {name: checked[name] for name in update}
+        return super().model_copy(update=update, deep=deep)
 
 
 class CompetenceCategory(StrEnum):
@@ -136,7 +166,7 @@ class Competence(_Model):
     name: Name
     category: CompetenceCategory
     name_en: str | None = None
-    valid_months: int | None = Field(default=None, ge=1)
+    valid_months: int | None = Field(default=None, ge=1, le=MAX_MONTHS)
     esco_uri: str | None = None
     description: str | None = None
 
@@ -163,7 +193,7 @@ class Step(_Model):
     ladder_id: Id
     name: Name
     ordinal: int = Field(ge=1)
-    min_months: int = Field(default=0, ge=0)
+    min_months: Months = 0
     description: str | None = None
     requires: tuple[Requirement, ...] = ()
 
@@ -182,7 +212,7 @@ class Transition(_Model):
     from_step_id: Id
     to_step_id: Id
     kind: TransitionKind
-    months: int = Field(ge=0)
+    months: Months
     note: str | None = None
 
 
@@ -301,8 +331,8 @@ class Employee(_Model):
     unit_id: Id | None = None
     profession_id: Id | None = None
     step_id: Id | None = None
-    step_since: date | None = None
-    employed_since: date | None = None
+    step_since: Day | None = None
+    employed_since: Day | None = None
     manages: tuple[Id, ...] = ()
     mentor_capacity: int | None = Field(default=None, ge=0)
     adept: bool = False
@@ -314,8 +344,8 @@ class Holding(_Model):
     employee_id: Id
     competence_id: Id
     level: Level
-    assessed_on: date | None = None
-    expires_on: date | None = None
+    assessed_on: Day | None = None
+    expires_on: Day | None = None
     source: HoldingSource = HoldingSource.SELF
 
 
@@ -327,9 +357,9 @@ class Mentorship(_Model):
 
     mentor_id: Id
     adept_id: Id
-    started_on: date
+    started_on: Day
     focus: tuple[Id, ...] = ()
-    ended_on: date | None = None
+    ended_on: Day | None = None
 
     def active_on(self, day: date) -> bool:
         """Active when started on or before `day` and not ended on or before it."""
@@ -341,11 +371,11 @@ class Plan(_Model):
 
     id: Id
     employee_id: Id
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     status: PlanStatus = PlanStatus.DRAFT
-    created_on: date | None = None
-    last_followup_on: date | None = None
+    created_on: Day | None = None
+    last_followup_on: Day | None = None
     target_step_id: Id | None = None
 
 
@@ -357,9 +387,9 @@ class PlanActivity(_Model):
     competence_id: Id
     target_level: Level
     activity_id: Id | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
     status: PlanActivityStatus = PlanActivityStatus.PLANNED
-    completed_on: date | None = None
+    completed_on: Day | None = None
 
     @property
     def id(self) -> str:
@@ -383,7 +413,7 @@ class Conversation(_Model):
 
     employee_id: Id
     kind: ConversationKind
-    held_on: date
+    held_on: Day
 
 
 class Dataset(_Model):

@@ -21,6 +21,7 @@ from typing import TextIO, TypeVar
 import yaml
 from pydantic import ValidationError as PydanticValidationError
 
+from ladders.models import DAY_RANGE
 from seed.issues import Issues, Loc
 from seed.layout import LIST_SEPARATOR
 
@@ -125,10 +126,15 @@ class Record(ABC):
         try:
             if not _ISO_DATE.fullmatch(value):
                 raise ValueError(value)
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(key, f"{key} {value!r} is not a date (YYYY-MM-DD)")
             return None
+        least, most = DAY_RANGE
+        if not least <= day <= most:
+            self.fail(key, f"{key} {value} is not a date from {least} to {most}")
+            return None
+        return day
 
     def choice(self, key: str, enum: type[E], *, required: bool = False) -> E | None:
         value = self.text(key, required=required)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ladders.models import (
+    MAX_MONTHS,
     ActivityKind,
     Competence,
     CompetenceCategory,
@@ -90,7 +91,7 @@ def _competences(root: Path, reg: Registry, issues: Issues, parts: ReferencePart
             name=r.text("name", required=True),
             name_en=r.text("name_en"),
             category=r.choice("category", CompetenceCategory, required=True),
-            valid_months=r.integer("valid_months", minimum=1),
+            valid_months=r.integer("valid_months", minimum=1, maximum=MAX_MONTHS),
             esco_uri=r.text("esco_uri"),
             description=r.text("description"),
         )
@@ -149,7 +150,7 @@ def _ladder(path: Path, rel: str, reg: Registry, issues: Issues, parts: Referenc
             ladder_id=ladder_id,
             name=s.text("name", required=True),
             ordinal=ordinal,
-            min_months=s.integer("min_months", minimum=0),
+            min_months=s.integer("min_months", minimum=0, maximum=MAX_MONTHS),
             description=s.text("description"),
             requires=tuple(requires),
         )
@@ -184,7 +185,7 @@ def _ladder(path: Path, rel: str, reg: Registry, issues: Issues, parts: Referenc
             from_step_id=from_id,
             to_step_id=to_id,
             kind=t.choice("kind", TransitionKind, required=True),
-            months=t.integer("months", required=True, minimum=0),
+            months=t.integer("months", required=True, minimum=0, maximum=MAX_MONTHS),
             note=t.text("note"),
         )
         if transition is not None:

@@ -49,6 +49,7 @@ from api.schema.expansion import BoundedValidation
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
 from ladders.errors import ValidationError
+from ladders.models import DAY_RANGE
 from ladders.ports import AuditRecord
 
 audit_log = logging.getLogger("stege.audit")
@@ -243,7 +244,7 @@ def skipping_unknown_fragments(rule: type[ASTValidationRule]) -> type[ASTValidat
 
 
 AS_OF = "asOf"
-AS_OF_RANGE = (date(1900, 1, 1), date(2200, 12, 31))
+AS_OF_RANGE = DAY_RANGE
 """The dates an `asOf` argument may name (docs/api.md). Far enough out for any
 real question, and far enough inside 0001-9999 that no date arithmetic of the
 use cases (horizons, validity, the 12 months of plan coverage) can overflow."""
