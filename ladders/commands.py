@@ -17,7 +17,13 @@ from typing import Any
 from ladders.catalog import Catalog
 from ladders.errors import ConflictError, NotFoundError, ValidationError
 from ladders.holding import age
-from ladders.mentors import capacity_of, check_mentorship
+from ladders.mentors import (
+    capacity_of,
+    competence_targets,
+    held_levels,
+    mentorship_violations,
+    next_step_gap,
+)
 from ladders.models import (
     Conversation,
     ConversationKind,
@@ -103,8 +109,10 @@ async def start_mentorship(
 
     The person rules get their own field (not self, 55+) or a conflict (an
     open link between the two, a mentor at capacity); the competence rules
-    (`mentors.check_mentorship`: a focus, held at >= max(target, 4)) are
-    reported on `focus`.
+    (`mentors.mentorship_violations`: a focus, held at >= max(target, 4)) are
+    reported on `focus`. The rules are all judged on one read of the mentor's
+    links, and a start that commits after it is the write's conflict: a
+    racing start never turns into a ValidationError on `focus`.
     """
     for index, competence_id in enumerate(focus):
         if competence_id not in catalog.competences:
@@ -114,7 +122,7 @@ async def start_mentorship(
     if mentor_id == adept_id:
         raise ValidationError("a mentor cannot mentor themselves", field="adept_id")
     mentor = await require_employee(store, mentor_id)
-    await require_employee(store, adept_id)
+    adept = await require_employee(store, adept_id)
     links = await store.mentorships_of([mentor_id], role="mentor")
     if any(
         m.adept_id == adept_id and (m.ended_on is None or m.ended_on > started_on) for m in links
@@ -132,13 +140,33 @@ async def start_mentorship(
         raise ConflictError(
             f"{mentor_id!r} already has {active} active adepts (capacity {capacity})"
         )
-    problems = await check_mentorship(
-        store=store,
+    # What `mentors.check_mentorship` checks, but on the links read above (it
+    # would read them again, and a start committed since would come out as a
+    # problem on focus): the person rules passed on them, so what is left are
+    # the competence rules.
+    holdings = await store.holdings_of([mentor_id, adept_id])
+    adept_holdings = [h for h in holdings if h.employee_id == adept_id]
+    gap = next_step_gap(
+        employee=adept,
+        holdings=adept_holdings,
         catalog=catalog,
         rules=rules,
-        mentor_id=mentor_id,
-        adept_id=adept_id,
+        as_of=started_on,
+        required=False,
+    )
+    problems = mentorship_violations(
+        mentor=mentor,
+        adept=adept,
+        mentor_holdings=[h for h in holdings if h.employee_id == mentor_id],
+        mentor_mentorships=links,
         focus=focus,
+        targets=competence_targets(
+            adept_levels=held_levels(adept_holdings, catalog, started_on),
+            gap=gap,
+            competence_ids=list(focus),
+        ),
+        catalog=catalog,
+        rules=rules,
         as_of=started_on,
     )
     if problems:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 
@@ -190,7 +191,7 @@ async def test_concurrent_start_commands_respect_the_capacity(loaded: Store) -> 
 
     from ladders.catalog import CatalogCache
     from ladders.commands import start_mentorship
-    from ladders.errors import ConflictError, ValidationError
+    from ladders.errors import ConflictError
     from ladders.rules import Rules
 
     catalog = await CatalogCache().get(loaded)
@@ -212,9 +213,83 @@ async def test_concurrent_start_commands_respect_the_capacity(loaded: Store) -> 
     )
     started = [r for r in results if isinstance(r, Mentorship)]
     assert len(started) == 1, results
-    # The others are refused for the capacity (a racer that read after the
-    # commit hears it from the rule check, the others from the write).
+    # The others are refused for the capacity, as a conflict whenever they
+    # read (a racer that read after the commit hears it from the rule check,
+    # the others from the write; never a ValidationError on focus).
     refused = [r for r in results if not isinstance(r, Mentorship)]
-    assert all(isinstance(r, ConflictError | ValidationError) for r in refused), results
+    assert all(isinstance(r, ConflictError) for r in refused), results
     assert all("capacity 2" in str(r) for r in refused), results
     assert len(await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)) == 2
+
+
+class _StartedMeanwhile:
+    """The real store, where another mentorship of the same mentor starts
+    just after the command first read the mentor's links: a racer's commit
+    landing between the command's reads, every time."""
+
+    def __init__(self, inner: Store, other: Mentorship) -> None:
+        self._inner = inner
+        self._other = other
+        self._done = False
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+    async def mentorships_of(self, *args: Any, **kwargs: Any) -> list[Mentorship]:
+        got = await self._inner.mentorships_of(*args, **kwargs)
+        if not self._done:
+            self._done = True
+            await self._inner.start_mentorship(self._other, capacity=2)
+        return got
+
+
+async def test_a_start_that_fills_the_capacity_meanwhile_is_a_conflict(loaded: Store) -> None:
+    # e01 (capacity 2, one active adept): a start for e05 commits after the
+    # command for e04 read e01's links. The loser hears the same conflict as
+    # when the two come one at a time, not a ValidationError on focus (QA saw
+    # "the mentor already has 2 active adepts" on focus from Neo4j).
+    from ladders.catalog import CatalogCache
+    from ladders.commands import start_mentorship
+    from ladders.errors import ConflictError
+    from ladders.rules import Rules
+
+    catalog = await CatalogCache().get(loaded)
+    other = Mentorship(mentor_id="e01", adept_id="e05", started_on=AS_OF, focus=("evb",))
+    racing: Any = _StartedMeanwhile(loaded, other)
+
+    with pytest.raises(ConflictError, match=r"2 active adepts \(capacity 2\)"):
+        await start_mentorship(
+            store=racing,
+            catalog=catalog,
+            rules=Rules(),
+            mentor_id="e01",
+            adept_id="e04",
+            started_on=AS_OF,
+            focus=["evb"],
+        )
+    active = await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)
+    assert [m.adept_id for m in active] == ["e03", "e05"]
+
+
+async def test_a_link_opened_meanwhile_is_a_conflict(loaded: Store) -> None:
+    # The same for the other person rule: e01 -> e04 started by someone else
+    # after the command for e01 -> e04 read e01's links.
+    from ladders.catalog import CatalogCache
+    from ladders.commands import start_mentorship
+    from ladders.errors import ConflictError
+    from ladders.rules import Rules
+
+    catalog = await CatalogCache().get(loaded)
+    other = Mentorship(mentor_id="e01", adept_id="e04", started_on=AS_OF, focus=("evb",))
+    racing: Any = _StartedMeanwhile(loaded, other)
+
+    with pytest.raises(ConflictError, match="already mentors 'e04'"):
+        await start_mentorship(
+            store=racing,
+            catalog=catalog,
+            rules=Rules(),
+            mentor_id="e01",
+            adept_id="e04",
+            started_on=AS_OF,
+            focus=["evb"],
+        )
