@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-from contextvars import ContextVar
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
-from graphql import (
-    ASTValidationRule,
-    DocumentNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    GraphQLObjectType,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    ValidationContext,
-    ValuesOfCorrectTypeRule,
-)
+from graphql import GraphQLError
 from strawberry.extensions import (
-    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -37,19 +24,23 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError
 from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from api.schema.as_of import check_as_of_arguments
+from api.schema.documents import (
+    REQUESTED_OPERATION,
+    BoundedValidation,
+    OneOperationChosen,
+    ValidationRules,
+    skipping_unknown_fragments,
+)
 from api.schema.errors import (
     UNAVAILABLE_MESSAGE,
-    CodedValuesOfCorrectType,
     ShapeErrors,
     log_unexpected,
     shape_errors,
     unavailable,
 )
-from api.schema.expansion import BoundedValidation
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
-from ladders.errors import ValidationError
-from ladders.models import DAY_RANGE
 from ladders.ports import AuditRecord
 
 audit_log = logging.getLogger("stege.audit")
@@ -62,7 +53,7 @@ class Limits:
     max_tokens: int = 2000
     max_aliases: int = 30
     max_fields: int = 5000
-    """Fields with every fragment spread out (`expansion`): what the rules walk."""
+    """Fields with every fragment spread out (`documents`): what the rules walk."""
 
 
 class AuditExtension(SchemaExtension):
@@ -181,116 +172,6 @@ class StegeSchema(strawberry.Schema):
             # other. Errors ShapeErrors already shaped pass unchanged.
             result.errors = shape_errors(result.errors, context_value)
         return result
-
-
-REQUESTED_OPERATION: ContextVar[str | None] = ContextVar("requested_operation", default=None)
-"""The request's operationName, which strawberry's ExecutionContext does not
-tell apart from the name of the document's first operation."""
-
-
-class OneOperationChosen(SchemaExtension):
-    """A document of several operations needs an operationName (GraphQL spec,
-    GetOperation()): strawberry ran the first. Runs after validation (after
-    BoundedValidation in the list), which it joins as one more error."""
-
-    def on_validate(self) -> Iterator[None]:
-        context = self.execution_context
-        document = context.graphql_document
-        if (
-            not context.pre_execution_errors
-            and document is not None
-            and REQUESTED_OPERATION.get() is None
-            and sum(isinstance(d, OperationDefinitionNode) for d in document.definitions) > 1
-        ):
-            context.pre_execution_errors = [
-                GraphQLError("Must provide operation name if query contains multiple operations.")
-            ]
-        yield
-
-
-def _has_unknown_fragment(document: DocumentNode) -> bool:
-    known = {d.name.value for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    stack: list[SelectionSetNode | None] = [
-        getattr(d, "selection_set", None) for d in document.definitions
-    ]
-    while stack:
-        selection_set = stack.pop()
-        if selection_set is None:
-            continue
-        for selection in selection_set.selections:
-            if isinstance(selection, FragmentSpreadNode):
-                if selection.name.value not in known:
-                    return True
-            else:
-                stack.append(getattr(selection, "selection_set", None))
-    return False
-
-
-def skipping_unknown_fragments(rule: type[ASTValidationRule]) -> type[ASTValidationRule]:
-    """`rule`, skipped for a document that spreads an unknown fragment.
-    strawberry's depth limit does all its work on construction and looks each
-    fragment up by name (a KeyError for an unknown one); such a document is
-    invalid anyway, and graphql-core's KnownFragmentNamesRule says why."""
-
-    class Guarded(rule):  # type: ignore[valid-type,misc]
-        def __init__(self, context: ValidationContext) -> None:
-            if _has_unknown_fragment(context.document):
-                ASTValidationRule.__init__(self, context)
-            else:
-                super().__init__(context)
-
-    Guarded.__name__ = Guarded.__qualname__ = f"Guarded{rule.__name__}"
-    return Guarded
-
-
-AS_OF = "asOf"
-AS_OF_RANGE = DAY_RANGE
-"""The dates an `asOf` argument may name (docs/api.md). Far enough out for any
-real question, and far enough inside 0001-9999 that no date arithmetic of the
-use cases (horizons, validity, the 12 months of plan coverage) can overflow."""
-
-
-def check_as_of(value: object) -> None:
-    """BAD_USER_INPUT (field `asOf`, the value in the message) outside AS_OF_RANGE."""
-    least, most = AS_OF_RANGE
-    if isinstance(value, date) and not least <= value <= most:
-        raise ValidationError(
-            f"asOf must be a date from {least} to {most}, not {value}", field=AS_OF, value=value
-        )
-
-
-def _checking_as_of(resolve: Callable[..., Any]) -> Callable[..., Any]:
-    def checked(source: Any, info: Any, **args: Any) -> Any:
-        check_as_of(args.get(AS_OF))
-        return resolve(source, info, **args)
-
-    return checked
-
-
-def check_as_of_arguments(schema: strawberry.Schema) -> None:
-    """Every field with an `asOf` argument checks it before its resolver runs:
-    one place for every asOf, root or nested (Plan.current, Employee.ageBand),
-    including fields added later. Wrapped on graphql-core's fields, not as a
-    strawberry extension, which would wrap every field of every request."""
-    for named in schema._schema.type_map.values():
-        if not isinstance(named, GraphQLObjectType) or named.name.startswith("__"):
-            continue
-        for field in named.fields.values():
-            if AS_OF in field.args and field.resolve is not None:
-                field.resolve = _checking_as_of(field.resolve)
-
-
-class ValidationRules(AddValidationRules):
-    """graphql-core's rules with ValuesOfCorrectTypeRule swapped for its coded
-    form (BAD_USER_INPUT naming the argument), then `validation_rules`."""
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        context.validation_rules = tuple(
-            CodedValuesOfCorrectType if rule is ValuesOfCorrectTypeRule else rule
-            for rule in context.validation_rules
-        ) + tuple(self.validation_rules)
-        yield
 
 
 def build_schema(*, introspection: bool = False, limits: Limits = Limits()) -> strawberry.Schema:

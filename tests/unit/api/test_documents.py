@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from graphql import parse
 
-from api.schema.expansion import expanded_fields
+from api.schema.documents import expanded_fields
 
 
 @pytest.mark.parametrize(
