@@ -17,13 +17,7 @@ from typing import Any
 from ladders.catalog import Catalog
 from ladders.errors import ConflictError, NotFoundError, ValidationError
 from ladders.holding import age
-from ladders.mentors import (
-    capacity_of,
-    competence_targets,
-    held_levels,
-    mentorship_violations,
-    next_step_gap,
-)
+from ladders.mentors import capacity_of, mentorship_problems
 from ladders.models import (
     Conversation,
     ConversationKind,
@@ -140,33 +134,16 @@ async def start_mentorship(
         raise ConflictError(
             f"{mentor_id!r} already has {active} active adepts (capacity {capacity})"
         )
-    # What `mentors.check_mentorship` checks, but on the links read above (it
-    # would read them again, and a start committed since would come out as a
-    # problem on focus): the person rules passed on them, so what is left are
-    # the competence rules.
-    holdings = await store.holdings_of([mentor_id, adept_id])
-    adept_holdings = [h for h in holdings if h.employee_id == adept_id]
-    gap = next_step_gap(
-        employee=adept,
-        holdings=adept_holdings,
+    # The competence rules, judged on the links read above: the person rules
+    # passed on them (`mentors.mentorship_problems`).
+    problems = await mentorship_problems(
+        store=store,
         catalog=catalog,
         rules=rules,
-        as_of=started_on,
-        required=False,
-    )
-    problems = mentorship_violations(
         mentor=mentor,
         adept=adept,
-        mentor_holdings=[h for h in holdings if h.employee_id == mentor_id],
         mentor_mentorships=links,
         focus=focus,
-        targets=competence_targets(
-            adept_levels=held_levels(adept_holdings, catalog, started_on),
-            gap=gap,
-            competence_ids=list(focus),
-        ),
-        catalog=catalog,
-        rules=rules,
         as_of=started_on,
     )
     if problems:

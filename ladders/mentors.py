@@ -45,6 +45,7 @@ __all__ = [
     "mentor_candidates",
     "mentor_candidates_of",
     "mentor_level",
+    "mentorship_problems",
     "mentorship_violations",
     "next_step_gap",
     "rank_candidates",
@@ -394,8 +395,35 @@ async def check_mentorship(
     """
     mentor = await load_employee(store, mentor_id)
     adept = await load_employee(store, adept_id)
-    holdings = await store.holdings_of([mentor_id, adept_id])
-    adept_holdings = [h for h in holdings if h.employee_id == adept_id]
+    return await mentorship_problems(
+        store=store,
+        catalog=catalog,
+        rules=rules,
+        mentor=mentor,
+        adept=adept,
+        mentor_mentorships=await store.mentorships_of([mentor_id], role="mentor"),
+        focus=focus,
+        as_of=as_of,
+    )
+
+
+async def mentorship_problems(
+    *,
+    store: Store,
+    catalog: Catalog,
+    rules: Rules,
+    mentor: Employee,
+    adept: Employee,
+    mentor_mentorships: Sequence[Mentorship],
+    focus: Sequence[str],
+    as_of: date,
+) -> list[str]:
+    """`check_mentorship` of two people and the mentor's mentorships already
+    read: a start judges every rule on its one read of the mentor's links (read
+    again here, a start committed in between would come out as a problem of
+    the focus rather than the write's conflict)."""
+    holdings = await store.holdings_of([mentor.id, adept.id])
+    adept_holdings = [h for h in holdings if h.employee_id == adept.id]
     gap = next_step_gap(
         employee=adept,
         holdings=adept_holdings,
@@ -413,8 +441,8 @@ async def check_mentorship(
     return mentorship_violations(
         mentor=mentor,
         adept=adept,
-        mentor_holdings=[h for h in holdings if h.employee_id == mentor_id],
-        mentor_mentorships=await store.mentorships_of([mentor_id], role="mentor"),
+        mentor_holdings=[h for h in holdings if h.employee_id == mentor.id],
+        mentor_mentorships=mentor_mentorships,
         focus=focus,
         targets=targets,
         catalog=catalog,
