@@ -14,6 +14,7 @@ import signal
 import time
 from collections.abc import Coroutine, Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any, NoReturn, TypeVar
 
 import pydantic
@@ -358,13 +359,21 @@ def _sigterm_as_sigint() -> Iterator[None]:
     """SIGTERM stops the command as Ctrl-C does: the load is cancelled and
     the generator process ended, where the default action would kill this
     process alone and leave the generator running."""
-    previous = signal.signal(
-        signal.SIGTERM, lambda _signum, _frame: signal.raise_signal(signal.SIGINT)
-    )
+    previous = signal.signal(signal.SIGTERM, _stop_as_on_sigint)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _stop_as_on_sigint(_signum: int, frame: FrameType | None) -> None:
+    handler = signal.getsignal(signal.SIGINT)
+    if callable(handler):  # asyncio's, which cancels the load, or Python's default
+        handler(signal.SIGINT, frame)
+    else:
+        # SIGINT ignored, as in a job started with `&` from a script: raising
+        # SIGINT would do nothing, and the load would run on to its end.
+        raise KeyboardInterrupt
 
 
 @app.command("serve")
