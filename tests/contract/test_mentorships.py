@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 
-from ladders.errors import IntegrityError
+from ladders.catalog import CatalogCache
+from ladders.commands import start_mentorship
+from ladders.errors import ConflictError, IntegrityError
 from ladders.models import Dataset, Mentorship
 from ladders.ports import Store
+from ladders.rules import Rules
 from tests.builders import AS_OF, canonical
 
 Key = tuple[str, str, date]
@@ -137,7 +140,6 @@ async def test_failed_focus_update_keeps_the_old_focus(loaded: Store, region: Da
 async def test_start_mentorship_checks_links_and_capacity_in_its_transaction(
     loaded: Store,
 ) -> None:
-    from ladders.errors import ConflictError
 
     before = await loaded.mentorships_of(["e01"], role="mentor")
     assert _keys(before) == [E01_E03]  # active on AS_OF: one adept
@@ -165,8 +167,6 @@ async def test_concurrent_starts_never_exceed_the_capacity(loaded: Store) -> Non
     # at the same moment: exactly two may start.
     import asyncio
 
-    from ladders.errors import ConflictError
-
     adepts = ["e04", "e05", "e06", "e08", "e09", "e10"]
     results = await asyncio.gather(
         *(
@@ -188,11 +188,6 @@ async def test_concurrent_start_commands_respect_the_capacity(loaded: Store) -> 
     # write re-checks in its own transaction, so racing commands for e01
     # (capacity 2, one active adept) start exactly one more.
     import asyncio
-
-    from ladders.catalog import CatalogCache
-    from ladders.commands import start_mentorship
-    from ladders.errors import ConflictError
-    from ladders.rules import Rules
 
     catalog = await CatalogCache().get(loaded)
     adepts = ["e04", "e05", "e06", "e08", "e09"]
@@ -243,21 +238,27 @@ class _StartedMeanwhile:
         return got
 
 
-async def test_a_start_that_fills_the_capacity_meanwhile_is_a_conflict(loaded: Store) -> None:
-    # e01 (capacity 2, one active adept): a start for e05 commits after the
-    # command for e04 read e01's links. The loser hears the same conflict as
-    # when the two come one at a time, not a ValidationError on focus (QA saw
-    # "the mentor already has 2 active adepts" on focus from Neo4j).
-    from ladders.catalog import CatalogCache
-    from ladders.commands import start_mentorship
-    from ladders.errors import ConflictError
-    from ladders.rules import Rules
-
+@pytest.mark.parametrize(
+    ("rival_adept", "conflict"),
+    [
+        # e01 (capacity 2, one active adept): a start for e05 fills it.
+        ("e05", r"2 active adepts \(capacity 2\)"),
+        # The other person rule: the same link, e01 -> e04, opened by someone else.
+        ("e04", "already mentors 'e04'"),
+    ],
+)
+async def test_a_rival_start_committed_meanwhile_is_a_conflict(
+    loaded: Store, rival_adept: str, conflict: str
+) -> None:
+    # The rival commits after the command for e01 -> e04 read e01's links. The
+    # loser hears the same conflict as when the two come one at a time, not a
+    # ValidationError on focus (QA saw "the mentor already has 2 active
+    # adepts" on focus from Neo4j).
     catalog = await CatalogCache().get(loaded)
-    other = Mentorship(mentor_id="e01", adept_id="e05", started_on=AS_OF, focus=("evb",))
-    racing: Any = _StartedMeanwhile(loaded, other)
+    rival = Mentorship(mentor_id="e01", adept_id=rival_adept, started_on=AS_OF, focus=("evb",))
+    racing: Any = _StartedMeanwhile(loaded, rival)
 
-    with pytest.raises(ConflictError, match=r"2 active adepts \(capacity 2\)"):
+    with pytest.raises(ConflictError, match=conflict):
         await start_mentorship(
             store=racing,
             catalog=catalog,
@@ -268,28 +269,4 @@ async def test_a_start_that_fills_the_capacity_meanwhile_is_a_conflict(loaded: S
             focus=["evb"],
         )
     active = await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)
-    assert [m.adept_id for m in active] == ["e03", "e05"]
-
-
-async def test_a_link_opened_meanwhile_is_a_conflict(loaded: Store) -> None:
-    # The same for the other person rule: e01 -> e04 started by someone else
-    # after the command for e01 -> e04 read e01's links.
-    from ladders.catalog import CatalogCache
-    from ladders.commands import start_mentorship
-    from ladders.errors import ConflictError
-    from ladders.rules import Rules
-
-    catalog = await CatalogCache().get(loaded)
-    other = Mentorship(mentor_id="e01", adept_id="e04", started_on=AS_OF, focus=("evb",))
-    racing: Any = _StartedMeanwhile(loaded, other)
-
-    with pytest.raises(ConflictError, match="already mentors 'e04'"):
-        await start_mentorship(
-            store=racing,
-            catalog=catalog,
-            rules=Rules(),
-            mentor_id="e01",
-            adept_id="e04",
-            started_on=AS_OF,
-            focus=["evb"],
-        )
+    assert sorted(m.adept_id for m in active) == sorted({"e03", rival_adept})
