@@ -20,8 +20,12 @@ from fastapi.responses import JSONResponse
 _FIELDS = {"query": str, "operationName": str, "variables": dict, "extensions": dict}
 
 
+_CODES = {400: "BAD_REQUEST", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
 def refuse(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"errors": [{"message": message}]}, status_code=status)
+    error = {"message": message, "extensions": {"code": _CODES.get(status, "BAD_REQUEST")}}
+    return JSONResponse({"errors": [error]}, status_code=status)
 
 
 async def read_body(request: Request, limit: int) -> bytes | JSONResponse:

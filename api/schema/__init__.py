@@ -34,6 +34,7 @@ from api.schema.documents import (
 )
 from api.schema.errors import (
     UNAVAILABLE_MESSAGE,
+    VALIDATION_FAILED,
     ShapeErrors,
     log_unexpected,
     shape_errors,
@@ -163,7 +164,8 @@ class StegeSchema(strawberry.Schema):
                 message = "Must provide an operation."
             else:
                 message = f"Unknown operation named '{operation_name}'."
-            return ExecutionResult(data=None, errors=[GraphQLError(message)])
+            error = GraphQLError(message, extensions={"code": VALIDATION_FAILED})
+            return ExecutionResult(data=None, errors=[error])
         finally:
             REQUESTED_OPERATION.reset(requested)
         if result.errors:

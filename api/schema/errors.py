@@ -19,6 +19,7 @@ import strawberry
 from graphql import (
     ArgumentNode,
     GraphQLError,
+    GraphQLSyntaxError,
     ValueNode,
     ValuesOfCorrectTypeRule,
     VariableDefinitionNode,
@@ -69,8 +70,19 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
     """The error the client sees: coded when expected, masked otherwise."""
     original = error.original_error
     if original is None:
-        # Parsing, validation, limits: about the document, safe to show.
-        return error
+        # Parsing, validation, limits: about the document, safe to show, and
+        # coded so that a client can tell them from answers without parsing
+        # the message (the codes are Apollo's, which GraphQL clients know).
+        if (error.extensions or {}).get("code"):
+            return error
+        return GraphQLError(
+            error.message,
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={**(error.extensions or {}), "code": document_code(error)},
+        )
     code = code_of(original)
     if code is None and isinstance(original, GraphQLError):
         variable = _invalid_variable(error)
@@ -100,6 +112,15 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         path=error.path,
         extensions=extensions,
     )
+
+
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+
+
+def document_code(error: GraphQLError) -> str:
+    """The code of an error about the document itself, not its answer."""
+    return PARSE_FAILED if isinstance(error, GraphQLSyntaxError) else VALIDATION_FAILED
 
 
 def _invalid_variable(error: GraphQLError) -> str | None:

@@ -112,3 +112,26 @@ async def test_audit_log_takes_the_whole_page(api: Api) -> None:
     body = data(await api.gql("{ a: auditLog(first: 0) { at } b: auditLog(first: 1000) { at } }",
                               roles="admin"))  # fmt: skip
     assert body["a"] == []
+
+
+async def test_errors_about_the_document_are_coded_parse_or_validation(api: Api) -> None:
+    # Clients branch on the code, not the message (Apollo's codes).
+    cases = {
+        "{ me { id ": "GRAPHQL_PARSE_FAILED",
+        "{ nope }": "GRAPHQL_VALIDATION_FAILED",
+        "{ gap { ready } }": "GRAPHQL_VALIDATION_FAILED",
+        "query($x: Int) { me { id } }": "GRAPHQL_VALIDATION_FAILED",
+        "{ " + " ".join(f"a{i}: me {{ id }}" for i in range(100)) + " }": (
+            "GRAPHQL_VALIDATION_FAILED"
+        ),
+    }
+    for query, code in cases.items():
+        body = await api.gql(query)
+        assert body["data"] is None, query
+        assert set(error_codes(body)) == {code}, (query, body)
+    unknown = await api.client.post(
+        "/graphql",
+        json={"query": "query A { me { id } }", "operationName": "B"},
+        headers={"X-Stege-User": "e05"},
+    )
+    assert error_codes(unknown.json()) == ["GRAPHQL_VALIDATION_FAILED"], unknown.text

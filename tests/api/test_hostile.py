@@ -120,6 +120,18 @@ def check(response: Any, sent: str | bytes = "") -> None:
         found = leak.search(body)
         if found and not leak.search(echoed):
             raise AssertionError(f"{leak.pattern!r} in the answer: {body[:800]}")
+    errors = _errors(response)
+    uncoded = [e for e in errors if not (e.get("extensions") or {}).get("code")]
+    assert not uncoded, f"errors without extensions.code: {uncoded}"
+
+
+def _errors(response: Any) -> list[dict[str, Any]]:
+    """The GraphQL errors of a JSON answer (none for other answers)."""
+    if not response.headers.get("content-type", "").startswith("application/json"):
+        return []
+    body = response.json()
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return errors if isinstance(errors, list) else []
 
 
 async def post_json(client: Client, payload: Any, headers: dict[str, str] | None = None) -> Any:
