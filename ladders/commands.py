@@ -19,6 +19,7 @@ from ladders.errors import ConflictError, NotFoundError, ValidationError
 from ladders.holding import age
 from ladders.mentors import capacity_of, mentorship_problems
 from ladders.models import (
+    DAY_RANGE,
     Conversation,
     ConversationKind,
     Employee,
@@ -49,6 +50,18 @@ def require_competence(catalog: Catalog, competence_id: str) -> None:
 def require_level(level: int, field: str) -> None:
     if not 1 <= level <= 5:
         raise ValidationError("a level is 1-5 (Benner)", field=field, value=level)
+
+
+def require_day(day: date | None, field: str) -> None:
+    """A date to store is inside DAY_RANGE. The models check it too, but only
+    a command knows the input's path (`items.1.due_on`, not `due_on`)."""
+    first, last = DAY_RANGE
+    if day is not None and not first <= day <= last:
+        raise ValidationError(
+            f"{day.isoformat()} is outside the dates Stege stores, {first} to {last}",
+            field=field,
+            value=day,
+        )
 
 
 # --- holdings -----------------------------------------------------------------

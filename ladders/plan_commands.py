@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ladders.catalog import Catalog
-from ladders.commands import require_competence, require_employee, require_level
+from ladders.commands import require_competence, require_day, require_employee, require_level
 from ladders.errors import ConflictError, NotFoundError, ValidationError
 from ladders.holding import held_level
 from ladders.models import (
@@ -97,6 +97,7 @@ def _open_item(item: PlanActivity) -> None:
 def _check_item(catalog: Catalog, item: NewPlanItem, prefix: str = "") -> None:
     require_competence(catalog, item.competence_id)
     require_level(item.target_level, f"{prefix}target_level")
+    require_day(item.due_on, f"{prefix}due_on")
     if item.activity_id is None:
         return
     activity = catalog.activities.get(item.activity_id)
@@ -186,7 +187,7 @@ async def create_plan(
 async def add_plan_activity(
     *, store: Store, catalog: Catalog, plan_id: str, item: NewPlanItem
 ) -> PlanActivity:
-    _check_item(catalog, item)
+    _check_item(catalog, item, prefix="item.")
     plan = await _plan(store, plan_id)
     _open_plan(plan)
     return await store.add_plan_activity(
@@ -248,6 +249,7 @@ async def follow_up_plan(
 ) -> Plan:
     """Record a follow-up (at the performance or salary talk), optionally
     moving the plan on: draft -> active -> closed, never back."""
+    require_day(followed_up_on, "followed_up_on")
     plan = await _plan(store, plan_id)
     _open_plan(plan)
     if plan.created_on is not None and followed_up_on < plan.created_on:

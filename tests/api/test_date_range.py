@@ -53,7 +53,7 @@ CASES = [
                  "e03", "completedOn", id="completedOn-0001"),
     pytest.param("createPlan", PLAN,
                  {**NEW_PLAN, "items": [{"competenceId": "evb", "targetLevel": 2, "dueOn": AFTER}]},
-                 "e03", "dueOn", id="dueOn-9999"),
+                 "e03", "items.0.dueOn", id="dueOn-9999"),
     pytest.param("startMentorship", MENTOR, {**E02_TO_E04, "startedOn": AFTER}, "e06",
                  "startedOn", id="startedOn-9999"),
     # (Early start dates meet the mentor's age rule first: no one is 55 in year 1.)
@@ -88,13 +88,26 @@ async def test_a_date_outside_the_range_is_a_validation_error_naming_the_field(
     assert "2200-12-31" in result["message"] or "1900-01-01" in result["message"]
 
 
-async def test_a_follow_up_outside_the_range_changes_nothing(api: Api) -> None:
-    async with unchanged(api):
-        result = await run(
-            api, "followUpPlan", PLAN, {"planId": "p-e03-2025", "followedUpOn": AFTER}, user="e05"
-        )
-    assert result["__typename"] == "ValidationError", result
-    assert "2200-12-31" in result["message"]
+async def test_dates_outside_the_range_are_named_by_their_input_path(api: Api) -> None:
+    """The field is the caller's input, as sent: the follow-up's date (not the
+    plan field it sets), an added item's `item.dueOn`, the second item's."""
+    cases = [
+        ("followUpPlan", PLAN, {"planId": "p-e03-2025", "followedUpOn": AFTER}, "followedUpOn"),
+        ("addPlanActivity", "__typename",
+         {"planId": "p-e03-2025", "item": {"competenceId": "team", "targetLevel": 2,
+                                           "dueOn": JUST_BEFORE}}, "item.dueOn"),
+        ("createPlan", PLAN,
+         {**NEW_PLAN, "items": [{"competenceId": "evb", "targetLevel": 2},
+                                {"competenceId": "evb", "targetLevel": 3, "dueOn": AFTER}]},
+         "items.1.dueOn"),
+    ]  # fmt: skip
+    for name, payload, input, field in cases:
+        async with unchanged(api):
+            result = await run(api, name, payload, input, user="e05", roles="admin")
+        assert result["__typename"] == "ValidationError", (name, result)
+        assert [f["field"] for f in result["fields"]] == [field], (name, result)
+        day = input.get("followedUpOn") or (input.get("item") or input["items"][1])["dueOn"]
+        assert day in result["message"], (name, result)
 
 
 READS = """query($id: ID!, $asOf: Date) {
