@@ -1,8 +1,11 @@
 """Plan commands: create a development plan, add, complete and cancel its
 items, follow it up (DESIGN §6 "Mutations"); the same conventions as
-`ladders.commands`: every rule checked first, then one write. Completing
-and cancelling an item write only if it is still open in the write's own
-transaction (`expected`), so of racing commands exactly one changes it.
+`ladders.commands`: every rule checked first, then one write. Each write
+checks again, in its own transaction, what the command decided from
+(`expected`): the item still open and its plan not closed, the holding a
+completion weighed unchanged, the plan's status a follow-up moved on from.
+So of racing commands each either sees the other's write or fails with
+`ConflictError`, and none undoes another.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from ladders.models import (
     PlanStatus,
     parse_plan_activity_id,
 )
-from ladders.ports import Store
+from ladders.ports import ItemExpected, Store
 from ladders.rules import Rules
 from ladders.suggestions import Suggestion, next_steps
 
@@ -220,8 +223,10 @@ async def complete_plan_activity(
         None,
     )
     done = item.model_copy(update={"status": PlanActivityStatus.DONE, "completed_on": completed_on})
+    # What was decided from the holding holds only while it is the same.
+    expected = ItemExpected(_OPEN_ITEM, holding=current, holding_read=True)
     if current is not None and held_level(current, competence, completed_on) > item.target_level:
-        await store.update_plan_activity(done, expected=_OPEN_ITEM)
+        await store.update_plan_activity(done, expected=expected)
         return done, current
     # Equal level too: completing it again renews a holding that expires.
     holding = Holding(
@@ -231,7 +236,7 @@ async def complete_plan_activity(
         assessed_on=completed_on,
         source=HoldingSource.ACTIVITY,
     )
-    await store.update_plan_activity(done, holding=holding, expected=_OPEN_ITEM)
+    await store.update_plan_activity(done, holding=holding, expected=expected)
     return done, holding
 
 
@@ -240,7 +245,7 @@ async def cancel_plan_activity(*, store: Store, plan_activity_id: str) -> PlanAc
     _open_plan(plan)
     _open_item(item)
     cancelled = item.model_copy(update={"status": PlanActivityStatus.CANCELLED})
-    await store.update_plan_activity(cancelled, expected=_OPEN_ITEM)
+    await store.update_plan_activity(cancelled, expected=ItemExpected(_OPEN_ITEM))
     return cancelled
 
 
@@ -262,5 +267,6 @@ async def follow_up_plan(
             field="status",
         )
     updated = plan.model_copy(update={"last_followup_on": followed_up_on, "status": new_status})
-    await store.upsert_plan(updated)
+    # Against a concurrent follow-up: no status goes back, a closed plan stays.
+    await store.upsert_plan(updated, expected=plan.status)
     return updated

@@ -35,6 +35,7 @@ from ladders.models import (
     Plan,
     PlanActivity,
     PlanActivityStatus,
+    PlanStatus,
     ReferenceData,
     Unit,
     UnitNeed,
@@ -52,6 +53,28 @@ Chunks = AsyncIterable[Dataset] | Iterable[Dataset]
 
 AUDIT_PAGE = 1_000
 """The most audit records one `Store.audit_log` call returns."""
+
+
+@dataclass(frozen=True)
+class ItemExpected:
+    """What a command read before it changes a plan item, for
+    `Store.update_plan_activity` to check again in its own transaction."""
+
+    statuses: Collection[PlanActivityStatus]
+    """The item's status is one of these, and its plan is not closed: else
+    `ConflictError("plan activity 'p#n' is <status>")` or `("plan 'p' is
+    closed")`."""
+    holding: Holding | None = None
+    """With `holding_read`: the plan's person's holding of the item's
+    competence as the command read it (None: they held none). A completion
+    decides from it whether to record its level, so an assessment written
+    since (a higher level, say) makes the write a `ConflictError`."""
+    holding_read: bool = False
+
+    @staticmethod
+    def holding_changed(employee_id: str, competence_id: str) -> str:
+        """The conflict's message when the holding is not the one read."""
+        return f"{employee_id}'s holding of {competence_id!r} changed since it was read; try again"
 
 
 class AuditRecord(BaseModel):
@@ -250,11 +273,19 @@ class Store(Protocol):
         one transaction, so concurrent starts cannot exceed a capacity."""
         ...
 
-    async def upsert_plan(self, plan: Plan) -> None: ...
+    async def upsert_plan(self, plan: Plan, *, expected: PlanStatus | None = None) -> None:
+        """Create or replace `plan`. With `expected`, a compare-and-set: the
+        stored plan's status, read in the write's own transaction, must be
+        this, or nothing is written and `ConflictError("plan 'p' is
+        <status>")` says what it is now (a follow-up that read an active
+        plan cannot reopen one another follow-up closed meanwhile)."""
+        ...
 
     async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:
         """Append an item to its plan; the given `seq` is ignored and the next
-        free one (max + 1) is assigned and returned."""
+        free one (max + 1) is assigned and returned. A closed plan takes no
+        more items: `ConflictError("plan 'p' is closed")`, checked in the
+        write's own transaction."""
         ...
 
     async def update_plan_activity(
@@ -262,16 +293,16 @@ class Store(Protocol):
         activity: PlanActivity,
         *,
         holding: Holding | None = None,
-        expected: Collection[PlanActivityStatus] | None = None,
+        expected: ItemExpected | None = None,
     ) -> None:
         """Replace an existing item (by plan and seq), and upsert `holding` in
         the same transaction (completing an item records what it gave).
 
-        With `expected`, a compare-and-set: the item's stored status, read in
-        the write's own transaction, must be one of these, or nothing is
-        written (not the holding either) and `ConflictError("plan activity
-        'p#n' is <status>")` says what it is now; so of concurrent commands
-        that read an open item, only the first to write changes it."""
+        With `expected`, a compare-and-set of what the command read (see
+        `ItemExpected`), checked in the write's own transaction: if the
+        store holds something else now, nothing is written (not the holding
+        either) and `ConflictError` says what changed; so of concurrent
+        commands, each either sees the other's write or fails."""
         ...
 
     async def add_conversation(self, conversation: Conversation) -> None: ...

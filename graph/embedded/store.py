@@ -8,7 +8,7 @@ writer thread, one transaction); the SQL lives in `reads` and `writes`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
@@ -27,7 +27,7 @@ from ladders.models import (
     Mentorship,
     Plan,
     PlanActivity,
-    PlanActivityStatus,
+    PlanStatus,
     ReferenceData,
     Unit,
     UnitNeed,
@@ -36,6 +36,7 @@ from ladders.ports import (
     AuditRecord,
     Chunks,
     CoverageCount,
+    ItemExpected,
     MentorRole,
     MentorRow,
     ProgressFn,
@@ -312,8 +313,10 @@ class EmbeddedStore:
             tables=("mentorship", "mentorship_focus"),
         )
 
-    async def upsert_plan(self, plan: Plan) -> None:
-        await self._db.write(lambda conn: writes.upsert_plan(conn, plan), tables=("plan",))
+    async def upsert_plan(self, plan: Plan, *, expected: PlanStatus | None = None) -> None:
+        await self._db.write(
+            lambda conn: writes.upsert_plan(conn, plan, expected), tables=("plan",)
+        )
 
     async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:
         return await self._db.write(
@@ -325,7 +328,7 @@ class EmbeddedStore:
         activity: PlanActivity,
         *,
         holding: Holding | None = None,
-        expected: Collection[PlanActivityStatus] | None = None,
+        expected: ItemExpected | None = None,
     ) -> None:
         await self._db.write(
             lambda conn: writes.update_plan_activity(conn, activity, holding, expected),

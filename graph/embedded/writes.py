@@ -11,7 +11,7 @@ focus) belong to their owner: writing the owner replaces them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from graph.embedded import reads, rows
@@ -24,9 +24,10 @@ from ladders.models import (
     Mentorship,
     Plan,
     PlanActivity,
-    PlanActivityStatus,
+    PlanStatus,
     UnitNeed,
 )
+from ladders.ports import ItemExpected
 
 T = TypeVar("T")
 Report = Callable[[int], None]
@@ -266,11 +267,26 @@ def start_mentorship(conn: sqlite3.Connection, mentorship: Mentorship, capacity:
     upsert_mentorship(conn, mentorship)
 
 
-def upsert_plan(conn: sqlite3.Connection, plan: Plan) -> None:
+def upsert_plan(conn: sqlite3.Connection, plan: Plan, expected: PlanStatus | None = None) -> None:
+    if expected is not None:
+        # Safe without a race: every write runs on the one writer connection,
+        # in BEGIN IMMEDIATE, so the status read here is the one replaced.
+        status = _plan_status(conn, plan.id)
+        if status != expected.value:
+            raise ConflictError(f"plan {plan.id!r} is {status}")
     conn.execute(UPSERT_PLAN, rows.plan_params(plan))
 
 
+def _plan_status(conn: sqlite3.Connection, plan_id: str) -> str:
+    row = conn.execute("SELECT status FROM plan WHERE id = ?", (plan_id,)).fetchone()
+    if row is None:
+        raise IntegrityError(f"unknown plan {plan_id!r}")
+    return str(row[0])
+
+
 def add_plan_activity(conn: sqlite3.Connection, activity: PlanActivity) -> PlanActivity:
+    if _plan_status(conn, activity.plan_id) == PlanStatus.CLOSED.value:
+        raise ConflictError(f"plan {activity.plan_id!r} is closed")
     # Safe without a race: every write runs on the one writer connection.
     row = conn.execute(
         "SELECT COALESCE(MAX(seq), 0) + 1 FROM plan_activity WHERE plan_id = ?",
@@ -285,19 +301,12 @@ def update_plan_activity(
     conn: sqlite3.Connection,
     activity: PlanActivity,
     holding: Holding | None,
-    expected: Collection[PlanActivityStatus] | None = None,
+    expected: ItemExpected | None = None,
 ) -> None:
     if expected is not None:
         # Safe without a race: every write runs on the one writer connection,
-        # in BEGIN IMMEDIATE, so the status read here is the one replaced.
-        row = conn.execute(
-            "SELECT status FROM plan_activity WHERE plan_id = ? AND seq = ?",
-            (activity.plan_id, activity.seq),
-        ).fetchone()
-        if row is None:
-            raise IntegrityError(f"unknown plan activity {activity.id!r}")
-        if row[0] not in {s.value for s in expected}:
-            raise ConflictError(f"plan activity {activity.id!r} is {row[0]}")
+        # in BEGIN IMMEDIATE, so what is read here is what is replaced.
+        _check_expected(conn, activity, expected)
     params: rows.Params = rows.plan_activity_params(activity)
     cursor = conn.execute(
         "UPDATE plan_activity SET competence_id = ?, target_level = ?, activity_id = ?, "
@@ -308,6 +317,32 @@ def update_plan_activity(
         raise IntegrityError(f"unknown plan activity {activity.id!r}")
     if holding is not None:
         upsert_holding(conn, holding)
+
+
+def _check_expected(
+    conn: sqlite3.Connection, activity: PlanActivity, expected: ItemExpected
+) -> None:
+    row = conn.execute(
+        "SELECT x.status, p.status, p.employee_id, x.competence_id FROM plan_activity x"
+        " JOIN plan p ON p.id = x.plan_id WHERE x.plan_id = ? AND x.seq = ?",
+        (activity.plan_id, activity.seq),
+    ).fetchone()
+    if row is None:
+        raise IntegrityError(f"unknown plan activity {activity.id!r}")
+    status, plan_status, employee_id, competence_id = row
+    if status not in {s.value for s in expected.statuses}:
+        raise ConflictError(f"plan activity {activity.id!r} is {status}")
+    if plan_status == PlanStatus.CLOSED.value:
+        raise ConflictError(f"plan {activity.plan_id!r} is closed")
+    if expected.holding_read:
+        found = conn.execute(
+            f"SELECT {rows.HOLDING_COLUMNS} FROM holding"
+            " WHERE employee_id = ? AND competence_id = ?",
+            (employee_id, competence_id),
+        ).fetchone()
+        held = None if found is None else rows.holding_from(found)
+        if held != expected.holding:
+            raise ConflictError(ItemExpected.holding_changed(employee_id, competence_id))
 
 
 def add_conversation(conn: sqlite3.Connection, conversation: Conversation) -> None:

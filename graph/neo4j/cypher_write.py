@@ -250,18 +250,26 @@ SET x = r.props
 MERGE (p)-[:INCLUDES]->(x)
 """
 
-# Serialises concurrent appends to one plan: setting a property takes the
-# node's write lock until the transaction ends, so max(seq) + 1 stays free.
+# Serialises the commands on one plan and its items (append, complete,
+# cancel, follow up): setting a property takes the node's write lock until
+# the transaction ends, and what a command checks is read after it, so a
+# concurrent command's write has committed by then and is seen (max(seq) + 1
+# stays free, an item is changed once, a closed plan stays closed).
 LOCK_PLAN: Final = "MATCH (p:Plan {id: $plan_id}) SET p.seq_lock = true REMOVE p.seq_lock"
 
-# Serialises concurrent changes of one plan item (`writes.update_plan_activity`
-# with expected statuses): its status is read after this, under the lock, so
-# two commands that both read it open cannot both change it.
-LOCK_PLAN_ACTIVITY: Final = (
-    "MATCH (x:PlanActivity {id: $id}) SET x.status_lock = true REMOVE x.status_lock"
-)
+PLAN_STATUS: Final = "MATCH (p:Plan {id: $plan_id}) RETURN p.status AS status"
 
-PLAN_ACTIVITY_STATUS: Final = "MATCH (x:PlanActivity {id: $id}) RETURN x.status AS status"
+# An item's status, its plan's, and the plan's person's holding of the
+# item's competence (null when none), as `ItemExpected` checks them.
+PLAN_ITEM_STATE: Final = (
+    "MATCH (e:Employee)-[:HAS_PLAN]->(p:Plan {id: $plan_id})-[:INCLUDES]->"
+    "(x:PlanActivity {id: $id})"
+    " OPTIONAL MATCH (e)-[h:HOLDS]->(c:Competence {id: x.competence})"
+    " RETURN x.status AS status, p.status AS plan_status, e.id AS employee_id,"
+    " x.competence AS competence_id,"
+    " CASE WHEN h IS NULL THEN null ELSE h {.*, employee_id: e.id, competence_id: c.id} END"
+    " AS holding"
+)
 
 # The mentor's node lock serialises concurrent starts for one mentor: each
 # counts the active mentorships only after the previous one committed.

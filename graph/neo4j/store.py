@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
@@ -51,7 +51,7 @@ from ladders.models import (
     Mentorship,
     Plan,
     PlanActivity,
-    PlanActivityStatus,
+    PlanStatus,
     ReferenceData,
     Unit,
     UnitNeed,
@@ -60,6 +60,7 @@ from ladders.ports import (
     AuditRecord,
     Chunks,
     CoverageCount,
+    ItemExpected,
     MentorRole,
     MentorRow,
     ProgressFn,
@@ -507,8 +508,8 @@ class Neo4jStore:
     async def start_mentorship(self, mentorship: Mentorship, *, capacity: int) -> None:
         await self._write(lambda tx: writes.start_mentorship(tx, mentorship, capacity))
 
-    async def upsert_plan(self, plan: Plan) -> None:
-        await self._write(writes.single(writes.write_plans, plan))
+    async def upsert_plan(self, plan: Plan, *, expected: PlanStatus | None = None) -> None:
+        await self._write(lambda tx: writes.upsert_plan(tx, plan, expected))
 
     async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:
         return await self._write(lambda tx: writes.add_plan_activity(tx, activity))
@@ -518,7 +519,7 @@ class Neo4jStore:
         activity: PlanActivity,
         *,
         holding: Holding | None = None,
-        expected: Collection[PlanActivityStatus] | None = None,
+        expected: ItemExpected | None = None,
     ) -> None:
         await self._write(lambda tx: writes.update_plan_activity(tx, activity, holding, expected))
 

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import (
     Awaitable,
     Callable,
-    Collection,
     Iterable,
     Iterator,
     Mapping,
@@ -40,6 +39,7 @@ from graph.neo4j.mapping import (
     plan_row,
     profession_row,
     step_row,
+    to_model,
     transition_row,
     unit_row,
 )
@@ -56,14 +56,14 @@ from ladders.models import (
     Mentorship,
     Plan,
     PlanActivity,
-    PlanActivityStatus,
+    PlanStatus,
     Profession,
     Step,
     Transition,
     Unit,
     UnitNeed,
 )
-from ladders.ports import ProgressFn
+from ladders.ports import ItemExpected, ProgressFn
 
 BATCH: Final = 5_000
 """Rows per UNWIND: large enough to amortise round trips, small enough for the heap."""
@@ -333,6 +333,8 @@ async def add_plan_activity(tx: AsyncManagedTransaction, item: PlanActivity) -> 
     w = Writer(tx)
     await w.require("plan activity", {"Plan": [item.plan_id]})
     await w.run(W.LOCK_PLAN, plan_id=item.plan_id)
+    if await _plan_status(tx, item.plan_id) == PlanStatus.CLOSED.value:
+        raise ConflictError(f"plan {item.plan_id!r} is closed")
     result = await tx.run(Q.LAST_PLAN_SEQ, {"plan_id": item.plan_id})
     record = await result.single(strict=True)
     added = item.model_copy(update={"seq": int(record["seq"]) + 1})
@@ -362,21 +364,51 @@ async def update_plan_activity(
     tx: AsyncManagedTransaction,
     item: PlanActivity,
     holding: Holding | None,
-    expected: Collection[PlanActivityStatus] | None = None,
+    expected: ItemExpected | None = None,
 ) -> None:
     w = Writer(tx)
     await w.require("plan activity update", {"PlanActivity": [item.id]})
     if expected is not None:
-        # The status is read only once this transaction holds the item's write
-        # lock: a concurrent update has committed by then, and is seen.
-        await w.run(W.LOCK_PLAN_ACTIVITY, id=item.id)
-        result = await tx.run(W.PLAN_ACTIVITY_STATUS, {"id": item.id})
-        record = await result.single(strict=True)
-        if record["status"] not in {s.value for s in expected}:
-            raise ConflictError(f"plan activity {item.id!r} is {record['status']}")
+        await w.run(W.LOCK_PLAN, plan_id=item.plan_id)
+        await _check_expected(tx, item, expected)
     await write_plan_activities(w, [item])
     if holding is not None:
         await write_holdings(w, [holding])
+
+
+async def upsert_plan(tx: AsyncManagedTransaction, plan: Plan, expected: PlanStatus | None) -> None:
+    w = Writer(tx)
+    if expected is not None:
+        await w.require("plan update", {"Plan": [plan.id]})
+        await w.run(W.LOCK_PLAN, plan_id=plan.id)
+        status = await _plan_status(tx, plan.id)
+        if status != expected.value:
+            raise ConflictError(f"plan {plan.id!r} is {status}")
+    await write_plans(w, [plan])
+
+
+async def _plan_status(tx: AsyncManagedTransaction, plan_id: str) -> str:
+    result = await tx.run(W.PLAN_STATUS, {"plan_id": plan_id})
+    record = await result.single(strict=True)
+    return str(record["status"])
+
+
+async def _check_expected(
+    tx: AsyncManagedTransaction, item: PlanActivity, expected: ItemExpected
+) -> None:
+    """Under the plan's lock: what the command read is still so."""
+    result = await tx.run(W.PLAN_ITEM_STATE, {"plan_id": item.plan_id, "id": item.id})
+    record = await result.single(strict=True)
+    if record["status"] not in {s.value for s in expected.statuses}:
+        raise ConflictError(f"plan activity {item.id!r} is {record['status']}")
+    if record["plan_status"] == PlanStatus.CLOSED.value:
+        raise ConflictError(f"plan {item.plan_id!r} is closed")
+    if expected.holding_read:
+        found = record["holding"]
+        held = None if found is None else to_model(Holding, found)
+        if held != expected.holding:
+            employee_id, competence_id = record["employee_id"], record["competence_id"]
+            raise ConflictError(ItemExpected.holding_changed(employee_id, competence_id))
 
 
 def single(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ from ladders.models import (
     PlanActivityStatus,
     PlanStatus,
 )
-from ladders.ports import Store
+from ladders.ports import ItemExpected, Store
 from tests.builders import AS_OF, by_id, canonical, make_holding
 
 
@@ -298,26 +299,29 @@ async def test_concurrent_complete_and_cancel_of_one_item_let_exactly_one_throug
         assert {str(r) for r in refused} == {expected}
 
 
-class _CancelledMeanwhile:
-    """The real store, where someone cancels `item_id` just after the command
-    read it: the interleaving the races above hope to hit, every time."""
+class _Meanwhile:
+    """The real store, where `then()` runs once just after the command's first
+    call of the read `after`: the interleaving the races above hope to hit,
+    every time."""
 
-    def __init__(self, inner: Store, item_id: str) -> None:
+    def __init__(self, inner: Store, after: str, then: Callable[[], Awaitable[object]]) -> None:
         self._inner = inner
-        self._item_id = item_id
-        self._done = False
+        self._after = after
+        self._then: Callable[[], Awaitable[object]] | None = then
 
     def __getattr__(self, name: str) -> object:
-        return getattr(self._inner, name)
+        read = getattr(self._inner, name)
+        if name != self._after:
+            return read
 
-    async def plan_activities(self, plan_ids: list[str]) -> list[PlanActivity]:
-        got = await self._inner.plan_activities(plan_ids)
-        if not self._done:
-            self._done = True
-            from ladders.plan_commands import cancel_plan_activity
+        async def read_then(*args: object) -> object:
+            got = await read(*args)
+            then, self._then = self._then, None
+            if then is not None:
+                await then()
+            return got
 
-            await cancel_plan_activity(store=self._inner, plan_activity_id=self._item_id)
-        return got
+        return read_then
 
 
 async def test_completing_an_item_cancelled_since_it_was_read_is_a_conflict(
@@ -325,12 +329,16 @@ async def test_completing_an_item_cancelled_since_it_was_read_is_a_conflict(
 ) -> None:
     from ladders.catalog import CatalogCache
     from ladders.errors import ConflictError
-    from ladders.plan_commands import complete_plan_activity
+    from ladders.plan_commands import cancel_plan_activity, complete_plan_activity
 
     catalog = await CatalogCache().get(loaded)
     [item] = await _fresh_items(loaded, 1)
     holding_before = await _hlr_of_e03(loaded)
-    racing: Any = _CancelledMeanwhile(loaded, item.id)
+    racing: Any = _Meanwhile(
+        loaded,
+        "plan_activities",
+        lambda: cancel_plan_activity(store=loaded, plan_activity_id=item.id),
+    )
 
     with pytest.raises(ConflictError, match=r"is cancelled$"):
         await complete_plan_activity(
@@ -342,6 +350,92 @@ async def test_completing_an_item_cancelled_since_it_was_read_is_a_conflict(
     assert await _hlr_of_e03(loaded) == holding_before
 
 
+async def test_a_plan_closed_since_a_command_read_it_open_takes_no_change(
+    loaded: Store, region: Dataset
+) -> None:
+    # QA: an item completed, cancelled or added after a follow-up closed its
+    # plan; a follow-up that read the plan open wrote it open again.
+    from ladders.catalog import CatalogCache
+    from ladders.errors import ConflictError
+    from ladders.plan_commands import (
+        NewPlanItem,
+        add_plan_activity,
+        cancel_plan_activity,
+        complete_plan_activity,
+        follow_up_plan,
+    )
+
+    catalog = await CatalogCache().get(loaded)
+
+    def closing(plan_id: str) -> Any:
+        return _Meanwhile(
+            loaded,
+            "get_plans",
+            lambda: follow_up_plan(
+                store=loaded, plan_id=plan_id, followed_up_on=AS_OF, status=PlanStatus.CLOSED
+            ),
+        )
+
+    commands = {
+        "p-e03-2025": complete_plan_activity(
+            store=closing("p-e03-2025"), catalog=catalog,
+            plan_activity_id="p-e03-2025#2", completed_on=AS_OF,
+        ),
+        "p-e08-2025": cancel_plan_activity(
+            store=closing("p-e08-2025"), plan_activity_id="p-e08-2025#1"
+        ),
+        "p-e09-2023": add_plan_activity(
+            store=closing("p-e09-2023"), catalog=catalog, plan_id="p-e09-2023",
+            item=NewPlanItem(competence_id="evb", target_level=2),
+        ),
+        "p-e04-2025": follow_up_plan(  # draft -> active, read before it was closed
+            store=closing("p-e04-2025"), plan_id="p-e04-2025",
+            followed_up_on=AS_OF, status=PlanStatus.ACTIVE,
+        ),
+    }  # fmt: skip
+    for plan_id, command in commands.items():
+        with pytest.raises(ConflictError, match=rf"^plan '{plan_id}' is closed$"):
+            await command
+
+    closed = {
+        plan.id: plan.model_copy(update={"status": PlanStatus.CLOSED, "last_followup_on": AS_OF})
+        for plan in region.plans
+        if plan.id in commands
+    }
+    expected = region.model_copy(update={"plans": tuple(closed.get(p.id, p) for p in region.plans)})
+    assert await loaded.export_dataset() == canonical(expected)  # only the closing
+
+
+async def test_a_completion_weighed_against_a_holding_assessed_over_since_is_a_conflict(
+    loaded: Store, region: Dataset
+) -> None:
+    # QA: completing an item to level 3 while an assessment of level 4 landed
+    # between the command's read and its write lowered the holding to 3.
+    from ladders.catalog import CatalogCache
+    from ladders.errors import ConflictError
+    from ladders.plan_commands import complete_plan_activity
+
+    catalog = await CatalogCache().get(loaded)
+    assessed = make_holding("e03", "hlr", 4, assessed_on=AS_OF)
+    racing: Any = _Meanwhile(loaded, "holdings_of", lambda: loaded.upsert_holding(assessed))
+
+    with pytest.raises(ConflictError, match=r"^e03's holding of 'hlr' changed since it was read"):
+        await complete_plan_activity(
+            store=racing, catalog=catalog, plan_activity_id="p-e03-2025#2", completed_on=AS_OF
+        )
+
+    assert await _hlr_of_e03(loaded) == assessed
+    item = (await loaded.plan_activities(["p-e03-2025"]))[1]
+    assert item == by_id(region.plan_activities, "p-e03-2025#2")  # still planned
+
+    # Asked again, it sees the level 4 and records nothing over it.
+    done, kept = await complete_plan_activity(
+        store=loaded, catalog=catalog, plan_activity_id="p-e03-2025#2", completed_on=AS_OF
+    )
+    assert (done.status, kept) == (PlanActivityStatus.DONE, assessed)
+    assert await _hlr_of_e03(loaded) == assessed
+
+
 async def test_update_plan_activity_with_expected_statuses_refuses_another(
     loaded: Store, region: Dataset
 ) -> None:
@@ -349,7 +443,7 @@ async def test_update_plan_activity_with_expected_statuses_refuses_another(
 
     done_item = by_id(region.plan_activities, "p-e08-2025#2")  # done
     again = done_item.model_copy(update={"completed_on": AS_OF})
-    open_statuses = (PlanActivityStatus.PLANNED, PlanActivityStatus.ONGOING)
+    open_statuses = ItemExpected((PlanActivityStatus.PLANNED, PlanActivityStatus.ONGOING))
 
     with pytest.raises(ConflictError, match=r"^plan activity 'p-e08-2025#2' is done$"):
         await loaded.update_plan_activity(
@@ -363,3 +457,26 @@ async def test_update_plan_activity_with_expected_statuses_refuses_another(
     assert (await loaded.plan_activities(["p-e08-2025"]))[0] == cancelled
     with pytest.raises(IntegrityError):
         await loaded.update_plan_activity(_item("p-e08-2025", seq=9), expected=open_statuses)
+
+    # The holding read must be the one stored (None: that none is).
+    held: Any = await _hlr_of_e03(loaded)
+    item = by_id(region.plan_activities, "p-e03-2025#2")
+    done = item.model_copy(update={"status": PlanActivityStatus.DONE, "completed_on": AS_OF})
+    given = make_holding("e03", "hlr", 3, source=HoldingSource.ACTIVITY)
+    for stale in (held.model_copy(update={"level": 1}), None):
+        read = ItemExpected(open_statuses.statuses, holding=stale, holding_read=True)
+        with pytest.raises(ConflictError, match=r"^e03's holding of 'hlr' changed"):
+            await loaded.update_plan_activity(done, holding=given, expected=read)
+        assert await _hlr_of_e03(loaded) == held
+    read = ItemExpected(open_statuses.statuses, holding=held, holding_read=True)
+    await loaded.update_plan_activity(done, holding=given, expected=read)
+    assert await _hlr_of_e03(loaded) == given
+
+    # A plan's status: the one the command read, or nothing is written.
+    draft = by_id(region.plans, "p-e04-2025")
+    active = draft.model_copy(update={"status": PlanStatus.ACTIVE, "last_followup_on": AS_OF})
+    with pytest.raises(ConflictError, match=r"^plan 'p-e04-2025' is draft$"):
+        await loaded.upsert_plan(active, expected=PlanStatus.ACTIVE)
+    assert await loaded.get_plans(["p-e04-2025"]) == [draft]
+    await loaded.upsert_plan(active, expected=PlanStatus.DRAFT)
+    assert await loaded.get_plans(["p-e04-2025"]) == [active]
