@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 import time
 from collections.abc import Coroutine, Iterator, Sequence
 from pathlib import Path
@@ -79,25 +80,55 @@ def _fail(message: str) -> NoReturn:
 
 def _settings() -> Settings:
     try:
-        return get_settings()
+        settings = get_settings()
     except pydantic.ValidationError as exc:
         problems = "; ".join(
             f"STEGE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
         )
         _fail(f"bad setting: {problems}")
+    if not is_log_level(settings.log_level):
+        _fail(
+            f"bad setting: STEGE_LOG_LEVEL: {settings.log_level!r} is not one of "
+            f"{', '.join(LOG_LEVELS)}"
+        )
+    return settings
+
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+"""The levels STEGE_LOG_LEVEL may name (any case): those both logging and uvicorn know."""
+
+
+def is_log_level(level: str) -> bool:
+    return level.upper() in LOG_LEVELS
 
 
 _logging_configured = False
 
 
-def _configure_logging(level: str) -> None:
-    """Once per process: log to stderr through rich."""
+def configure_logging(level: str) -> None:
+    """Once per process: log to stderr, one line per record.
+
+    On a terminal through rich; otherwise (a log file, journald, a container's
+    log) plainly, never wrapped, so that each record (an audit record is one
+    JSON object) stays on one line. Also called in each of `stege serve`'s
+    worker processes (`api.serve.app_from_env`), which start unconfigured.
+    A process whose root logger already has a handler is left as it is.
+    """
     global _logging_configured
     if _logging_configured:
         return
-    handler = RichHandler(console=err, show_path=False, show_time=False)
-    logging.basicConfig(level=level.upper(), format="%(message)s", handlers=[handler])
     _logging_configured = True
+    if logging.getLogger().handlers:
+        return
+    level = level.upper() if is_log_level(level) else "INFO"
+    handler: logging.Handler
+    if err.is_terminal:
+        handler = RichHandler(console=err, show_path=False, show_time=False)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-8s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def _run(work: Coroutine[Any, Any, T]) -> T:
@@ -211,8 +242,8 @@ def _root(
     try:
         level = "DEBUG" if verbose else get_settings().log_level
     except pydantic.ValidationError:
-        level = "INFO"  # the command itself reports the bad setting
-    _configure_logging(level)
+        level = "INFO"  # the command itself reports the bad setting (`_settings`)
+    configure_logging(level)
 
 
 @db_app.command("init")
@@ -379,7 +410,7 @@ def _stop_as_on_sigint(_signum: int, frame: FrameType | None) -> None:
 @app.command("serve")
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (STEGE_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port (STEGE_PORT).")] = None,
+    port: Annotated[int | None, typer.Option(min=0, max=65535, help="Port (STEGE_PORT).")] = None,
     workers: Annotated[
         int | None, typer.Option(min=1, help="Worker processes (STEGE_WORKERS).")
     ] = None,

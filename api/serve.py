@@ -22,7 +22,7 @@ from fastapi import FastAPI
 
 from api.app import GRAPHQL_PATH, auth_config, create_app, warn_dev_auth
 from api.settings import Settings, get_settings
-from api.stores import describe_store, opened_store
+from api.stores import describe_store, open_store, opened_store
 from ladders.catalog import Catalog
 from ladders.errors import StoreUnavailableError
 from ladders.ports import Store
@@ -33,8 +33,15 @@ DEMO_DB = Path("stege-demo.db")
 
 
 def app_from_env() -> FastAPI:
-    """The app factory uvicorn's workers call."""
-    return create_app(get_settings())
+    """The app factory uvicorn's workers call.
+
+    With several workers each is a new process, which logs as `stege serve`
+    does (the `stege.audit` lines among the rest) only once configured here."""
+    from api.cli import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)
 
 
 def demo_settings(settings: Settings) -> dict[str, str]:
@@ -88,13 +95,23 @@ async def ensure_schema(settings: Settings) -> None:
     a seeding that was killed before it built its indexes, or by other means,
     would otherwise be served without them, every question walking what an
     index would seek. An unreachable store is not fatal here: the API starts
-    and `/readyz` reports it."""
+    and `/readyz` reports it, unless it is the embedded store's file that
+    cannot be opened (a directory, a read-only place, not a database): that
+    does not heal, every worker would fail to start, so it is an error here."""
     try:
-        async with opened_store(settings) as store:
-            await store.ping()  # fails fast: the schema's reads would retry
-            await store.init_schema()
+        store = await open_store(settings)
+    except StoreUnavailableError as exc:
+        if settings.store == "embedded":
+            raise
+        log.warning("the store's schema was not checked at start-up: %s", exc)
+        return
+    try:
+        await store.ping()  # fails fast: the schema's reads would retry
+        await store.init_schema()
     except StoreUnavailableError as exc:
         log.warning("the store's schema was not checked at start-up: %s", exc)
+    finally:
+        await store.close()
 
 
 async def prepare_demo(settings: Settings) -> DemoPeople:
@@ -172,7 +189,12 @@ def serve(
         asyncio.run(ensure_schema(settings))
     if not demo and settings.store == "embedded" and workers > 1:
         log.warning("several workers writing one SQLite file: see DESIGN §8 on the WAL race")
-    print(f"Stege serving on http://{host}:{port}{GRAPHQL_PATH}", file=sys.stderr, flush=True)
+    print(
+        f"Stege starting on http://{host}:{port}{GRAPHQL_PATH}: {describe_store(settings)}, "
+        f"{settings.auth_mode} auth, {workers} worker{'s' if workers > 1 else ''}",
+        file=sys.stderr,
+        flush=True,
+    )
     uvicorn.run(
         "api.serve:app_from_env",
         factory=True,

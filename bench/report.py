@@ -198,6 +198,8 @@ def main(argv: list[str]) -> int:
             run = json.loads(path.read_text())
         except (OSError, ValueError) as exc:  # ValueError: not JSON, or not UTF-8
             parser.error(f"{path}: {exc}")
+        if not isinstance(run, dict) or not {"employees", "runs"} <= run.keys():
+            parser.error(f"{path}: not a bench/run.py result (it has no employees and runs)")
         print(render(run))
     return 0
 

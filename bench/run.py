@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -383,49 +383,108 @@ def run_all(options: Options) -> dict[int, dict[str, Any]]:
     return everything
 
 
+MAX_EMPLOYEES = 500_000
+"""`stege seed synthetic`'s largest region."""
+
+
+def _number(
+    kind: type[int] | type[float], low: float, high: float | None = None
+) -> Callable[[str], float]:
+    """An argparse type: a number out of range is a usage error, not a run
+    that fails after its start (and leaves a failed <N>.json behind)."""
+
+    def convert(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            bounds = f"from {low:,} to {high:,}" if high is not None else f"at least {low:,}"
+            raise argparse.ArgumentTypeError(f"{text} is out of range ({bounds})")
+        return value
+
+    return convert
+
+
 def parse(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--employees", type=int, nargs="+", default=[10_000, 55_000], help="Region sizes to run."
+        "--employees",
+        type=_number(int, 1, MAX_EMPLOYEES),
+        nargs="+",
+        default=[10_000, 55_000],
+        help="Region sizes to run (default: 10000 55000).",
     )
     parser.add_argument(
         "--stores",
         nargs="+",
         choices=["embedded", "neo4j"],
         default=["embedded", "neo4j"],
-        help="Stores to run.",
+        help="Stores to run (default: both).",
     )
-    parser.add_argument("--seed", type=int, default=1, help="Seed of the synthetic region.")
+    parser.add_argument(
+        "--seed", type=int, default=1, help="Seed of the synthetic region (default: 1)."
+    )
     parser.add_argument(
         "--batch-size",
-        type=int,
+        type=_number(int, 1),
         default=None,
         help="Employees per seeding transaction (default: each store's own, as `stege seed`).",
     )
-    parser.add_argument("--calls", type=int, default=60, help="Most timed calls per figure.")
-    parser.add_argument("--seconds", type=float, default=20.0, help="Time budget per figure.")
     parser.add_argument(
-        "--throughput-seconds", type=float, default=15.0, help="Length of each throughput run."
+        "--calls",
+        type=_number(int, 1),
+        default=60,
+        help="Most timed calls per figure (default: 60).",
     )
     parser.add_argument(
-        "--concurrency", type=int, default=8, help="Clients in the throughput runs."
+        "--seconds",
+        type=_number(float, 0.001),
+        default=20.0,
+        help="Time budget per figure (default: 20).",
     )
     parser.add_argument(
-        "--out", type=Path, default=RESULTS_DIR, help="Folder for the <N>.json results."
+        "--throughput-seconds",
+        type=_number(float, 0),
+        default=15.0,
+        help="Length of each throughput run; 0 skips them (default: 15).",
     )
-    parser.add_argument("--workloads", nargs="+", default=None, help="Only these workloads.")
+    parser.add_argument(
+        "--concurrency",
+        type=_number(int, 1),
+        default=8,
+        help="Clients in the throughput runs (default: 8).",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=RESULTS_DIR,
+        help="Folder for the <N>.json results (default: bench/results).",
+    )
+    parser.add_argument(
+        "--workloads",
+        nargs="+",
+        choices=[w.name for w in WORKLOADS],
+        default=None,
+        metavar="WORKLOAD",
+        help="Only these workloads (default: all): " + ", ".join(w.name for w in WORKLOADS),
+    )
     parser.add_argument(
         "--settle-seconds",
-        type=float,
+        type=_number(float, 0),
         default=60.0,
-        help="Single-person questions asked, untimed, before the timing starts (steady state).",
+        help="Single-person questions asked, untimed, before the timing starts "
+        "(steady state; default: 60).",
     )
     parser.add_argument(
         "--neo4j-uri",
         default=os.environ.get("NEO4J_URI"),
-        help="Use (and WIPE) this Neo4j instead of starting tools/neo4j-server.",
+        help="Use (and WIPE) this Neo4j instead of starting tools/neo4j-server "
+        "(default: $NEO4J_URI).",
     )
     args = parser.parse_args(argv)
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"argument --out: {args.out} is not a folder")
     return Options(
         employees=tuple(args.employees),
         stores=tuple(args.stores),

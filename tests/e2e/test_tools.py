@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,94 @@ def test_test_command_has_help() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("The one test command")
     assert "pytest's own options follow" in result.stdout
+
+
+def test_a_server_worker_logs_each_record_on_one_line(tmp_path: Path) -> None:
+    # `stege serve --workers N` starts each worker in a new process through
+    # api.serve:app_from_env: unconfigured, it dropped every INFO line (the
+    # stege.audit records among them); and rich wrapped the lines it did
+    # write at 80 columns, an audit record's JSON over several lines.
+    record = '{"who": "E1", "whom": "E2", "fields": ["' + "name" * 40 + '"]}'
+    script = (
+        "import logging, sys\n"
+        "from api.serve import app_from_env\n"
+        "app_from_env()\n"
+        "logging.getLogger('stege.audit').info(sys.argv[1])\n"
+    )
+    env = {
+        **os.environ,
+        "STEGE_AUTH_MODE": "dev",
+        "STEGE_DB_PATH": str(tmp_path / "stege.db"),
+        "STEGE_LOG_LEVEL": "INFO",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script, record],
+        capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert f"INFO     stege.audit: {record}" in result.stderr.splitlines()
+    assert not (tmp_path / "stege.db").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--employees", "0"], "argument --employees: 0 is out of range (from 1 to 500,000)"),
+        (["--employees", "1e3"], "argument --employees: not a number: '1e3'"),
+        (["--employees", "600000"], "600000 is out of range"),
+        (["--workloads", "gapp"], "argument --workloads: invalid choice: 'gapp'"),
+        (["--calls", "0"], "argument --calls: 0 is out of range (at least 1)"),
+        (["--concurrency", "0"], "argument --concurrency: 0 is out of range"),
+        (["--seconds", "-1"], "argument --seconds: -1 is out of range"),
+        (["--out", "/dev/null"], "argument --out: /dev/null is not a folder"),
+    ],
+)
+def test_bench_run_refuses_bad_arguments_before_it_starts(
+    args: list[str], problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # --employees 0 once ran, failed each store and wrote bench/results/0.json.
+    from bench.run import parse
+
+    with pytest.raises(SystemExit) as exit_:
+        parse(args)
+
+    assert exit_.value.code == 2
+    assert problem in capsys.readouterr().err
+
+
+def test_bench_run_help_names_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.run import parse
+
+    with pytest.raises(SystemExit) as exit_:
+        parse(["--help"])
+
+    assert exit_.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Region sizes to run (default: 10000 55000)" in out
+    assert "knowledgeTransferRisks(region)" in out
+
+
+@pytest.mark.parametrize("content", ["{}", "[1, 2]", '{"employees": 10}'])
+def test_bench_report_names_a_file_that_is_no_result(
+    content: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bench.report import main
+
+    path = tmp_path / "run.json"
+    path.write_text(content)
+    with pytest.raises(SystemExit) as exit_:
+        main([str(path)])
+
+    assert exit_.value.code == 2
+    assert f"{path}: not a bench/run.py result" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_build_demo_has_help_and_writes_nothing(flag: str) -> None:
+    before = {p: p.stat().st_mtime_ns for p in (ROOT / "seed" / "demo").glob("*.csv")}
+    result = _run(sys.executable, str(ROOT / "tools" / "build_demo.py"), flag)
+
+    assert result.returncode == 0, result.stderr
+    assert "--check" in result.stdout
+    assert {p: p.stat().st_mtime_ns for p in (ROOT / "seed" / "demo").glob("*.csv")} == before

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from typer.testing import CliRunner, Result
 
 from api.cli import app
@@ -58,6 +59,9 @@ def exported(tmp_path: Path, name: str) -> dict[str, bytes]:
         (["validate"], "Check a dataset folder without writing anything"),
         (["seed"], "Load bundled or generated data"),
         (["seed", "demo"], "Import the demo region"),
+        (["seed", "synthetic"], "Generate a realistic region of N employees"),
+        (["serve"], "Run the GraphQL API"),
+        (["schema"], "Print the GraphQL schema"),
     ],
 )
 def test_every_command_has_help(command: list[str], expected: str) -> None:
@@ -238,3 +242,69 @@ def test_seed_synthetic_refuses_a_region_out_of_range(db: Path, n: str, problem:
     message = " ".join(result.output.replace("│", " ").split())
     assert f"Invalid value for '--employees' / '-n': Input should be {problem}" in message
     assert not db.exists()
+
+
+@pytest.fixture
+def serving(db: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """`stege serve` (dev auth) up to the server: uvicorn's run is recorded, not run."""
+    started: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **kw: started.append(kw))
+    monkeypatch.setenv("STEGE_AUTH_MODE", "dev")
+    get_settings.cache_clear()
+    return started
+
+
+def test_serve_names_the_store_and_address_it_starts_on(
+    serving: list[dict[str, object]], db: Path
+) -> None:
+    result = stege("serve", "--port", "8123")
+
+    assert result.exit_code == 0, result.output
+    assert len(serving) == 1
+    assert (
+        f"Stege starting on http://127.0.0.1:8123/graphql: embedded {db}, dev auth, 1 worker"
+        in result.stderr
+    )
+
+
+@pytest.mark.parametrize("port", ["65536", "99999", "-1"])
+def test_serve_refuses_a_port_out_of_range(serving: list[dict[str, object]], port: str) -> None:
+    # 99999 was handed to uvicorn, which then listened on nothing.
+    result = stege("serve", "--port", port)
+
+    assert result.exit_code == 2
+    assert "Invalid value for '--port'" in result.output
+    assert serving == []
+
+
+def test_serve_stops_at_an_embedded_file_it_cannot_open(
+    serving: list[dict[str, object]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A folder is no SQLite file: each worker failed at start-up with a traceback.
+    monkeypatch.setenv("STEGE_DB_PATH", str(tmp_path))
+    get_settings.cache_clear()
+
+    result = stege("serve")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: SQLite store {tmp_path}: unable to open database file"
+    ]
+    assert serving == []
+
+
+def test_a_bad_log_level_is_one_line_on_stderr(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STEGE_LOG_LEVEL", "loud")
+    get_settings.cache_clear()
+
+    result = stege("db", "init")
+    helped = stege("db", "init", "--help")
+
+    assert result.exit_code == 1
+    assert not isinstance(result.exception, ValueError), result.exception
+    assert result.stderr.splitlines() == [
+        "error: bad setting: STEGE_LOG_LEVEL: 'loud' is not one of "
+        "DEBUG, INFO, WARNING, ERROR, CRITICAL"
+    ]
+    assert not db.exists()
+    assert helped.exit_code == 0, helped.output
