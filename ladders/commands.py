@@ -29,7 +29,7 @@ from ladders.models import (
     Mentorship,
     UnitNeed,
 )
-from ladders.ports import Store
+from ladders.ports import Store, Was
 from ladders.rules import Rules
 
 # --- lookups that raise (shared with ladders.plan_commands) -------------------
@@ -197,7 +197,8 @@ async def end_mentorship(
     if not active:
         raise NotFoundError("active mentorship", f"{mentor_id}->{adept_id}")
     ended = active[-1].model_copy(update={"ended_on": ended_on})
-    await store.upsert_mentorship(ended)
+    # Against a concurrent end: the second would move the first's end day.
+    await store.upsert_mentorship(ended, expected=Was(active[-1]))
     return ended
 
 
@@ -283,5 +284,7 @@ async def upsert_employee(
     for unit_id, unit in zip(unit_ids, found, strict=True):
         if unit is None:
             raise NotFoundError("unit", unit_id)
-    await store.upsert_employee(employee)
+    # Against a concurrent change: the fields kept from `existing` would
+    # otherwise undo what another command wrote since (a lost update).
+    await store.upsert_employee(employee, expected=Was(existing))
     return employee

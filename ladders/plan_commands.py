@@ -29,7 +29,7 @@ from ladders.models import (
     PlanStatus,
     parse_plan_activity_id,
 )
-from ladders.ports import ItemExpected, Store
+from ladders.ports import ItemExpected, Store, Was
 from ladders.rules import Rules
 from ladders.suggestions import Suggestion, next_steps
 
@@ -224,7 +224,7 @@ async def complete_plan_activity(
     )
     done = item.model_copy(update={"status": PlanActivityStatus.DONE, "completed_on": completed_on})
     # What was decided from the holding holds only while it is the same.
-    expected = ItemExpected(_OPEN_ITEM, holding=current, holding_read=True)
+    expected = ItemExpected(_OPEN_ITEM, holding=Was(current))
     if current is not None and held_level(current, competence, completed_on) > item.target_level:
         await store.update_plan_activity(done, expected=expected)
         return done, current

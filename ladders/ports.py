@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal, Protocol, runtime_checkable
+from typing import Generic, Literal, Protocol, TypeVar, runtime_checkable
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -41,6 +41,8 @@ from ladders.models import (
     UnitNeed,
 )
 
+T = TypeVar("T")
+
 ProgressFn = Callable[[int], None]
 """Called with the number of records just written, so a caller can show progress."""
 WrittenFn = Callable[[Dataset], None]
@@ -56,6 +58,16 @@ AUDIT_PAGE = 1_000
 
 
 @dataclass(frozen=True)
+class Was(Generic[T]):
+    """The stored record a command read (None: there was none), for a write
+    to compare-and-set against: the store reads it again in the write's own
+    transaction and, if it differs, writes nothing and raises
+    `ConflictError` (a command must not overwrite what it never saw)."""
+
+    value: T | None
+
+
+@dataclass(frozen=True)
 class ItemExpected:
     """What a command read before it changes a plan item, for
     `Store.update_plan_activity` to check again in its own transaction."""
@@ -64,17 +76,21 @@ class ItemExpected:
     """The item's status is one of these, and its plan is not closed: else
     `ConflictError("plan activity 'p#n' is <status>")` or `("plan 'p' is
     closed")`."""
-    holding: Holding | None = None
-    """With `holding_read`: the plan's person's holding of the item's
-    competence as the command read it (None: they held none). A completion
-    decides from it whether to record its level, so an assessment written
-    since (a higher level, say) makes the write a `ConflictError`."""
-    holding_read: bool = False
+    holding: Was[Holding] | None = None
+    """The plan's person's holding of the item's competence as the command
+    read it. A completion decides from it whether to record its level, so
+    an assessment written since (a higher level, say) makes the write a
+    `ConflictError`."""
 
     @staticmethod
     def holding_changed(employee_id: str, competence_id: str) -> str:
         """The conflict's message when the holding is not the one read."""
-        return f"{employee_id}'s holding of {competence_id!r} changed since it was read; try again"
+        return changed(f"{employee_id}'s holding of {competence_id!r}")
+
+
+def changed(what: str) -> str:
+    """A compare-and-set conflict's message, the same from every store."""
+    return f"{what} changed since it was read; try again"
 
 
 class AuditRecord(BaseModel):
@@ -253,17 +269,26 @@ class Store(Protocol):
         """Everything stored, each collection in the order of its read method."""
         ...
 
-    async def upsert_employee(self, employee: Employee) -> None:
+    async def upsert_employee(
+        self, employee: Employee, *, expected: Was[Employee] | None = None
+    ) -> None:
         """Create or replace an employee with their unit, profession, step and
-        managed units (the previous links are replaced)."""
+        managed units (the previous links are replaced). With `expected`, only
+        if the stored employee is still that one (`Was`): else
+        `ConflictError("employee 'e' changed since it was read; ...")`."""
         ...
 
     async def upsert_holding(self, holding: Holding) -> None: ...
 
     async def upsert_unit_need(self, need: UnitNeed) -> None: ...
 
-    async def upsert_mentorship(self, mentorship: Mentorship) -> None:
-        """Create, or update focus/ended_on of, the mentorship with this key."""
+    async def upsert_mentorship(
+        self, mentorship: Mentorship, *, expected: Was[Mentorship] | None = None
+    ) -> None:
+        """Create, or update focus/ended_on of, the mentorship with this key.
+        With `expected`, only if the stored one of that key is still that one
+        (`Was`): else `ConflictError("the mentorship m->a changed since it
+        was read; ...")`."""
         ...
 
     async def start_mentorship(self, mentorship: Mentorship, *, capacity: int) -> None:

@@ -1,4 +1,5 @@
-"""Spies for tests that check that reads are sent together, not one by one."""
+"""Spies for tests that check that reads are sent together, not one by one, and
+a wrapper that makes a race's interleaving happen every time."""
 
 from __future__ import annotations
 
@@ -39,3 +40,28 @@ class InFlight:
         """Counts the calls of `owner`'s `names` (methods or module functions)."""
         for name in names:
             monkeypatch.setattr(owner, name, self.around(getattr(owner, name)))
+
+
+class Meanwhile:
+    """A real store, where `then()` runs once just after the first call of its
+    read `after` (a concurrent write landing between a command's read and its
+    write): the interleaving a racing test hopes to hit, every time."""
+
+    def __init__(self, inner: Any, after: str, then: Callable[[], Awaitable[object]]) -> None:
+        self._inner = inner
+        self._after = after
+        self._then: Callable[[], Awaitable[object]] | None = then
+
+    def __getattr__(self, name: str) -> object:
+        read = getattr(self._inner, name)
+        if name != self._after:
+            return read
+
+        async def read_then(*args: object, **kwargs: object) -> object:
+            got = await read(*args, **kwargs)
+            then, self._then = self._then, None
+            if then is not None:
+                await then()
+            return got
+
+        return read_then

@@ -42,6 +42,7 @@ from ladders.ports import (
     ProgressFn,
     SupplyCount,
     TransferCount,
+    Was,
     WrittenFn,
 )
 
@@ -287,9 +288,11 @@ class EmbeddedStore:
     async def export_dataset(self) -> Dataset:
         return await self._db.read(reads.export_dataset)
 
-    async def upsert_employee(self, employee: Employee) -> None:
+    async def upsert_employee(
+        self, employee: Employee, *, expected: Was[Employee] | None = None
+    ) -> None:
         await self._db.write(
-            lambda conn: writes.upsert_employee(conn, employee),
+            lambda conn: writes.upsert_employee(conn, employee, expected),
             tables=("employee", "employee_manages"),
         )
 
@@ -301,9 +304,11 @@ class EmbeddedStore:
             lambda conn: writes.upsert_unit_need(conn, need), tables=("unit_need",)
         )
 
-    async def upsert_mentorship(self, mentorship: Mentorship) -> None:
+    async def upsert_mentorship(
+        self, mentorship: Mentorship, *, expected: Was[Mentorship] | None = None
+    ) -> None:
         await self._db.write(
-            lambda conn: writes.upsert_mentorship(conn, mentorship),
+            lambda conn: writes.upsert_mentorship(conn, mentorship, expected),
             tables=("mentorship", "mentorship_focus"),
         )
 

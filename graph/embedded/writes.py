@@ -27,7 +27,7 @@ from ladders.models import (
     PlanStatus,
     UnitNeed,
 )
-from ladders.ports import ItemExpected
+from ladders.ports import ItemExpected, Was, changed
 
 T = TypeVar("T")
 Report = Callable[[int], None]
@@ -235,7 +235,15 @@ def _focus_params(m: Mentorship) -> list[rows.Params]:
 # --- single writes ----------------------------------------------------------
 
 
-def upsert_employee(conn: sqlite3.Connection, employee: Employee) -> None:
+def upsert_employee(
+    conn: sqlite3.Connection, employee: Employee, expected: Was[Employee] | None = None
+) -> None:
+    # Safe without a race: every write runs on the one writer connection, in
+    # BEGIN IMMEDIATE, so what is read here is what is replaced.
+    if expected is not None:
+        [stored] = reads.get_employees(conn, [employee.id])
+        if stored != expected.value:
+            raise ConflictError(changed(f"employee {employee.id!r}"))
     conn.execute(UPSERT_EMPLOYEE, rows.employee_params(employee))
     conn.execute("DELETE FROM employee_manages WHERE employee_id = ?", (employee.id,))
     conn.executemany(INSERT_MANAGES, [(employee.id, u) for u in employee.manages])
@@ -249,10 +257,25 @@ def upsert_unit_need(conn: sqlite3.Connection, need: UnitNeed) -> None:
     conn.execute(UPSERT_NEED, rows.need_params(need))
 
 
-def upsert_mentorship(conn: sqlite3.Connection, mentorship: Mentorship) -> None:
+def upsert_mentorship(
+    conn: sqlite3.Connection, mentorship: Mentorship, expected: Was[Mentorship] | None = None
+) -> None:
+    if expected is not None:
+        stored = _stored_mentorship(conn, mentorship)
+        if stored != expected.value:
+            link = f"{mentorship.mentor_id}->{mentorship.adept_id}"
+            raise ConflictError(changed(f"the mentorship {link}"))
     conn.execute(UPSERT_MENTORSHIP, rows.mentorship_params(mentorship))
     conn.execute(DELETE_FOCUS, _mentorship_key(mentorship))
     conn.executemany(INSERT_FOCUS, _focus_params(mentorship))
+
+
+def _stored_mentorship(conn: sqlite3.Connection, key: Mentorship) -> Mentorship | None:
+    """The stored mentorship with `key`'s mentor, adept and start day."""
+    found = reads.mentorships(conn, [key.mentor_id], "mentor", None)
+    return next(
+        (m for m in found if (m.adept_id, m.started_on) == (key.adept_id, key.started_on)), None
+    )
 
 
 def start_mentorship(conn: sqlite3.Connection, mentorship: Mentorship, capacity: int) -> None:
@@ -334,14 +357,14 @@ def _check_expected(
         raise ConflictError(f"plan activity {activity.id!r} is {status}")
     if plan_status == PlanStatus.CLOSED.value:
         raise ConflictError(f"plan {activity.plan_id!r} is closed")
-    if expected.holding_read:
+    if expected.holding is not None:
         found = conn.execute(
             f"SELECT {rows.HOLDING_COLUMNS} FROM holding"
             " WHERE employee_id = ? AND competence_id = ?",
             (employee_id, competence_id),
         ).fetchone()
         held = None if found is None else rows.holding_from(found)
-        if held != expected.holding:
+        if held != expected.holding.value:
             raise ConflictError(ItemExpected.holding_changed(employee_id, competence_id))
 
 

@@ -257,6 +257,17 @@ MERGE (p)-[:INCLUDES]->(x)
 # stays free, an item is changed once, a closed plan stays closed).
 LOCK_PLAN: Final = "MATCH (p:Plan {id: $plan_id}) SET p.seq_lock = true REMOVE p.seq_lock"
 
+# A compare-and-set of a person (`writes.upsert_employee` with `expected`):
+# takes the person's write lock, creating the node if there is none yet
+# (MERGE under the id's uniqueness constraint: of two creating it, one waits
+# for the other and then finds it), and says whether it was created here.
+LOCK_EMPLOYEE: Final = (
+    "MERGE (e:Employee {id: $id}) ON CREATE SET e.created_lock = true"
+    " SET e.employee_lock = true REMOVE e.employee_lock"
+    " WITH e, e.created_lock IS NOT NULL AS created REMOVE e.created_lock"
+    " RETURN created"
+)
+
 PLAN_STATUS: Final = "MATCH (p:Plan {id: $plan_id}) RETURN p.status AS status"
 
 # An item's status, its plan's, and the plan's person's holding of the

@@ -66,6 +66,7 @@ from ladders.ports import (
     ProgressFn,
     SupplyCount,
     TransferCount,
+    Was,
     WrittenFn,
 )
 from ladders.supply import distinct_wants
@@ -493,8 +494,10 @@ class Neo4jStore:
     async def export_dataset(self) -> Dataset:
         return await self._read(export)
 
-    async def upsert_employee(self, employee: Employee) -> None:
-        await self._write(writes.single(writes.write_employees, employee))
+    async def upsert_employee(
+        self, employee: Employee, *, expected: Was[Employee] | None = None
+    ) -> None:
+        await self._write(lambda tx: writes.upsert_employee(tx, employee, expected))
 
     async def upsert_holding(self, holding: Holding) -> None:
         await self._write(writes.single(writes.write_holdings, holding))
@@ -502,8 +505,10 @@ class Neo4jStore:
     async def upsert_unit_need(self, need: UnitNeed) -> None:
         await self._write(writes.single(writes.write_needs, need))
 
-    async def upsert_mentorship(self, mentorship: Mentorship) -> None:
-        await self._write(writes.single(writes.write_mentorships, mentorship))
+    async def upsert_mentorship(
+        self, mentorship: Mentorship, *, expected: Was[Mentorship] | None = None
+    ) -> None:
+        await self._write(lambda tx: writes.upsert_mentorship(tx, mentorship, expected))
 
     async def start_mentorship(self, mentorship: Mentorship, *, capacity: int) -> None:
         await self._write(lambda tx: writes.start_mentorship(tx, mentorship, capacity))

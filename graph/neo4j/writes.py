@@ -63,7 +63,7 @@ from ladders.models import (
     Unit,
     UnitNeed,
 )
-from ladders.ports import ItemExpected, ProgressFn
+from ladders.ports import ItemExpected, ProgressFn, Was, changed
 
 BATCH: Final = 5_000
 """Rows per UNWIND: large enough to amortise round trips, small enough for the heap."""
@@ -376,6 +376,42 @@ async def update_plan_activity(
         await write_holdings(w, [holding])
 
 
+async def upsert_employee(
+    tx: AsyncManagedTransaction, employee: Employee, expected: Was[Employee] | None
+) -> None:
+    w = Writer(tx)
+    if expected is not None:
+        result = await tx.run(W.LOCK_EMPLOYEE, {"id": employee.id})
+        record = await result.single(strict=True)
+        stored = None if record["created"] else await _stored_employee(tx, employee.id)
+        if stored != expected.value:
+            raise ConflictError(changed(f"employee {employee.id!r}"))
+    await write_employees(w, [employee])
+
+
+async def _stored_employee(tx: AsyncManagedTransaction, employee_id: str) -> Employee | None:
+    result = await tx.run(Q.GET_EMPLOYEES, {"ids": [employee_id]})
+    record = await result.single(strict=True)
+    return next((to_model(Employee, r) for r in record["rows"]), None)
+
+
+async def upsert_mentorship(
+    tx: AsyncManagedTransaction, mentorship: Mentorship, expected: Was[Mentorship] | None
+) -> None:
+    w = Writer(tx)
+    if expected is not None:
+        await w.run(W.LOCK_MENTOR, mentor_id=mentorship.mentor_id)
+        result = await tx.run(Q.MENTORSHIPS_AS_MENTOR, {"ids": [mentorship.mentor_id], "day": None})
+        record = await result.single(strict=True)
+        key = (mentorship.adept_id, mentorship.started_on)
+        found = (to_model(Mentorship, r) for r in record["rows"])
+        stored = next((m for m in found if (m.adept_id, m.started_on) == key), None)
+        if stored != expected.value:
+            link = f"{mentorship.mentor_id}->{mentorship.adept_id}"
+            raise ConflictError(changed(f"the mentorship {link}"))
+    await write_mentorships(w, [mentorship])
+
+
 async def upsert_plan(tx: AsyncManagedTransaction, plan: Plan, expected: PlanStatus | None) -> None:
     w = Writer(tx)
     if expected is not None:
@@ -403,10 +439,10 @@ async def _check_expected(
         raise ConflictError(f"plan activity {item.id!r} is {record['status']}")
     if record["plan_status"] == PlanStatus.CLOSED.value:
         raise ConflictError(f"plan {item.plan_id!r} is closed")
-    if expected.holding_read:
+    if expected.holding is not None:
         found = record["holding"]
         held = None if found is None else to_model(Holding, found)
-        if held != expected.holding:
+        if held != expected.holding.value:
             employee_id, competence_id = record["employee_id"], record["competence_id"]
             raise ConflictError(ItemExpected.holding_changed(employee_id, competence_id))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -180,3 +181,52 @@ async def test_concurrent_writes_and_reads_all_land(loaded: Store) -> None:
     assert all(isinstance(n, int) and 2 <= n <= 14 for n in counts), counts
     assert await loaded.count_employees_in_units([ENH_IVA]) == 14
     assert await loaded.get_employees([e.id for e in new]) == new
+
+
+async def test_upsert_employee_with_expected_writes_only_over_what_was_read(
+    loaded: Store,
+) -> None:
+    from ladders.errors import ConflictError
+    from ladders.ports import Was
+
+    [before] = await loaded.get_employees(["e06"])  # as the store gives it
+    assert before is not None
+    moved = changed(before, unit_id=ENH_AKUT)
+    renamed = changed(before, name="Fredrik Sundh")
+    await loaded.upsert_employee(moved, expected=Was(before))
+    # A write that read `before` would undo the move: refused, nothing written.
+    for stale in (before, None):
+        with pytest.raises(ConflictError, match=r"^employee 'e06' changed since it was read"):
+            await loaded.upsert_employee(renamed, expected=Was(stale))
+    assert await loaded.get_employees(["e06"]) == [moved]
+
+    # Created only where none was (nor is created meanwhile).
+    new = make_employee("e99")
+    with pytest.raises(ConflictError, match=r"^employee 'e99' changed"):
+        await loaded.upsert_employee(new, expected=Was(before.model_copy(update={"id": "e99"})))
+    assert await loaded.get_employees(["e99"]) == [None]
+    await loaded.upsert_employee(new, expected=Was(None))
+    assert await loaded.get_employees(["e99"]) == [new]
+
+
+async def test_an_employee_changed_since_the_command_read_them_is_a_conflict(
+    loaded: Store,
+) -> None:
+    # QA: two admins' upsertEmployee of one person at once, each with other
+    # fields: the second kept the fields it had read, undoing the first's move.
+    from ladders.catalog import CatalogCache
+    from ladders.commands import upsert_employee
+    from ladders.errors import ConflictError
+    from tests.spies import Meanwhile
+
+    catalog = await CatalogCache().get(loaded)
+    [before] = await loaded.get_employees(["e06"])
+    assert before is not None
+    moved = changed(before, unit_id=ENH_AKUT)
+    racing: Any = Meanwhile(loaded, "get_employees", lambda: loaded.upsert_employee(moved))
+
+    with pytest.raises(ConflictError, match=r"^employee 'e06' changed since it was read"):
+        await upsert_employee(
+            store=racing, catalog=catalog, employee_id="e06", changes={"name": "F. Sundh"}
+        )
+    assert await loaded.get_employees(["e06"]) == [moved]

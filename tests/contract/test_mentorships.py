@@ -270,3 +270,31 @@ async def test_a_rival_start_committed_meanwhile_is_a_conflict(
         )
     active = await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)
     assert sorted(m.adept_id for m in active) == sorted({"e03", rival_adept})
+
+
+async def test_a_mentorship_ended_since_the_command_read_it_is_a_conflict(
+    loaded: Store,
+) -> None:
+    # QA: two ends of one mentorship at once, on different days: both answered
+    # success and the second moved the first's end day.
+    from ladders.commands import end_mentorship
+    from ladders.ports import Was
+    from tests.spies import Meanwhile
+
+    first_end, second_end = AS_OF, AS_OF + timedelta(days=7)
+    racing: Any = Meanwhile(
+        loaded,
+        "mentorships_of",
+        lambda: end_mentorship(store=loaded, mentor_id="e01", adept_id="e03", ended_on=first_end),
+    )
+    with pytest.raises(ConflictError, match=r"^the mentorship e01->e03 changed since it was read"):
+        await end_mentorship(store=racing, mentor_id="e01", adept_id="e03", ended_on=second_end)
+    [link] = await loaded.mentorships_of(["e01"], role="mentor")
+    assert link.ended_on == first_end
+
+    # The store's compare-and-set: a key never stored is expected as None.
+    new = Mentorship(mentor_id="e06", adept_id="e04", focus=("team",), started_on=AS_OF)
+    with pytest.raises(ConflictError, match=r"^the mentorship e06->e04 changed"):
+        await loaded.upsert_mentorship(new, expected=Was(link))
+    await loaded.upsert_mentorship(new, expected=Was(None))
+    assert await loaded.mentorships_of(["e06"], role="mentor") == [new]

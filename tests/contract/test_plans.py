@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -18,8 +17,9 @@ from ladders.models import (
     PlanActivityStatus,
     PlanStatus,
 )
-from ladders.ports import ItemExpected, Store
+from ladders.ports import ItemExpected, Store, Was
 from tests.builders import AS_OF, by_id, canonical, make_holding
+from tests.spies import Meanwhile
 
 
 def _item(plan_id: str, competence_id: str = "evb", **fields: object) -> PlanActivity:
@@ -299,31 +299,6 @@ async def test_concurrent_complete_and_cancel_of_one_item_let_exactly_one_throug
         assert {str(r) for r in refused} == {expected}
 
 
-class _Meanwhile:
-    """The real store, where `then()` runs once just after the command's first
-    call of the read `after`: the interleaving the races above hope to hit,
-    every time."""
-
-    def __init__(self, inner: Store, after: str, then: Callable[[], Awaitable[object]]) -> None:
-        self._inner = inner
-        self._after = after
-        self._then: Callable[[], Awaitable[object]] | None = then
-
-    def __getattr__(self, name: str) -> object:
-        read = getattr(self._inner, name)
-        if name != self._after:
-            return read
-
-        async def read_then(*args: object) -> object:
-            got = await read(*args)
-            then, self._then = self._then, None
-            if then is not None:
-                await then()
-            return got
-
-        return read_then
-
-
 async def test_completing_an_item_cancelled_since_it_was_read_is_a_conflict(
     loaded: Store,
 ) -> None:
@@ -334,7 +309,7 @@ async def test_completing_an_item_cancelled_since_it_was_read_is_a_conflict(
     catalog = await CatalogCache().get(loaded)
     [item] = await _fresh_items(loaded, 1)
     holding_before = await _hlr_of_e03(loaded)
-    racing: Any = _Meanwhile(
+    racing: Any = Meanwhile(
         loaded,
         "plan_activities",
         lambda: cancel_plan_activity(store=loaded, plan_activity_id=item.id),
@@ -368,7 +343,7 @@ async def test_a_plan_closed_since_a_command_read_it_open_takes_no_change(
     catalog = await CatalogCache().get(loaded)
 
     def closing(plan_id: str) -> Any:
-        return _Meanwhile(
+        return Meanwhile(
             loaded,
             "get_plans",
             lambda: follow_up_plan(
@@ -417,7 +392,7 @@ async def test_a_completion_weighed_against_a_holding_assessed_over_since_is_a_c
 
     catalog = await CatalogCache().get(loaded)
     assessed = make_holding("e03", "hlr", 4, assessed_on=AS_OF)
-    racing: Any = _Meanwhile(loaded, "holdings_of", lambda: loaded.upsert_holding(assessed))
+    racing: Any = Meanwhile(loaded, "holdings_of", lambda: loaded.upsert_holding(assessed))
 
     with pytest.raises(ConflictError, match=r"^e03's holding of 'hlr' changed since it was read"):
         await complete_plan_activity(
@@ -464,11 +439,11 @@ async def test_update_plan_activity_with_expected_statuses_refuses_another(
     done = item.model_copy(update={"status": PlanActivityStatus.DONE, "completed_on": AS_OF})
     given = make_holding("e03", "hlr", 3, source=HoldingSource.ACTIVITY)
     for stale in (held.model_copy(update={"level": 1}), None):
-        read = ItemExpected(open_statuses.statuses, holding=stale, holding_read=True)
+        read = ItemExpected(open_statuses.statuses, holding=Was(stale))
         with pytest.raises(ConflictError, match=r"^e03's holding of 'hlr' changed"):
             await loaded.update_plan_activity(done, holding=given, expected=read)
         assert await _hlr_of_e03(loaded) == held
-    read = ItemExpected(open_statuses.statuses, holding=held, holding_read=True)
+    read = ItemExpected(open_statuses.statuses, holding=Was(held))
     await loaded.update_plan_activity(done, holding=given, expected=read)
     assert await _hlr_of_e03(loaded) == given
 
