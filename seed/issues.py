@@ -78,9 +78,24 @@ class Issues:
 
     def __init__(self) -> None:
         self._items: list[ValidationIssue] = []
+        self._given_up: set[str] = set()
 
     def error(self, loc: Loc, message: str) -> None:
         self._items.append(ValidationIssue(loc.file, loc.line, loc.column, message))
+
+    def give_up(self, loc: Loc, message: str) -> None:
+        """An error that stops the reading of its file (a syntax error, a
+        header that does not fit): what the file defines is not all known."""
+        self.error(loc, message)
+        self.stopped(loc.file)
+
+    def stopped(self, file: str) -> None:
+        """The reading of `file` stopped at an error already reported."""
+        self._given_up.add(file)
+
+    def gave_up_on(self, *files: str) -> bool:
+        """Whether the reading of any of these files stopped at an error."""
+        return any(f in self._given_up for f in files)
 
     def warning(self, loc: Loc, message: str) -> None:
         self._items.append(

@@ -38,11 +38,11 @@ class PeopleParts:
 def read_people(root: Path, reg: Registry, issues: Issues) -> PeopleParts:
     parts = PeopleParts()
     _employees(root, reg, issues, parts)
-    reg.close("employee")
+    reg.close("employee", whole=not issues.gave_up_on(layout.EMPLOYEES))
     _holdings(root, reg, issues, parts)
     _mentorships(root, reg, issues, parts)
     _plans(root, reg, issues, parts)
-    reg.close("plan")
+    reg.close("plan", whole=not issues.gave_up_on(layout.PLANS))
     _plan_activities(root, reg, issues, parts)
     _conversations(root, reg, issues, parts)
     return parts

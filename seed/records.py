@@ -208,7 +208,7 @@ def compose_yaml(path: Path, rel: str, issues: Issues) -> yaml.Node | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        issues.error(Loc(rel, 1), f"not UTF-8 text ({exc.reason})")
+        issues.give_up(Loc(rel, 1), f"not UTF-8 text ({exc.reason})")
         return None
     try:
         return _compose(text)
@@ -219,9 +219,9 @@ def compose_yaml(path: Path, rel: str, issues: Issues) -> yaml.Node | None:
         if exc.context and exc.context_mark is not None and exc.problem:
             # Unclosed brackets and quotes are found lines after they open.
             message += f" ({exc.context} started on line {exc.context_mark.line + 1})"
-        issues.error(Loc(rel, line), message)
+        issues.give_up(Loc(rel, line), message)
     except yaml.YAMLError as exc:
-        issues.error(Loc(rel, 1), f"YAML syntax error: {exc}")
+        issues.give_up(Loc(rel, 1), f"YAML syntax error: {exc}")
     return None
 
 
@@ -324,10 +324,11 @@ def read_csv(
         lines = _csv_lines(handle, rel, issues)
         first = next(lines, None)
         if first is None:
-            issues.error(Loc(rel, 1), f"missing header line ({','.join(columns)})")
+            issues.give_up(Loc(rel, 1), f"missing header line ({','.join(columns)})")
             return
         header = _header(first, rel, issues, columns, required)
         if header is None:
+            issues.stopped(rel)  # the rows are not read
             return
         for line, cells in lines:
             if not any(cell.strip() for cell in cells):
@@ -378,6 +379,6 @@ def _csv_lines(handle: TextIO, rel: str, issues: Issues) -> Iterator[tuple[int, 
             yield start, cells
             start = reader.line_num + 1
     except csv.Error as exc:
-        issues.error(Loc(rel, reader.line_num or start), f"CSV syntax error: {exc}")
+        issues.give_up(Loc(rel, reader.line_num or start), f"CSV syntax error: {exc}")
     except UnicodeDecodeError as exc:
-        issues.error(Loc(rel, start), f"not UTF-8 text ({exc.reason})")
+        issues.give_up(Loc(rel, start), f"not UTF-8 text ({exc.reason})")

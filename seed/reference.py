@@ -44,16 +44,17 @@ class ReferenceParts:
 def read_reference(root: Path, reg: Registry, issues: Issues) -> ReferenceParts:
     parts = ReferenceParts()
     _competences(root, reg, issues, parts)
-    reg.close("competence")
+    reg.close("competence", whole=not issues.gave_up_on(layout.COMPETENCES))
     _professions(root, reg, issues, parts)
-    reg.close("profession")
-    for path in ladder_files(root):
-        _ladder(path, f"{layout.LADDERS_DIR}/{path.name}", reg, issues, parts)
-    reg.close("ladder", "step")
+    reg.close("profession", whole=not issues.gave_up_on(layout.PROFESSIONS))
+    ladders = [f"{layout.LADDERS_DIR}/{path.name}" for path in ladder_files(root)]
+    for path, rel in zip(ladder_files(root), ladders, strict=True):
+        _ladder(path, rel, reg, issues, parts)
+    reg.close("ladder", "step", whole=not issues.gave_up_on(*ladders))
     _activities(root, reg, issues, parts)
-    reg.close("activity")
+    reg.close("activity", whole=not issues.gave_up_on(layout.ACTIVITIES))
     _units(root, reg, issues, parts)
-    reg.close("unit")
+    reg.close("unit", whole=not issues.gave_up_on(layout.UNITS))
     return parts
 
 

@@ -30,6 +30,7 @@ class Registry:
         self._keys: dict[str, dict[Hashable, Loc]] = {}
         self._refs: list[_Ref] = []
         self._closed: set[str] = set()
+        self._unknowable: set[str] = set()
 
     def define(self, kind: str, id: str | None, loc: Loc) -> bool:
         """Record a new id of this kind; False (and an error) when it repeats."""
@@ -53,15 +54,21 @@ class Registry:
         known[key] = loc
         return True
 
-    def close(self, *kinds: str) -> None:
-        """Every id of these kinds has been read: check references to them at once."""
+    def close(self, *kinds: str, whole: bool = True) -> None:
+        """Every id of these kinds has been read: check references to them at
+        once. Not `whole` (the reading of a file defining them stopped at an
+        error): references to them are not checked, as every one to an id
+        past the error would be reported unknown, burying the one error that
+        matters (a YAML syntax error in competences.yaml gave 25,000)."""
         self._closed.update(kinds)
+        if not whole:
+            self._unknowable.update(kinds)
 
     def ref(self, kind: str, id: str | None, record: Located, key: str) -> None:
         """Check a reference, the value of `key` in `record`: now when every id
         of its kind is known, else once every file has been read. Its place is
         only worked out for an error (people files make millions of these)."""
-        if id is None:
+        if id is None or kind in self._unknowable:
             return
         if kind in self._closed:
             if id not in self._ids.get(kind, ()):
@@ -74,5 +81,5 @@ class Registry:
 
     def check_refs(self) -> None:
         for ref in self._refs:
-            if not self.known(ref.kind, ref.id):
+            if ref.kind not in self._unknowable and not self.known(ref.kind, ref.id):
                 self.issues.error(ref.record.loc_of(ref.key), f"unknown {ref.kind} {ref.id!r}")
