@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ladders.models import MAX_YEARS
@@ -15,6 +15,8 @@ from ladders.rules import Rules
 
 StoreKind = Literal["embedded", "neo4j"]
 AuthMode = Literal["jwt", "dev"]
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+"""The driver's Bolt schemes (`neo4j`: routing, for a cluster or Aura)."""
 
 
 class Settings(BaseSettings):
@@ -36,6 +38,14 @@ class Settings(BaseSettings):
     neo4j_max_retry_seconds: float = Field(default=30.0, ge=0)
     """How long a Neo4j read or write keeps retrying (server down, leader
     change) before the API answers 503."""
+
+    @field_validator("neo4j_uri")
+    @classmethod
+    def _bolt_uri(cls, uri: str) -> str:
+        scheme, sep, rest = uri.partition("://")
+        if not sep or scheme not in NEO4J_SCHEMES or not rest:
+            raise ValueError(f"expected {'|'.join(NEO4J_SCHEMES)}://host[:port], got {uri!r}")
+        return uri
 
     # --- authentication (DESIGN §5) -----------------------------------------
     auth_mode: AuthMode = "jwt"

@@ -15,6 +15,7 @@ import sqlite3
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 
@@ -53,8 +54,14 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=30, help="how many people to ask about")
     parser.add_argument("--rounds", type=int, default=2, help="timed rounds over them")
     args = parser.parse_args()
-    with sqlite3.connect(args.db) as db:
-        ids = [row[0] for row in db.execute(PEOPLE, (args.people,))]
+    if not Path(args.db).is_file():
+        parser.error(f"--db {args.db}: no such file (the server's embedded store)")
+    # Read-only: a wrong path must not leave an empty database behind.
+    with sqlite3.connect(f"{Path(args.db).resolve().as_uri()}?mode=ro", uri=True) as db:
+        try:
+            ids = [row[0] for row in db.execute(PEOPLE, (args.people,))]
+        except sqlite3.DatabaseError as exc:
+            parser.error(f"--db {args.db}: not a Stege store ({exc})")
     with httpx.Client(base_url=args.url) as client:
         own = timed(client, ids, lambda person: {"X-Stege-User": person}, args.rounds)
         admin = timed(

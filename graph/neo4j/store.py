@@ -26,6 +26,7 @@ from neo4j import (
     NotificationDisabledClassification,
 )
 from neo4j.exceptions import (
+    ConfigurationError,
     ConnectionAcquisitionTimeoutError,
     ConstraintError,
     DatabaseUnavailable,
@@ -42,7 +43,7 @@ from graph.neo4j import cypher as Q
 from graph.neo4j import cypher_write as W
 from graph.neo4j.mapping import aligned, to_model
 from graph.neo4j.reads import Runner, export, fetch, reference_data, reference_version
-from ladders.errors import IntegrityError, StoreUnavailableError
+from ladders.errors import IntegrityError, StoreUnavailableError, ValidationError
 from ladders.models import (
     Conversation,
     Dataset,
@@ -104,6 +105,15 @@ def translate_errors() -> Iterator[None]:
         raise StoreUnavailableError(f"Neo4j transient failure: {exc.message or exc}") from exc
 
 
+@contextlib.contextmanager
+def _bad_uri(uri: str) -> Iterator[None]:
+    """The driver's refusal of a URI, as an error naming it (not a traceback)."""
+    try:
+        yield
+    except (ConfigurationError, ValueError) as exc:
+        raise ValidationError(f"bad Neo4j URI {uri!r}: {exc}", field="uri", value=uri) from exc
+
+
 def _statement(query: str) -> Work[None]:
     return lambda tx: writes.run(tx, query)
 
@@ -149,7 +159,7 @@ class Neo4jStore:
         retrying while the server is unreachable or a cluster changes leader
         (the driver's default), before `StoreUnavailableError`.
         """
-        with translate_errors():
+        with translate_errors(), _bad_uri(uri):
             driver = AsyncGraphDatabase.driver(
                 uri,
                 auth=auth,

@@ -143,3 +143,39 @@ def test_build_demo_has_help_and_writes_nothing(flag: str) -> None:
     assert result.returncode == 0, result.stderr
     assert "--check" in result.stdout
     assert {p: p.stat().st_mtime_ns for p in (ROOT / "seed" / "demo").glob("*.csv")} == before
+
+
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_ci_run_has_help_and_runs_nothing(flag: str) -> None:
+    # It ignored its arguments: --help ran the whole CI.
+    result = _run(str(ROOT / ".ci" / "run"), flag)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("CI: the README's test command")
+    assert "==>" not in result.stdout + result.stderr
+
+
+def test_test_command_help_succeeds_without_pytest(tmp_path: Path) -> None:
+    # A .venv from the README's `pip install .` has no pytest: help exited 1.
+    clone = tmp_path / "clone"
+    (clone / "tools").mkdir(parents=True)
+    (clone / "tools" / "test").write_bytes((ROOT / "tools" / "test").read_bytes())
+    (clone / "tools" / "test").chmod(0o755)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(clone / ".venv")],
+                   check=True, timeout=120)  # fmt: skip
+
+    result = _run(str(clone / "tools" / "test"), "--help")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("The one test command")
+    assert "pytest's own options follow" not in result.stdout
+
+
+def test_audit_cost_names_a_missing_store_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.db"
+    result = _run(sys.executable, str(ROOT / "bench" / "audit_cost.py"), "--db", str(missing))
+
+    assert result.returncode == 2
+    assert f"--db {missing}: no such file" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not missing.exists()

@@ -197,6 +197,31 @@ def test_a_bad_setting_is_one_line_on_stderr(
     assert not db.exists()
 
 
+@pytest.mark.parametrize("uri", ["bogus://x", "127.0.0.1:7687", "neo4j://"])
+def test_a_neo4j_uri_the_driver_cannot_take_is_a_bad_setting(
+    db: Path, monkeypatch: pytest.MonkeyPatch, uri: str
+) -> None:
+    # Was the driver's ConfigurationError, as a traceback, from every command.
+    monkeypatch.setenv("STEGE_STORE", "neo4j")
+    monkeypatch.setenv("STEGE_NEO4J_URI", uri)
+    get_settings.cache_clear()
+
+    result = stege("db", "init")
+
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: bad setting: STEGE_NEO4J_URI: "), line
+    assert f"got {uri!r}" in line
+
+
+async def test_the_neo4j_store_names_a_uri_the_driver_refuses() -> None:
+    from graph.neo4j import Neo4jStore
+    from ladders.errors import ValidationError
+
+    with pytest.raises(ValidationError, match=r"^bad Neo4j URI 'bogus://x': URI scheme"):
+        await Neo4jStore.open(uri="bogus://x")
+
+
 def test_seed_demo_imports_the_bundled_demo(db: Path, tmp_path: Path) -> None:
     result = stege("seed", "demo")
 
