@@ -22,7 +22,14 @@ import pydantic
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from api.settings import Settings, get_settings
@@ -32,7 +39,7 @@ from ladders.models import Dataset
 from seed import layout
 from seed.canonical import record_counts
 from seed.issues import DatasetError, ValidationIssue
-from seed.loader import load_dataset
+from seed.loader import dataset_bytes, load_dataset
 from seed.writer import write_dataset
 
 T = TypeVar("T")
@@ -164,8 +171,21 @@ def _report_rejected(issues: Sequence[ValidationIssue]) -> NoReturn:
 
 def _load(directory: Path) -> tuple[Dataset, list[ValidationIssue]]:
     try:
-        with err.status(f"validating {directory}"):
-            dataset, warnings = load_dataset(directory)
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,  # the import's bar, or the verdict, follows
+            disable=not err.is_terminal,  # else an empty line is left in logs
+        ) as bar:
+            task = bar.add_task("validating", total=dataset_bytes(directory))
+
+            def advance(n: int) -> None:
+                bar.advance(task, n)
+
+            dataset, warnings = load_dataset(directory, progress=advance)
     except DatasetError as exc:
         _report_rejected(exc.issues)
     except OSError as exc:

@@ -13,16 +13,33 @@ from seed import layout
 from seed.canonical import canonical
 from seed.issues import DatasetError, Issues, Loc, ValidationIssue
 from seed.people import PeopleParts, read_people
-from seed.reference import ReferenceParts, read_reference
+from seed.records import ReadFn, reading
+from seed.reference import ReferenceParts, ladder_files, read_reference
 from seed.registry import Registry
 
 
-def load_dataset(path: str | Path) -> tuple[Dataset, list[ValidationIssue]]:
+def load_dataset(
+    path: str | Path, *, progress: ReadFn | None = None
+) -> tuple[Dataset, list[ValidationIssue]]:
     """The dataset in folder `path` (in canonical order) and its warnings.
 
     Raises `DatasetError` with every issue found when there is any error.
+    `progress` is told the bytes read as the files are read, up to
+    `dataset_bytes(path)` in all.
     """
+    with reading(progress):
+        return _load(Path(path))
+
+
+def dataset_bytes(path: str | Path) -> int:
+    """The size of the dataset files in folder `path` (those `load_dataset` reads)."""
     root = Path(path)
+    files = [root / name for name in layout.TOP_LEVEL_FILES]
+    files += ladder_files(root)
+    return sum(f.stat().st_size for f in files if f.is_file())
+
+
+def _load(root: Path) -> tuple[Dataset, list[ValidationIssue]]:
     issues = Issues()
     if not root.is_dir():
         issues.error(Loc(str(root), 0), "not a folder")

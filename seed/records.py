@@ -13,6 +13,8 @@ import math
 import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -192,6 +194,44 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 marks included) several times faster than the pure-Python one."""
 
 
+ReadFn = Callable[[int], None]
+"""Told how many bytes of the dataset's files were just read."""
+
+_READ: ContextVar[ReadFn | None] = ContextVar("stege_seed_read", default=None)
+_READ_STEP = 1 << 20
+"""A CSV file's progress is told every MiB or so (its rows are millions)."""
+
+
+@contextmanager
+def reading(progress: ReadFn | None) -> Iterator[None]:
+    """Tell `progress` the bytes `compose_yaml` and `read_csv` read in this
+    block (a context variable: the readers' many signatures need not carry it)."""
+    token = _READ.set(progress)
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
+def _told(n: int) -> None:
+    progress = _READ.get()
+    if progress is not None and n > 0:
+        progress(n)
+
+
+def _counted(handle: TextIO, size: int) -> Iterator[str]:
+    """The handle's lines, their size told as they are read (in characters,
+    which undercount bytes a little; the rest is told at the file's end)."""
+    told = pending = 0
+    for line in handle:
+        yield line
+        pending += len(line)
+        if pending >= _READ_STEP:
+            _told(pending)
+            told, pending = told + pending, 0
+    _told(size - told)
+
+
 def _compose(text: str) -> yaml.Node | None:
     """The node tree; a document libyaml rejects is composed again by the
     pure-Python loader, whose error messages (and lines) are the ones we report."""
@@ -208,8 +248,10 @@ def compose_yaml(path: Path, rel: str, issues: Issues) -> yaml.Node | None:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
+        _told(path.stat().st_size)
         issues.give_up(Loc(rel, 1), f"not UTF-8 text ({exc.reason})")
         return None
+    _told(path.stat().st_size)
     try:
         return _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -321,7 +363,7 @@ def read_csv(
     and the rows are not read (every row would repeat the same error).
     """
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        lines = _csv_lines(handle, rel, issues)
+        lines = _csv_lines(_counted(handle, path.stat().st_size), rel, issues)
         first = next(lines, None)
         if first is None:
             issues.give_up(Loc(rel, 1), f"missing header line ({','.join(columns)})")
@@ -370,7 +412,7 @@ def _header(
     return None if bad else header
 
 
-def _csv_lines(handle: TextIO, rel: str, issues: Issues) -> Iterator[tuple[int, list[str]]]:
+def _csv_lines(handle: Iterator[str], rel: str, issues: Issues) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the line each starts on (a quoted cell may span lines)."""
     reader = csv.reader(handle)
     start = 1

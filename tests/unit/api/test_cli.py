@@ -14,6 +14,7 @@ from api.cli import app
 from api.settings import get_settings
 from seed import load_dataset, write_dataset
 from seed.layout import demo_dir
+from seed.loader import dataset_bytes
 from tests.unit.seed.cases import CASE_PARAMS, Case
 from tests.unit.seed.sample import edit, write_sample
 from tests.unit.seed.test_write import files_of
@@ -130,6 +131,27 @@ def test_validate_reports_warnings_and_touches_no_database(db: Path, sample: Pat
     assert f"ladders/ssk.yaml:{line}: warning: step 'ssk-3' requires 'evidens'" in result.stderr
     assert f"{sample}: valid, 40 records, 1 warning" in result.stdout
     assert not db.exists()
+
+
+def test_validate_shows_a_progress_bar_of_the_bytes_read_on_a_terminal(
+    db: Path, sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Validating a 30,000-person dataset took half a minute behind a spinner.
+    import io
+
+    from rich.console import Console
+
+    from api import cli
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=120))
+
+    result = stege("validate", sample)
+
+    assert result.exit_code == 0, result.output
+    total = dataset_bytes(sample) / 1000
+    assert "validating" in screen.getvalue()
+    assert f"{total:.1f}/{total:.1f} kB" in screen.getvalue()
 
 
 def test_validate_reports_every_error_and_a_count(db: Path, sample: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from ladders.models import (
     ConversationKind,
     HoldingSource,
@@ -13,7 +15,8 @@ from ladders.models import (
     PlanStatus,
     TransitionKind,
 )
-from seed import Severity, load_dataset, record_counts
+from seed import DatasetError, Severity, load_dataset, record_counts
+from seed.loader import dataset_bytes
 from tests.unit.seed.sample import edit
 
 
@@ -213,3 +216,31 @@ def test_csv_with_byte_order_mark_and_crlf_is_read(sample: Path) -> None:
     data, _ = load_dataset(sample)
 
     assert len(data.conversations) == 3
+
+
+def test_progress_is_told_every_byte_of_the_files_read(sample: Path) -> None:
+    # Validating a 30,000-person dataset took half a minute behind a spinner.
+    told: list[int] = []
+
+    load_dataset(sample, progress=told.append)
+
+    assert sum(told) == dataset_bytes(sample)
+    files = [p for p in sample.rglob("*") if p.is_file()]
+    assert len(told) >= len(files)  # each file told at least once
+    assert all(n > 0 for n in told)
+
+
+def test_a_big_csv_is_told_while_it_is_read(sample: Path) -> None:
+    row = "e1,evidens,3,2024-01-10,,manager\n"
+    holdings = sample / "holdings.csv"
+    header = holdings.read_text(encoding="utf-8").split("\n", 1)[0]
+    # One person holding one competence many times would be rejected; the
+    # rows only need reading, so the errors are expected.
+    holdings.write_text(header + "\n" + row * 70_000, encoding="utf-8")
+    told: list[int] = []
+
+    with pytest.raises(DatasetError):
+        load_dataset(sample, progress=told.append)
+
+    assert sum(told) == dataset_bytes(sample)
+    assert sum(1 for n in told if n >= 1 << 20) >= 2  # told in steps, not once at the end
