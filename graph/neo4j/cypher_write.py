@@ -29,6 +29,26 @@ RETURN
   [id IN $Plan WHERE NOT EXISTS { MATCH (:Plan {id: id}) }] AS Plan,
   [id IN $PlanActivity WHERE NOT EXISTS { MATCH (:PlanActivity {id: id}) }] AS PlanActivity
 """
+# Before `MISSING`, the write's lock on each person and plan it links to
+# (setting a property takes the node's write lock until the transaction
+# ends): an erasure (`personal.ERASE_EMPLOYEE`) takes the same locks before it
+# gathers what to delete, so of the two, one waits for the other's commit.
+# The write then finds the person gone (IntegrityError), or the erasure finds
+# what the write linked: without the lock, a talk, plan or plan item written
+# while an erasure of its person ran outlived the person, on no one.
+LOCK_OWNERS: Final = """
+CALL () {
+  UNWIND $Employee AS id
+  MATCH (e:Employee {id: id})
+  SET e.owner_lock = true REMOVE e.owner_lock
+}
+CALL () {
+  UNWIND $Plan AS id
+  MATCH (p:Plan {id: id})
+  SET p.owner_lock = true REMOVE p.owner_lock
+}
+"""
+OWNER_LABELS: Final = ("Employee", "Plan")
 REFERENCED_LABELS: Final = (
     "Competence",
     "Profession",

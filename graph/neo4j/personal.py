@@ -32,6 +32,17 @@ ORDER BY at DESC, who, whom
 LIMIT $limit
 """
 
+# First the person's lock, then their plans' locks, the ones every write
+# linking to them takes (`cypher_write.LOCK_OWNERS`, `LOCK_PLAN`): a write
+# that holds one has committed before ERASE_EMPLOYEE gathers what to delete,
+# so a talk, plan or item it added is gathered too (gathered before that
+# commit, it outlived the person, on no one); a write that comes after
+# waits, then finds the person gone.
+LOCK_PERSON: Final = "MATCH (e:Employee {id: $id}) SET e.erase_lock = true REMOVE e.erase_lock"
+LOCK_PLANS_OF: Final = (
+    "MATCH (:Employee {id: $id})-[:HAS_PLAN]->(p:Plan) SET p.erase_lock = true REMOVE p.erase_lock"
+)
+
 # Plans, their items and the person's conversations are theirs alone: deleted
 # with them. DETACH DELETE removes every relationship (HOLDS, MENTORS either
 # way, MANAGES, WORKS_IN, ...), so no link to the person is left.
@@ -107,6 +118,8 @@ async def audit_log(
 
 
 async def erase_employee(tx: AsyncManagedTransaction, employee_id: str) -> bool:
+    for lock in (LOCK_PERSON, LOCK_PLANS_OF):
+        await (await tx.run(lock, {"id": employee_id})).consume()
     result = await tx.run(ERASE_EMPLOYEE, {"id": employee_id})
     record = await result.single()
     return record is not None and int(record["erased"]) > 0

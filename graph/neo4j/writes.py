@@ -103,11 +103,18 @@ class Writer:
         await run(self.tx, query, **params)
 
     async def require(self, what: str, refs: Refs) -> None:
-        """Raise IntegrityError when a referenced id names no node of its label."""
+        """Raise IntegrityError when a referenced id names no node of its label.
+
+        The persons and plans referenced are locked first (`W.LOCK_OWNERS`),
+        so none is erased between this check and the write that links to it."""
         wanted = {
             label: sorted({i for i in ids if i is not None} - self._written[label])
             for label, ids in refs.items()
         }
+        owners = {label: wanted.get(label, []) for label in W.OWNER_LABELS}
+        for start in range(0, max(len(ids) for ids in owners.values()), BATCH):
+            batch = {label: ids[start : start + BATCH] for label, ids in owners.items()}
+            await self.run(W.LOCK_OWNERS, **batch)
         rounds = max((len(ids) for ids in wanted.values()), default=0)
         for start in range(0, rounds, BATCH):
             params = {
@@ -367,9 +374,11 @@ async def update_plan_activity(
     expected: ItemExpected | None = None,
 ) -> None:
     w = Writer(tx)
+    # Locked before the item is looked for: an erasure of the plan's person
+    # holding the lock has deleted the item by the time it is checked.
+    await w.run(W.LOCK_PLAN, plan_id=item.plan_id)
     await w.require("plan activity update", {"PlanActivity": [item.id]})
     if expected is not None:
-        await w.run(W.LOCK_PLAN, plan_id=item.plan_id)
         await _check_expected(tx, item, expected)
     await write_plan_activities(w, [item])
     if holding is not None:

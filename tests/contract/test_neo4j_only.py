@@ -410,3 +410,91 @@ async def test_a_single_query_read_is_retried_as_a_managed_read(store: Neo4jStor
     with pytest.raises(ValueError, match="not a driver error"):
         await store._read_one(broken)
     assert runners == ["broken"]  # not retried: only driver errors worth retrying are
+
+
+async def _until_blocked(raw: Any, task: asyncio.Future[Any]) -> None:
+    """Wait until some transaction waits for a lock (or `task` is done)."""
+    for _ in range(500):
+        statuses = await raw("SHOW TRANSACTIONS YIELD status RETURN status")
+        if task.done() or any(str(s).startswith("Blocked") for [s] in statuses):
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("no transaction came to wait for a lock")
+
+
+async def test_an_erasure_racing_a_write_leaves_nothing_of_the_person(
+    store: Neo4jStore, raw: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # QA: an erasure that gathered a person's talks, plans and items while a
+    # write adding one had not committed yet deleted the person after it
+    # did: the new talk, plan or item outlived them, on no one (personal data
+    # kept after art. 17). And a write that came while an erasure held the
+    # person failed with the driver's EntityNotFound (an unexpected error).
+    from graph.neo4j import cypher_write, writes
+    from ladders.errors import IntegrityError
+    from ladders.models import Conversation, ConversationKind, Holding, Plan, PlanStatus
+    from tests.builders import AS_OF
+
+    await store.import_dataset(tiny_region())
+    # The write has run its last query, not committed; the erasure starts then.
+    written = writes.Writer.run
+    erasing: list[asyncio.Future[bool]] = []
+
+    def erase_after(query: str, employee_id: str) -> None:
+        async def run(self: writes.Writer, ran: str, **params: Any) -> None:
+            await written(self, ran, **params)
+            if ran == query and not erasing:
+                erasing.append(asyncio.ensure_future(store.erase_employee(employee_id)))
+                await _until_blocked(raw, erasing[0])
+
+        erasing.clear()
+        monkeypatch.setattr(writes.Writer, "run", run)
+
+    talk = Conversation(employee_id="e09", kind=ConversationKind.LONESAMTAL, held_on=AS_OF)
+    erase_after(cypher_write.CONVERSATIONS, "e09")
+    await store.add_conversation(talk)
+    assert await erasing[0]
+    erase_after(cypher_write.PLAN_ACTIVITIES, "e03")
+    await store.add_plan_activity(
+        PlanActivity(plan_id="p-e03-2025", seq=1, competence_id="evb", target_level=4)
+    )
+    assert await erasing[0]
+    plan = Plan(
+        id="p-new", employee_id="e08", period_start=AS_OF, period_end=AS_OF,
+        status=PlanStatus.ACTIVE, created_on=AS_OF,
+    )  # fmt: skip
+    erase_after(cypher_write.PLAN_ACTIVITIES, "e08")
+    await store.import_dataset(
+        Dataset(
+            plans=(plan,),
+            plan_activities=(
+                PlanActivity(plan_id="p-new", seq=1, competence_id="evb", target_level=2),
+            ),
+        )
+    )
+    assert await erasing[0]
+    monkeypatch.undo()
+    assert (
+        await raw(
+            "MATCH (n) WHERE (n:Conversation OR n:Plan OR n:PlanActivity)"
+            " AND NOT EXISTS { ()-[:HAS_PLAN|INCLUDES|HAD_CONVERSATION]->(n) }"
+            " RETURN n.id"
+        )
+        == []
+    )
+
+    # The other way round: the write waits for the erasure, then finds no one.
+    erase = personal.erase_employee
+    added: list[asyncio.Future[None]] = []
+
+    async def write_meanwhile(tx: Any, employee_id: str) -> bool:
+        await (await tx.run(personal.LOCK_PERSON, {"id": employee_id})).consume()
+        holding = Holding(employee_id=employee_id, competence_id="evb", level=3, assessed_on=AS_OF)
+        added.append(asyncio.ensure_future(store.upsert_holding(holding)))
+        await _until_blocked(raw, added[0])
+        return await erase(tx, employee_id)
+
+    monkeypatch.setattr(personal, "erase_employee", write_meanwhile)
+    assert await store.erase_employee("e05")
+    with pytest.raises(IntegrityError, match="unknown Employee ids: e05"):
+        await added[0]
