@@ -93,6 +93,12 @@ def changed(what: str) -> str:
     return f"{what} changed since it was read; try again"
 
 
+def plan_exists(plan_id: str) -> str:
+    """`Store.create_plan`'s conflict message, the same from every store (and
+    the one `plan_commands.create_plan` gives when it reads the id taken)."""
+    return f"plan {plan_id!r} already exists"
+
+
 class AuditRecord(BaseModel):
     """One caller's read of another person's data in one request (DESIGN §5):
     who, whom, which fields, when. Ids only: no values that were read."""
@@ -304,6 +310,15 @@ class Store(Protocol):
         this, or nothing is written and `ConflictError("plan 'p' is
         <status>")` says what it is now (a follow-up that read an active
         plan cannot reopen one another follow-up closed meanwhile)."""
+        ...
+
+    async def create_plan(self, plan: Plan, activities: Sequence[PlanActivity]) -> None:
+        """Create `plan` with its items (their seqs as given) in one
+        transaction, unless a plan with its id exists: then nothing is written
+        and `ConflictError(plan_exists(id))`. Checked in the write's own
+        transaction, so of two creating one id, one fails: `import_dataset`
+        upserts, and gave the second the first's plan, its items beyond the
+        second's own included, both answered as created."""
         ...
 
     async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:

@@ -323,6 +323,12 @@ class EmbeddedStore:
             lambda conn: writes.upsert_plan(conn, plan, expected), tables=("plan",)
         )
 
+    async def create_plan(self, plan: Plan, activities: Sequence[PlanActivity]) -> None:
+        await self._db.write(
+            lambda conn: writes.create_plan(conn, plan, activities),
+            tables=("plan", "plan_activity"),
+        )
+
     async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:
         return await self._db.write(
             lambda conn: writes.add_plan_activity(conn, activity), tables=("plan_activity",)

@@ -27,7 +27,7 @@ from ladders.models import (
     PlanStatus,
     UnitNeed,
 )
-from ladders.ports import ItemExpected, Was, changed
+from ladders.ports import ItemExpected, Was, changed, plan_exists
 
 T = TypeVar("T")
 Report = Callable[[int], None]
@@ -298,6 +298,15 @@ def upsert_plan(conn: sqlite3.Connection, plan: Plan, expected: PlanStatus | Non
         if status != expected.value:
             raise ConflictError(f"plan {plan.id!r} is {status}")
     conn.execute(UPSERT_PLAN, rows.plan_params(plan))
+
+
+def create_plan(conn: sqlite3.Connection, plan: Plan, activities: Sequence[PlanActivity]) -> None:
+    # Safe without a race: every write runs on the one writer connection, in
+    # BEGIN IMMEDIATE, so no other plan of this id can be written meanwhile.
+    if conn.execute("SELECT 1 FROM plan WHERE id = ?", (plan.id,)).fetchone() is not None:
+        raise ConflictError(plan_exists(plan.id))
+    conn.execute(UPSERT_PLAN, rows.plan_params(plan))
+    conn.executemany(UPSERT_PLAN_ACTIVITY, [rows.plan_activity_params(a) for a in activities])
 
 
 def _plan_status(conn: sqlite3.Connection, plan_id: str) -> str:

@@ -288,6 +288,15 @@ LOCK_EMPLOYEE: Final = (
     " RETURN created"
 )
 
+# A plan's creation (`writes.create_plan`): MERGE under the id's uniqueness
+# constraint, so of two creating one id, one waits for the other's commit
+# and then finds the plan; says whether it was created here.
+NEW_PLAN: Final = (
+    "MERGE (p:Plan {id: $id}) ON CREATE SET p.created_lock = true"
+    " WITH p, p.created_lock IS NOT NULL AS created REMOVE p.created_lock"
+    " RETURN created"
+)
+
 PLAN_STATUS: Final = "MATCH (p:Plan {id: $plan_id}) RETURN p.status AS status"
 
 # An item's status, its plan's, and the plan's person's holding of the

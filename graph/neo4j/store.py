@@ -526,6 +526,9 @@ class Neo4jStore:
     async def upsert_plan(self, plan: Plan, *, expected: PlanStatus | None = None) -> None:
         await self._write(lambda tx: writes.upsert_plan(tx, plan, expected))
 
+    async def create_plan(self, plan: Plan, activities: Sequence[PlanActivity]) -> None:
+        await self._write(lambda tx: writes.create_plan(tx, plan, activities))
+
     async def add_plan_activity(self, activity: PlanActivity) -> PlanActivity:
         return await self._write(lambda tx: writes.add_plan_activity(tx, activity))
 

@@ -63,7 +63,7 @@ from ladders.models import (
     Unit,
     UnitNeed,
 )
-from ladders.ports import ItemExpected, ProgressFn, Was, changed
+from ladders.ports import ItemExpected, ProgressFn, Was, changed, plan_exists
 
 BATCH: Final = 5_000
 """Rows per UNWIND: large enough to amortise round trips, small enough for the heap."""
@@ -334,6 +334,17 @@ def has_reference_data(dataset: Dataset) -> bool:
         or dataset.transitions
         or dataset.activities
     )
+
+
+async def create_plan(
+    tx: AsyncManagedTransaction, plan: Plan, activities: Sequence[PlanActivity]
+) -> None:
+    result = await tx.run(W.NEW_PLAN, {"id": plan.id})
+    if not (await result.single(strict=True))["created"]:
+        raise ConflictError(plan_exists(plan.id))
+    w = Writer(tx)
+    await write_plans(w, [plan])
+    await write_plan_activities(w, activities)
 
 
 async def add_plan_activity(tx: AsyncManagedTransaction, item: PlanActivity) -> PlanActivity:

@@ -455,3 +455,68 @@ async def test_update_plan_activity_with_expected_statuses_refuses_another(
     assert await loaded.get_plans(["p-e04-2025"]) == [draft]
     await loaded.upsert_plan(active, expected=PlanStatus.DRAFT)
     assert await loaded.get_plans(["p-e04-2025"]) == [active]
+
+
+async def test_two_creations_of_one_plan_id_let_exactly_one_through(loaded: Store) -> None:
+    # QA: createPlan with an explicit id checked that the id was free, then
+    # upserted (import_dataset): a creation for e09 that committed meanwhile
+    # answered success too, and its plan went to e05 with e09's items 2 and 3
+    # on it. create_plan checks the id in its own transaction.
+    from ladders.errors import ConflictError
+
+    def plan_of(employee_id: str, items: int) -> tuple[Plan, list[PlanActivity]]:
+        plan = Plan(
+            id="p-new", employee_id=employee_id, period_start=AS_OF, period_end=AS_OF,
+            status=PlanStatus.ACTIVE, created_on=AS_OF,
+        )  # fmt: skip
+        seqs = range(1, items + 1)
+        return plan, [_item("p-new", seq=seq, target_level=seq) for seq in seqs]
+
+    racers = [plan_of("e09", 3), plan_of("e05", 1)]
+    results = await asyncio.gather(
+        *(loaded.create_plan(*racer) for racer in racers), return_exceptions=True
+    )
+
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert [str(r) for r in refused] == ["plan 'p-new' already exists"], results
+    assert isinstance(refused[0], ConflictError)
+    plan, items = racers[results.index(None)]
+    assert await loaded.get_plans(["p-new"]) == [plan]
+    assert await loaded.plan_activities(["p-new"]) == items
+    # An id the region holds; an unknown person writes nothing either.
+    with pytest.raises(ConflictError, match="^plan 'p-e03-2025' already exists$"):
+        await loaded.create_plan(plan.model_copy(update={"id": "p-e03-2025"}), [])
+    with pytest.raises(IntegrityError):
+        await loaded.create_plan(plan.model_copy(update={"id": "p-x", "employee_id": "e99"}), [])
+    assert await loaded.get_plans(["p-x"]) == [None]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ladders.plan_commands.create_plan still writes with import_dataset (an upsert);"
+    " it must call Store.create_plan",
+)
+async def test_a_plan_id_taken_since_create_plan_read_it_free_is_a_conflict(
+    loaded: Store,
+) -> None:
+    from ladders.catalog import CatalogCache
+    from ladders.errors import ConflictError
+    from ladders.plan_commands import NewPlanItem, create_plan
+    from ladders.rules import Rules
+
+    catalog = await CatalogCache().get(loaded)
+
+    def creating(store: Store, employee_id: str, items: int) -> Any:
+        return create_plan(
+            store=store, catalog=catalog, rules=Rules(), employee_id=employee_id,
+            period_start=AS_OF, period_end=AS_OF, created_on=AS_OF, plan_id="p-new",
+            items=[NewPlanItem(competence_id="evb", target_level=n) for n in range(1, items + 1)],
+        )  # fmt: skip
+
+    racing: Any = Meanwhile(loaded, "get_plans", lambda: creating(loaded, "e09", 3))
+    with pytest.raises(ConflictError, match="^plan 'p-new' already exists$"):
+        await creating(racing, "e05", 1)
+    [plan] = await loaded.get_plans(["p-new"])
+    assert plan is not None
+    assert plan.employee_id == "e09"
+    assert len(await loaded.plan_activities(["p-new"])) == 3
