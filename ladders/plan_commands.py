@@ -20,7 +20,6 @@ from ladders.commands import require_competence, require_day, require_employee, 
 from ladders.errors import ConflictError, NotFoundError, ValidationError
 from ladders.holding import held_level
 from ladders.models import (
-    Dataset,
     Holding,
     HoldingSource,
     Plan,
@@ -182,8 +181,9 @@ async def create_plan(
         )
         for seq, item in enumerate(items, start=1)
     ]
-    # One dataset write is one transaction: the plan and its items or nothing.
-    await store.import_dataset(Dataset(plans=(plan,), plan_activities=tuple(activities)))
+    # One transaction: the plan and its items or nothing, and a Conflict if
+    # another request took the id since it was checked free above.
+    await store.create_plan(plan, activities)
     return plan, activities
 
 

@@ -491,11 +491,6 @@ async def test_two_creations_of_one_plan_id_let_exactly_one_through(loaded: Stor
     assert await loaded.get_plans(["p-x"]) == [None]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ladders.plan_commands.create_plan still writes with import_dataset (an upsert);"
-    " it must call Store.create_plan",
-)
 async def test_a_plan_id_taken_since_create_plan_read_it_free_is_a_conflict(
     loaded: Store,
 ) -> None:
