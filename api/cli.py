@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
 import time
 from collections.abc import Coroutine, Iterator, Sequence
 from pathlib import Path
@@ -21,7 +20,6 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import pydantic
 import typer
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -32,6 +30,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from api.logs import LOG_LEVELS, configure_logging, err, is_log_level
 from api.settings import Settings, get_settings
 from api.stores import describe_store, opened_store
 from ladders.errors import StegeError
@@ -61,7 +60,6 @@ app.add_typer(seed_app, name="seed")
 # `seed_app` the same way as the commands below.
 
 out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
 log = logging.getLogger("stege.cli")
 
 DatasetDir = Annotated[
@@ -99,43 +97,6 @@ def _settings() -> Settings:
             f"{', '.join(LOG_LEVELS)}"
         )
     return settings
-
-
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-"""The levels STEGE_LOG_LEVEL may name (any case): those both logging and uvicorn know."""
-
-
-def is_log_level(level: str) -> bool:
-    return level.upper() in LOG_LEVELS
-
-
-_logging_configured = False
-
-
-def configure_logging(level: str) -> None:
-    """Once per process: log to stderr, one line per record.
-
-    On a terminal through rich; otherwise (a log file, journald, a container's
-    log) plainly, never wrapped, so that each record (an audit record is one
-    JSON object) stays on one line. Also called in each of `stege serve`'s
-    worker processes (`api.serve.app_from_env`), which start unconfigured.
-    A process whose root logger already has a handler is left as it is.
-    """
-    global _logging_configured
-    if _logging_configured:
-        return
-    _logging_configured = True
-    if logging.getLogger().handlers:
-        return
-    level = level.upper() if is_log_level(level) else "INFO"
-    handler: logging.Handler
-    if err.is_terminal:
-        handler = RichHandler(console=err, show_path=False, show_time=False)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-    else:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)-8s %(name)s: %(message)s"))
-    logging.basicConfig(level=level, handlers=[handler])
 
 
 def _run(work: Coroutine[Any, Any, T]) -> T:

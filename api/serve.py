@@ -21,6 +21,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from api.app import GRAPHQL_PATH, auth_config, create_app, warn_dev_auth
+from api.logs import configure_logging
 from api.settings import Settings, get_settings
 from api.stores import describe_store, open_store, opened_store
 from ladders.catalog import Catalog
@@ -37,8 +38,6 @@ def app_from_env() -> FastAPI:
 
     With several workers each is a new process, which logs as `stege serve`
     does (the `stege.audit` lines among the rest) only once configured here."""
-    from api.cli import configure_logging
-
     settings = get_settings()
     configure_logging(settings.log_level)
     return create_app(settings)
