@@ -23,16 +23,31 @@ from ladders.catalog import Catalog
 
 @strawberry.type
 class GapItem:
-    required_level: int
-    held_level: int
-    missing: int
-    mandatory: bool
-    expired: bool = strawberry.field(description="A holding existed but has expired.")
-    hours: float = strawberry.field(description="Least learning hours to close the item.")
-    activity_known: bool = strawberry.field(
-        description="False when no activity chain reaches the level (hours is then a default)."
+    required_level: int = strawberry.field(description="The level (1-5) the step requires.")
+    held_level: int = strawberry.field(
+        description="The level the employee holds on asOf: 0 when they hold none or it has expired."
     )
-    competence: Competence
+    missing: int = strawberry.field(
+        description="Levels lacking: max(0, requiredLevel - heldLevel)."
+    )
+    mandatory: bool = strawberry.field(
+        description="Required without exception: `ready` needs every mandatory item met. "
+        "Optional items count only in `readiness`."
+    )
+    expired: bool = strawberry.field(
+        description="A holding exists but expired before asOf (its expiresOn, else "
+        "assessed + the competence's validMonths), so heldLevel is 0."
+    )
+    hours: float = strawberry.field(
+        description="The fewest total hours of learning activities (chained) that raise "
+        "heldLevel to at least requiredLevel; 0 when nothing is missing, the unmet-effort "
+        "default (setting, 200) when activityKnown is false."
+    )
+    activity_known: bool = strawberry.field(
+        description="False when no chain of learning activities reaches requiredLevel "
+        "(hours is then the unmet-effort default)."
+    )
+    competence: Competence = strawberry.field(description="The competence the step requires.")
 
     @classmethod
     def from_domain(cls, i: gap.GapItem, catalog: Catalog) -> GapItem:
@@ -50,10 +65,18 @@ class GapItem:
 
 @strawberry.type
 class GapReport:
-    ready: bool
-    readiness: float = strawberry.field(description="Met items / all items.")
-    items: list[GapItem]
-    total_hours: float
+    ready: bool = strawberry.field(
+        description="No mandatory item is missing and, when targetStep is the employee's "
+        "next step, their whole months at the current step on asOf reach its minMonths "
+        "(an unknown stepSince counts as none)."
+    )
+    readiness: float = strawberry.field(
+        description="Items met (missing 0) / all items, 0-1; 1 when the step requires nothing."
+    )
+    items: list[GapItem] = strawberry.field(
+        description="One per competence the target step requires, by competence id."
+    )
+    total_hours: float = strawberry.field(description="The sum of the items' hours.")
     report: strawberry.Private[gap.GapReport]
 
     @classmethod
@@ -66,11 +89,14 @@ class GapReport:
             report=r,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The employee measured.")
     async def employee(self, info: Info) -> Employee:
         return await person_by_id(info, self.report.employee_id)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The step measured against: the one asked for, else the next step of "
+        "the employee's ladder."
+    )
     def target_step(self, info: Info) -> Step:
         catalog = info.context.reference
         return Step.from_domain(catalog.steps[self.report.target_step_id])
@@ -78,8 +104,16 @@ class GapReport:
 
 @strawberry.type
 class CareerPath:
-    total_hours: float
-    total_months: int
+    total_hours: float = strawberry.field(
+        description="Learning hours along the path: the sum over its edges u -> v of the "
+        "hours to meet v's requirements from the levels held on asOf (past the first edge, "
+        "from at least u's required levels). A one-edge path costs the gap's totalHours."
+    )
+    total_months: int = strawberry.field(
+        description="The sum of the edges' months: a NEXT edge counts its from-step's "
+        "minMonths (from the current step, only those not yet served there on asOf), a "
+        "TRANSITION its own months (the fewer, where both link the same two steps)."
+    )
     step_ids: strawberry.Private[tuple[str, ...]]
 
     @classmethod
@@ -94,11 +128,23 @@ class CareerPath:
 
 @strawberry.type
 class DevelopmentSuggestion:
-    from_level: int
-    to_level: int
-    hours: float
-    unit_need: bool = strawberry.field(description="A unit above the employee lacks it now.")
-    reason: str
+    from_level: int = strawberry.field(
+        description="The level before it: where the activity chain stands when this "
+        "activity starts; for a mentor, the held level."
+    )
+    to_level: int = strawberry.field(
+        description="The level after it: the level the activity raises it to; for a mentor, "
+        "the required level."
+    )
+    hours: float = strawberry.field(description="The activity's hours; 0 for a mentor.")
+    unit_need: bool = strawberry.field(
+        description="A unit from the employee's own up to the root has a NOW need for this "
+        "competence that fewer people of its subtree meet on asOf than it asks for."
+    )
+    reason: str = strawberry.field(
+        description="Why, in plain (English) words: the requirement it closes and, with "
+        "unitNeed, the unit's need."
+    )
     domain: strawberry.Private[suggestions.Suggestion]
 
     @classmethod
@@ -112,15 +158,20 @@ class DevelopmentSuggestion:
             domain=s,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The competence of the missing gap item it works on.")
     def competence(self, info: Info) -> Competence:
         return competence(info, self.domain.competence_id)
 
-    @strawberry.field
+    @strawberry.field(
+        description="A learning activity of the item's cheapest chain; null for a mentor."
+    )
     def activity(self, info: Info) -> LearningActivity | None:
         return activity_or_none(info, self.domain.activity_id)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The best mentor candidate for the competence (as mentorCandidates "
+        "ranks them); null for an activity."
+    )
     async def mentor(self, info: Info) -> Employee | None:
         if self.domain.mentor_id is None:
             return None
@@ -129,42 +180,66 @@ class DevelopmentSuggestion:
 
 @strawberry.type
 class MentorCandidate:
-    score: float
-    active_adepts: int
-    capacity: int
+    score: float = strawberry.field(
+        description="(Σ over the covered competencies of the levels the adept lacks up to "
+        "the target) × proximity × urgency: proximity = 1 / (1 + d/2), d the PART_OF edges "
+        "between the two units; urgency = 1.25 when the mentor is aged >= retirement age - 3 "
+        "(62 by default) on asOf, else 1."
+    )
+    active_adepts: int = strawberry.field(
+        description="The mentor's mentorships active on asOf (always below capacity here)."
+    )
+    capacity: int = strawberry.field(
+        description="How many adepts the mentor may have at once: their mentorCapacity, "
+        "else the default (setting, 2)."
+    )
     domain: strawberry.Private[mentors.MentorCandidate]
 
     @classmethod
     def from_domain(cls, c: mentors.MentorCandidate) -> MentorCandidate:
         return cls(score=c.score, active_adepts=c.active_adepts, capacity=c.capacity, domain=c)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The candidate: name, unit, profession and ageBand, the rest only "
+        "with rights over them."
+    )
     async def mentor(self, info: Info) -> Employee:
         return await person_by_id(info, self.domain.mentor_id, related=True)
 
-    @strawberry.field(description="The competencies in question this mentor covers.")
+    @strawberry.field(
+        description="The competencies in question the mentor holds at >= max(target, 4) "
+        "on asOf, by id."
+    )
     def competences(self, info: Info) -> list[Competence]:
         return competences(info, self.domain.competence_ids)
 
 
 @strawberry.type
 class MentorProposal:
-    score: float
+    score: float = strawberry.field(
+        description="The mentor's candidate score for the adept (as in mentorCandidates, "
+        "for the adept's gap to their next step); always above 0."
+    )
     domain: strawberry.Private[proposals.MentorProposal]
 
     @classmethod
     def from_domain(cls, p: proposals.MentorProposal) -> MentorProposal:
         return cls(score=p.score, domain=p)
 
-    @strawberry.field
+    @strawberry.field(description="The proposed mentor, from anywhere in the region.")
     async def mentor(self, info: Info) -> Employee:
         return await person_by_id(info, self.domain.mentor_id, related=True)
 
-    @strawberry.field
+    @strawberry.field(
+        description="A designated adept of the unit's subtree with no mentorship active on asOf."
+    )
     async def adept(self, info: Info) -> Employee:
         return await person_by_id(info, self.domain.adept_id, related=True)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The adept's missing competencies (gap to the next step) the mentor "
+        "holds at >= max(required level, 4), by id."
+    )
     def competences(self, info: Info) -> list[Competence]:
         return competences(info, self.domain.competence_ids)
 
@@ -174,16 +249,39 @@ class MentorProposal:
     "with what it would reveal (projected, shortfall): null, suppressed true."
 )
 class SupplyRow:
-    level: int
-    required: int
-    supply_now: int
-    retiring: int | None
-    in_development: int
-    projected: int | None
-    shortfall: int | None
-    suppressed: bool
-    unit: Unit
-    competence: Competence
+    level: int = strawberry.field(description="The least level (1-5) that counts.")
+    required: int = strawberry.field(
+        description="How many people the need in effect asks for: of the unit's needs for "
+        "this competence and level, the one with the largest horizon up to the one asked."
+    )
+    supply_now: int = strawberry.field(
+        description="People in the unit's subtree who hold the competence at >= level on "
+        "asOf (expiry applied)."
+    )
+    retiring: int | None = strawberry.field(
+        description="Of supplyNow, those whose age (asOf's year - birth year) plus the "
+        "horizon's years reaches the retirement age (setting, 65); 0 for NOW. Null when "
+        "suppressed."
+    )
+    in_development: int = strawberry.field(
+        description="People in the subtree not in supplyNow with a planned or ongoing item "
+        "at targetLevel >= level in a plan that is not closed, due (its dueOn, else the "
+        "plan's periodEnd) by asOf plus the horizon's years."
+    )
+    projected: int | None = strawberry.field(
+        description="supplyNow - retiring + inDevelopment. Null when suppressed."
+    )
+    shortfall: int | None = strawberry.field(
+        description="max(0, required - projected). Null when suppressed."
+    )
+    suppressed: bool = strawberry.field(
+        description="True when the caller sees the unit as a planner (not as its manager or "
+        "an admin) and retiring is 1-4: retiring, projected and shortfall are then null."
+    )
+    unit: Unit = strawberry.field(
+        description="The unit the need is declared on; the counts are over its subtree."
+    )
+    competence: Competence = strawberry.field(description="The competence needed.")
 
     @classmethod
     def from_domain(
@@ -212,11 +310,27 @@ class SupplyRow:
     "null, suppressed true."
 )
 class TransferRisk:
-    holders: int | None
-    senior_holders: int | None
-    senior_share: float | None
-    mentorships_active: int
-    suppressed: bool
+    holders: int | None = strawberry.field(
+        description="People in the unit's subtree who hold the competence at >= 4 (the "
+        "mentor level floor, setting) on asOf. Null when suppressed."
+    )
+    senior_holders: int | None = strawberry.field(
+        description="Of holders, those aged >= 60 (setting; asOf's year - birth year). "
+        "Null when suppressed."
+    )
+    senior_share: float | None = strawberry.field(
+        description="seniorHolders / holders, 0-1; a row is listed from 0.5 (setting). "
+        "Null when suppressed."
+    )
+    mentorships_active: int = strawberry.field(
+        description="Mentorships active on asOf whose focus includes the competence and "
+        "whose mentor is one of the holders."
+    )
+    suppressed: bool = strawberry.field(
+        description="True when the caller sees the unit as a planner (not as its manager or "
+        "an admin) and seniorHolders is 1-4: holders, seniorHolders and seniorShare are "
+        "then null."
+    )
     competence_id: strawberry.Private[str]
 
     @classmethod
@@ -233,24 +347,33 @@ class TransferRisk:
             competence_id=r.competence_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The competence at risk.")
     def competence(self, info: Info) -> Competence:
         return competence(info, self.competence_id)
 
 
 @strawberry.type
 class ConversationCount:
-    kind: ConversationKind
-    count: int
+    kind: ConversationKind = strawberry.field(description="Which of the yearly talks.")
+    count: int = strawberry.field(
+        description="The unit subtree's employees who had at least one talk of this kind in "
+        "the 12 months before asOf."
+    )
 
 
 @strawberry.type
 class PlanCoverage:
-    employees: int
-    with_current_plan: int
-    share: float
+    employees: int = strawberry.field(description="People working in a unit of the subtree.")
+    with_current_plan: int = strawberry.field(
+        description="Of them, those with an ACTIVE plan whose period contains asOf and that "
+        "was created or followed up in the 12 months before asOf (after the same day a "
+        "year earlier, through asOf)."
+    )
+    share: float = strawberry.field(
+        description="withCurrentPlan / employees, 0-1; 0 when there are no employees."
+    )
     conversations: list[ConversationCount] = strawberry.field(
-        description="How many had each talk in the 12 months before asOf."
+        description="One per kind of talk: how many had it in the 12 months before asOf."
     )
     unit_id: strawberry.Private[str]
 
@@ -267,6 +390,6 @@ class PlanCoverage:
             unit_id=c.unit_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The unit asked about; the counts are over its subtree.")
     async def unit(self, info: Info) -> Unit:
         return await unit_of(info, self.unit_id)

@@ -25,22 +25,42 @@ def opt_id(value: strawberry.ID | None) -> str | None:
 
 @strawberry.input
 class AssessCompetenceInput:
-    employee_id: strawberry.ID
-    competence_id: strawberry.ID
-    level: int
+    employee_id: strawberry.ID = strawberry.field(description="The person assessed.")
+    competence_id: strawberry.ID = strawberry.field(description="The competence assessed.")
+    level: int = strawberry.field(
+        description="The level held, 1-5 (Benner); replaces their holding of the competence."
+    )
     assessed_on: date | None = strawberry.field(default=None, description="Default: today.")
-    expires_on: date | None = None
+    expires_on: date | None = strawberry.field(
+        default=None,
+        description="When it stops counting (not before assessedOn). Default: assessedOn + "
+        "the competence's validMonths, or never.",
+    )
     source: HoldingSource | None = strawberry.field(
-        default=None, description="Default: SELF for oneself, MANAGER for a manager."
+        default=None,
+        description="SELF when the person assesses themselves (the only source they may "
+        "give); a manager or admin gives MANAGER (the default) or CERTIFICATE. ACTIVITY "
+        "comes only from completePlanActivity.",
     )
 
 
 @strawberry.input
 class PlanItemInput:
-    competence_id: strawberry.ID
-    target_level: int
-    activity_id: strawberry.ID | None = None
-    due_on: date | None = None
+    competence_id: strawberry.ID = strawberry.field(description="The competence to develop.")
+    target_level: int = strawberry.field(
+        description="The level (1-5) to reach; completing the item records a holding at it "
+        "(unless a higher one is held)."
+    )
+    activity_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A learning activity that develops the competence; none for an item "
+        "without one (such as a mentorship).",
+    )
+    due_on: date | None = strawberry.field(
+        default=None,
+        description="When it should be done. Without it, competenceSupply counts it as due "
+        "by the plan's periodEnd.",
+    )
 
     def to_domain(self) -> plan_commands.NewPlanItem:
         return plan_commands.NewPlanItem(
@@ -53,94 +73,161 @@ class PlanItemInput:
 
 @strawberry.input
 class CreatePlanInput:
-    employee_id: strawberry.ID
-    period_start: date
-    period_end: date
-    id: strawberry.ID | None = strawberry.field(default=None, description="Default: generated.")
+    employee_id: strawberry.ID = strawberry.field(description="Whose plan it is.")
+    period_start: date = strawberry.field(description="The first day of the plan's period.")
+    period_end: date = strawberry.field(
+        description="The last day of the plan's period (not before periodStart)."
+    )
+    id: strawberry.ID | None = strawberry.field(
+        default=None, description="Default: generated. An id already taken is a Conflict."
+    )
     created_on: date | None = strawberry.field(
         default=None, description="Default: today; fromNextSteps answers as of this day."
     )
-    target_step_id: strawberry.ID | None = None
-    status: PlanStatus = PlanStatus.ACTIVE
-    items: list[PlanItemInput] = strawberry.field(default_factory=list)
+    target_step_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The step the plan works towards; fromNextSteps closes the gap to it "
+        "(default: the employee's next step).",
+    )
+    status: PlanStatus = strawberry.field(
+        default=PlanStatus.ACTIVE, description="DRAFT or ACTIVE; a new plan cannot be CLOSED."
+    )
+    items: list[PlanItemInput] = strawberry.field(
+        default_factory=list, description="The plan's items, numbered from 1 in this order."
+    )
     from_next_steps: int = strawberry.field(
         default=0,
-        description="Also add the first N suggestions of nextSteps for the target step.",
+        description="Also add, after items, items for the first N (0-20) suggestions of "
+        "nextSteps for the target step: one per activity, to its toLevel, and one without an "
+        "activity for a competence only a mentor suggestion addresses.",
     )
 
 
 @strawberry.input
 class AddPlanActivityInput:
-    plan_id: strawberry.ID
-    item: PlanItemInput
+    plan_id: strawberry.ID = strawberry.field(description="The plan; not a closed one.")
+    item: PlanItemInput = strawberry.field(description="The item, numbered after the plan's last.")
 
 
 @strawberry.input
 class CompletePlanActivityInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The plan item, `planId#n`: planned or ongoing, in a plan not closed."
+    )
     completed_on: date | None = strawberry.field(default=None, description="Default: today.")
 
 
 @strawberry.input
 class CancelPlanActivityInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The plan item, `planId#n`: planned or ongoing, in a plan not closed."
+    )
 
 
 @strawberry.input
 class FollowUpPlanInput:
-    plan_id: strawberry.ID
-    followed_up_on: date | None = strawberry.field(default=None, description="Default: today.")
-    status: PlanStatus | None = None
+    plan_id: strawberry.ID = strawberry.field(description="The plan; not a closed one.")
+    followed_up_on: date | None = strawberry.field(
+        default=None, description="Default: today. Not before the plan was created."
+    )
+    status: PlanStatus | None = strawberry.field(
+        default=None,
+        description="Move the plan on (DRAFT -> ACTIVE -> CLOSED, never back). Default: unchanged.",
+    )
 
 
 @strawberry.input
 class StartMentorshipInput:
-    mentor_id: strawberry.ID
-    adept_id: strawberry.ID
-    focus: list[strawberry.ID]
+    mentor_id: strawberry.ID = strawberry.field(
+        description="The mentor: aged >= 55 on startedOn, fewer active adepts than their "
+        "capacity, not already mentoring the adept."
+    )
+    adept_id: strawberry.ID = strawberry.field(description="The adept; not the mentor.")
+    focus: list[strawberry.ID] = strawberry.field(
+        description="The competencies mentored, at least one; the mentor must hold each at "
+        ">= max(target, 4), the target as in mentorCandidates' competenceIds."
+    )
     started_on: date | None = strawberry.field(default=None, description="Default: today.")
 
 
 @strawberry.input
 class EndMentorshipInput:
-    mentor_id: strawberry.ID
-    adept_id: strawberry.ID
-    ended_on: date | None = strawberry.field(default=None, description="Default: today.")
+    mentor_id: strawberry.ID = strawberry.field(description="The mentor of the mentorship.")
+    adept_id: strawberry.ID = strawberry.field(description="The adept of the mentorship.")
+    ended_on: date | None = strawberry.field(
+        default=None,
+        description="Default: today. The mentorship active (or started) on it ends; not "
+        "before it started.",
+    )
 
 
 @strawberry.input
 class RecordConversationInput:
-    employee_id: strawberry.ID
-    kind: ConversationKind
+    employee_id: strawberry.ID = strawberry.field(description="The person the talk was with.")
+    kind: ConversationKind = strawberry.field(description="Which of the yearly talks.")
     held_on: date | None = strawberry.field(default=None, description="Default: today.")
 
 
 @strawberry.input
 class SetUnitNeedInput:
-    unit_id: strawberry.ID
-    competence_id: strawberry.ID
-    level: int
-    count: int
-    horizon: Horizon = Horizon.NOW
+    unit_id: strawberry.ID = strawberry.field(
+        description="The unit whose subtree should supply the people."
+    )
+    competence_id: strawberry.ID = strawberry.field(description="The competence needed.")
+    level: int = strawberry.field(description="The least level that counts, 1-5.")
+    count: int = strawberry.field(
+        description="How many people, >= 0; replaces the count of this unit, competence, "
+        "level and horizon (0 is kept as a need of 0)."
+    )
+    horizon: Horizon = strawberry.field(
+        default=Horizon.NOW,
+        description="The horizon it is declared for: competenceSupply at a horizon uses, per "
+        "competence and level, the need with the largest horizon up to it.",
+    )
 
 
 @strawberry.input(
     description="Omitted fields keep their value; a new employee needs name and birthYear."
 )
 class UpsertEmployeeInput:
-    id: strawberry.ID
-    name: str | None = strawberry.UNSET
+    id: strawberry.ID = strawberry.field(description="The employee; an unknown id creates them.")
+    name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Needed for a new employee; cannot be cleared."
+    )
     birth_year: int | None = strawberry.field(
         default=strawberry.UNSET, description="Stored to tell age bands; never returned."
     )
-    unit_id: strawberry.ID | None = strawberry.UNSET
-    profession_id: strawberry.ID | None = strawberry.UNSET
-    step_id: strawberry.ID | None = strawberry.UNSET
-    step_since: date | None = strawberry.UNSET
-    employed_since: date | None = strawberry.UNSET
-    manages: list[strawberry.ID] | None = strawberry.UNSET
-    mentor_capacity: int | None = strawberry.UNSET
-    adept: bool | None = strawberry.UNSET
+    unit_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="The unit they work in; null: none."
+    )
+    profession_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET, description="Their profession; null: none."
+    )
+    step_id: strawberry.ID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Their current ladder step, on a ladder of their profession; null: none.",
+    )
+    step_since: date | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Since when they are at the step (time at it counts towards its "
+        "minMonths; unknown counts as none).",
+    )
+    employed_since: date | None = strawberry.field(
+        default=strawberry.UNSET, description="Since when they are employed."
+    )
+    manages: list[strawberry.ID] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Every unit they manage (replaces the list; null or []: none).",
+    )
+    mentor_capacity: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="How many adepts they may mentor at once, >= 0; null: the default "
+        "(setting, 2).",
+    )
+    adept: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Designated for mentorship (mentorProposals pairs them); null: false.",
+    )
 
     def changes(self) -> dict[str, Any]:
         given = {

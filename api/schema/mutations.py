@@ -84,7 +84,10 @@ async def _held(info: Info, holding: m.Holding, as_of: date) -> HeldCompetence:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Record the level an employee holds a competence at.")
+    @strawberry.mutation(
+        description="Record the level an employee holds a competence at (replaces their "
+        "holding of it)."
+    )
     async def assess_competence(
         self, info: Info, input: AssessCompetenceInput
     ) -> AssessCompetenceResult:
@@ -140,7 +143,7 @@ class Mutation:
 
         return await attempt(work)
 
-    @strawberry.mutation
+    @strawberry.mutation(description="Add an item to a plan that is not closed.")
     async def add_plan_activity(
         self, info: Info, input: AddPlanActivityInput
     ) -> AddPlanActivityResult:
@@ -158,7 +161,10 @@ class Mutation:
 
         return await attempt(work)
 
-    @strawberry.mutation(description="Mark an item done; records the holding it gave.")
+    @strawberry.mutation(
+        description="Mark an item done; records a holding at its target level (source "
+        "ACTIVITY) unless a higher level is held on completedOn."
+    )
     async def complete_plan_activity(
         self, info: Info, input: CompletePlanActivityInput
     ) -> CompletePlanActivityResult:
@@ -180,7 +186,9 @@ class Mutation:
 
         return await attempt(work)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="Cancel a planned or ongoing item of a plan that is not closed."
+    )
     async def cancel_plan_activity(
         self, info: Info, input: CancelPlanActivityInput
     ) -> CancelPlanActivityResult:

@@ -96,7 +96,7 @@ async def audit_entries(
 
 @strawberry.input
 class EraseEmployeeInput:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The person to erase.")
 
 
 @strawberry.type(description="The person and every link to them are gone.")

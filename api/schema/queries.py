@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import strawberry
+from strawberry.types.arguments import StrawberryArgumentAnnotation
 
 from api.context import Info
 from api.schema.analytics import (
@@ -33,6 +35,22 @@ def _ids(values: list[strawberry.ID] | None) -> list[str] | None:
     return None if values is None else [str(v) for v in values]
 
 
+def _as_of(what: str) -> StrawberryArgumentAnnotation:
+    return strawberry.argument(
+        description=f"The day to answer for: {what}. Default: today (Europe/Stockholm); "
+        "1900-01-01 to 2200-12-31."
+    )
+
+
+# The descriptions of the arguments several root fields share.
+TARGET_STEP = strawberry.argument(
+    description="The step to measure against. Default: the next step of the employee's "
+    "ladder (BAD_USER_INPUT when they have none)."
+)
+AS_OF_PERSON = _as_of("holdings count with expiry applied on it")
+AS_OF_UNIT = _as_of("holdings, ages and mentorships are taken as on it")
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="The caller (null when they are not in the register).")
@@ -40,7 +58,11 @@ class Query:
         me = await info.context.policy.me()
         return Employee.from_domain(me, await info.context.policy.access(me)) if me else None
 
-    @strawberry.field
+    @strawberry.field(
+        description="A person by id: in full with rights over them, with the basic fields "
+        "only when they are the caller's mentor or adept; else null and FORBIDDEN, also "
+        "for an unknown id (NOT_FOUND for admins)."
+    )
     async def employee(self, info: Info, id: strawberry.ID) -> Employee | None:
         employee, access = await info.context.policy.viewable(str(id))
         return Employee.from_domain(employee, access)
@@ -71,12 +93,12 @@ class Query:
             and needle in f"{c.id} {c.name} {c.name_en or ''}".casefold()
         ]
 
-    @strawberry.field
+    @strawberry.field(description="Every profession, by id.")
     async def professions(self, info: Info) -> list[Profession]:
         catalog = await info.context.catalog()
         return [Profession.from_domain(p) for p in catalog.professions.values()]
 
-    @strawberry.field
+    @strawberry.field(description="Every career ladder, by id.")
     async def ladders(self, info: Info) -> list[Ladder]:
         catalog = await info.context.catalog()
         return [Ladder.from_domain(lad) for lad in catalog.ladders.values()]
@@ -96,14 +118,17 @@ class Query:
             and (competence_id is None or any(d.competence_id == competence_id for d in a.develops))
         ]
 
-    @strawberry.field
+    @strawberry.field(description="A career ladder by id; null and NOT_FOUND when there is none.")
     async def ladder(self, info: Info, id: strawberry.ID) -> Ladder | None:
         found = (await info.context.catalog()).ladders.get(str(id))
         if found is None:
             raise NotFoundError("ladder", str(id))
         return Ladder.from_domain(found)
 
-    @strawberry.field
+    @strawberry.field(
+        description="A unit of the organisation tree (open to everyone signed in); null and "
+        "NOT_FOUND when there is none."
+    )
     async def unit(self, info: Info, id: strawberry.ID) -> Unit | None:
         return Unit.from_domain(await info.context.policy.unit(str(id)))
 
@@ -112,8 +137,11 @@ class Query:
         self,
         info: Info,
         employee_id: strawberry.ID,
-        target_step_id: strawberry.ID | None = None,
-        as_of: date | None = None,
+        target_step_id: Annotated[strawberry.ID | None, TARGET_STEP] = None,
+        as_of: Annotated[
+            date | None,
+            _as_of("holdings count with expiry applied on it, time at the step up to it"),
+        ] = None,
     ) -> GapReport:
         ctx = info.context
         employee = await ctx.policy.person(str(employee_id), reading="gap")
@@ -127,15 +155,34 @@ class Query:
         )
         return GapReport.from_domain(report, info.context.reference)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The k best simple paths through the step graph (NEXT and TRANSITION "
+        "edges, at most 10 edges) from the employee's current step to the target: least "
+        "totalHours, then totalMonths, then fewest steps, then step ids. Fewer when fewer "
+        "exist."
+    )
     async def career_paths(
         self,
         info: Info,
         employee_id: strawberry.ID,
-        target_step_id: strawberry.ID | None = None,
-        target_profession_id: strawberry.ID | None = None,
-        k: int = 3,
-        as_of: date | None = None,
+        target_step_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="The step to reach; not with targetProfessionId. Default (with "
+                "neither): the next step of the employee's ladder."
+            ),
+        ] = None,
+        target_profession_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Reach any step of any ladder of this profession instead."
+            ),
+        ] = None,
+        k: Annotated[int, strawberry.argument(description="How many paths, 1-50.")] = 3,
+        as_of: Annotated[
+            date | None,
+            _as_of("holdings count with expiry applied on it, months served up to it"),
+        ] = None,
     ) -> list[CareerPath]:
         ctx = info.context
         employee = await ctx.policy.person(str(employee_id), reading="careerPaths")
@@ -151,14 +198,21 @@ class Query:
         )
         return [CareerPath.from_domain(p) for p in found]
 
-    @strawberry.field
+    @strawberry.field(
+        description="What closes the gap to the target step: per missing item, one "
+        "suggestion per activity of its cheapest chain, in chain order, then one for its "
+        "best mentor candidate if there is one. Items with a unitNeed first, then mandatory "
+        "ones, then by hours, then by competence id."
+    )
     async def next_steps(
         self,
         info: Info,
         employee_id: strawberry.ID,
-        target_step_id: strawberry.ID | None = None,
-        limit: int = 5,
-        as_of: date | None = None,
+        target_step_id: Annotated[strawberry.ID | None, TARGET_STEP] = None,
+        limit: Annotated[
+            int, strawberry.argument(description="The most suggestions given, 1-50.")
+        ] = 5,
+        as_of: Annotated[date | None, AS_OF_PERSON] = None,
     ) -> list[DevelopmentSuggestion]:
         ctx = info.context
         employee = await ctx.policy.person(str(employee_id), reading="nextSteps")
@@ -173,14 +227,29 @@ class Query:
         )
         return [DevelopmentSuggestion.from_domain(s) for s in found]
 
-    @strawberry.field
+    @strawberry.field(
+        description="Who may mentor the adept in the competencies in question: not the "
+        "adept, aged >= 55 on asOf, fewer active adepts than capacity, not mentoring the "
+        "adept already, holding at least one of them at >= max(target, 4); any profession. "
+        "By score (highest first), then mentor id."
+    )
     async def mentor_candidates(
         self,
         info: Info,
         adept_id: strawberry.ID,
-        competence_ids: list[strawberry.ID] | None = None,
-        limit: int = 10,
-        as_of: date | None = None,
+        competence_ids: Annotated[
+            list[strawberry.ID] | None,
+            strawberry.argument(
+                description="The competencies in question, each with a target: the required "
+                "level where it is missing in the adept's gap to the next step, else held + 1 "
+                "(at most 5). Default: the missing items of that gap (BAD_USER_INPUT when "
+                "there is no next step)."
+            ),
+        ] = None,
+        limit: Annotated[
+            int, strawberry.argument(description="The most candidates given, 1-100.")
+        ] = 10,
+        as_of: Annotated[date | None, _as_of("holdings, ages and mentorships as on it")] = None,
     ) -> list[MentorCandidate]:
         ctx = info.context
         adept = await ctx.policy.person(str(adept_id), reading="mentorCandidates")
@@ -195,9 +264,17 @@ class Query:
         )
         return [MentorCandidate.from_domain(c) for c in found]
 
-    @strawberry.field(description="Mentors for the unit's designated adepts (managers).")
+    @strawberry.field(
+        description="Mentors for the unit subtree's designated adepts with no active "
+        "mentorship (managers of the unit, admins): candidates from anywhere in the region, "
+        "paired for the greatest total score within each mentor's remaining capacity (an "
+        "adept may stay unpaired). By score (highest first), then adept id."
+    )
     async def mentor_proposals(
-        self, info: Info, unit_id: strawberry.ID, as_of: date | None = None
+        self,
+        info: Info,
+        unit_id: strawberry.ID,
+        as_of: Annotated[date | None, AS_OF_UNIT] = None,
     ) -> list[MentorProposal]:
         ctx = info.context
         await ctx.policy.people_aggregates(str(unit_id))
@@ -210,14 +287,33 @@ class Query:
         )
         return [MentorProposal.from_domain(p) for p in found]
 
-    @strawberry.field
+    @strawberry.field(
+        description="Supply against each need in effect on the unit (a row per competence and "
+        "level), counted over its subtree. By unit, competence, level."
+    )
     async def competence_supply(
         self,
         info: Info,
         unit_id: strawberry.ID,
-        horizon: Horizon = Horizon.NOW,
-        include_descendants: bool = False,
-        as_of: date | None = None,
+        horizon: Annotated[
+            Horizon,
+            strawberry.argument(
+                description="NOW (0 years), SHORT (setting, 3) or LONG (setting, 10): which "
+                "need is in effect (the one with the largest horizon up to this), and who "
+                "retires and which development is due within it."
+            ),
+        ] = Horizon.NOW,
+        include_descendants: Annotated[
+            bool,
+            strawberry.argument(
+                description="Also the rows of the needs declared on every unit below, each "
+                "counted over that unit's own subtree."
+            ),
+        ] = False,
+        as_of: Annotated[
+            date | None,
+            _as_of("holdings and ages as on it, the horizon's years counted from it"),
+        ] = None,
     ) -> list[SupplyRow]:
         ctx = info.context
         view = await ctx.policy.aggregate_view(str(unit_id))
@@ -245,9 +341,16 @@ class Query:
             SupplyRow.from_domain(r, view, unit=shown[r.unit_id], catalog=catalog) for r in rows
         ]
 
-    @strawberry.field
+    @strawberry.field(
+        description="Competencies held at >= 4 in the unit's subtree whose holders are at "
+        "least half seniors (aged >= 60): highest seniorShare first, then those with no "
+        "active mentorship before the others, then by competence id."
+    )
     async def knowledge_transfer_risks(
-        self, info: Info, unit_id: strawberry.ID, as_of: date | None = None
+        self,
+        info: Info,
+        unit_id: strawberry.ID,
+        as_of: Annotated[date | None, AS_OF_UNIT] = None,
     ) -> list[TransferRisk]:
         ctx = info.context
         view = await ctx.policy.aggregate_view(str(unit_id))
@@ -260,9 +363,17 @@ class Query:
         )
         return [TransferRisk.from_domain(r, view) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(
+        description="How many of the unit subtree's employees have a current development "
+        "plan, and how many had each yearly talk."
+    )
     async def plan_coverage(
-        self, info: Info, unit_id: strawberry.ID, as_of: date | None = None
+        self,
+        info: Info,
+        unit_id: strawberry.ID,
+        as_of: Annotated[
+            date | None, _as_of("the plans current on it, the 12 months before it")
+        ] = None,
     ) -> PlanCoverage:
         ctx = info.context
         await ctx.policy.aggregate_view(str(unit_id))
