@@ -225,7 +225,10 @@ async def set_unit_need(
     count: int,
     horizon: Horizon = Horizon.NOW,
 ) -> UnitNeed:
-    """Declare how many people a unit needs at >= level (count 0 clears the need)."""
+    """Declare how many people a unit needs at >= level by a horizon. It
+    replaces the unit's need of that competence, level and horizon; a count of
+    0 says none are needed then (it stays in effect, over a shorter horizon's
+    need, and competenceSupply shows it with `required` 0)."""
     require_level(level, "level")
     if count < 0:
         raise ValidationError("a count cannot be negative", field="count", value=count)
