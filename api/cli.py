@@ -25,6 +25,7 @@ from rich.progress import (
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    ProgressColumn,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -130,17 +131,24 @@ def _report_rejected(issues: Sequence[ValidationIssue]) -> NoReturn:
     raise typer.Exit(1)
 
 
+def _bar(amount: ProgressColumn, *, transient: bool = False, disable: bool = False) -> Progress:
+    """A progress bar on stderr: what, the bar, `amount` done, time taken."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        amount,
+        TimeElapsedColumn(),
+        console=err,
+        transient=transient,
+        disable=disable,
+    )
+
+
 def _load(directory: Path) -> tuple[Dataset, list[ValidationIssue]]:
     try:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,  # the import's bar, or the verdict, follows
-            disable=not err.is_terminal,  # else an empty line is left in logs
-        ) as bar:
+        # Transient, and on a terminal only: the import's bar or the verdict
+        # follows, and off a terminal it would leave an empty line in logs.
+        with _bar(DownloadColumn(), transient=True, disable=not err.is_terminal) as bar:
             task = bar.add_task("validating", total=dataset_bytes(directory))
 
             def advance(n: int) -> None:
@@ -176,14 +184,7 @@ def _import(directory: Path, settings: Settings) -> None:
     async def work() -> None:
         async with opened_store(settings) as store:
             await store.init_schema()
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err,
-                transient=False,
-            ) as bar:
+            with _bar(MofNCompleteColumn()) as bar:
                 task = bar.add_task("importing", total=total)
 
                 def advance(n: int) -> None:
@@ -339,14 +340,7 @@ def seed_synthetic(
 
     async def work() -> None:
         async with opened_store(settings) as store:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=err,
-                transient=False,
-            ) as bar:
+            with _bar(MofNCompleteColumn()) as bar:
                 task = bar.add_task("employees", total=employees)
 
                 def advance(people: int, _records: int) -> None:
