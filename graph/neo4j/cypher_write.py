@@ -270,11 +270,12 @@ SET x = r.props
 MERGE (p)-[:INCLUDES]->(x)
 """
 
-# Serialises the commands on one plan and its items (append, complete,
-# cancel, follow up): setting a property takes the node's write lock until
-# the transaction ends, and what a command checks is read after it, so a
-# concurrent command's write has committed by then and is seen (max(seq) + 1
-# stays free, an item is changed once, a closed plan stays closed).
+# Serialises the commands on one plan and its items (complete, cancel here;
+# an append or a follow-up takes the same lock through `Writer.require`):
+# setting a property takes the node's write lock until the transaction
+# ends, and what a command checks is read after it, so a concurrent
+# command's write has committed by then and is seen (max(seq) + 1 stays
+# free, an item is changed once, a closed plan stays closed).
 LOCK_PLAN: Final = "MATCH (p:Plan {id: $plan_id}) SET p.seq_lock = true REMOVE p.seq_lock"
 
 # A compare-and-set of a person (`writes.upsert_employee` with `expected`):
@@ -311,8 +312,9 @@ PLAN_ITEM_STATE: Final = (
     " AS holding"
 )
 
-# The mentor's node lock serialises concurrent starts for one mentor: each
-# counts the active mentorships only after the previous one committed.
+# The mentor's node lock, for a compare-and-set of one of their mentorships
+# (`writes.upsert_mentorship` with `expected`): the link is read after it.
+# (A start takes the same lock through `Writer.require`.)
 LOCK_MENTOR: Final = (
     "MATCH (m:Employee {id: $mentor_id}) SET m.mentor_lock = true REMOVE m.mentor_lock"
 )

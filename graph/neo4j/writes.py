@@ -349,8 +349,9 @@ async def create_plan(
 
 async def add_plan_activity(tx: AsyncManagedTransaction, item: PlanActivity) -> PlanActivity:
     w = Writer(tx)
+    # `require` has taken the plan's lock (LOCK_OWNERS): what is read below
+    # is what a concurrent command on the plan committed.
     await w.require("plan activity", {"Plan": [item.plan_id]})
-    await w.run(W.LOCK_PLAN, plan_id=item.plan_id)
     if await _plan_status(tx, item.plan_id) == PlanStatus.CLOSED.value:
         raise ConflictError(f"plan {item.plan_id!r} is closed")
     result = await tx.run(Q.LAST_PLAN_SEQ, {"plan_id": item.plan_id})
@@ -362,8 +363,9 @@ async def add_plan_activity(tx: AsyncManagedTransaction, item: PlanActivity) -> 
 
 async def start_mentorship(tx: AsyncManagedTransaction, item: Mentorship, capacity: int) -> None:
     w = Writer(tx)
+    # `require` has taken the mentor's lock (LOCK_OWNERS), which serialises
+    # concurrent starts for one mentor: each counts after the last committed.
     await w.require("mentorship", {"Employee": [item.mentor_id, item.adept_id]})
-    await w.run(W.LOCK_MENTOR, mentor_id=item.mentor_id)
     result = await tx.run(
         W.MENTOR_LINKS,
         {"mentor_id": item.mentor_id, "adept_id": item.adept_id, "day": item.started_on},
@@ -435,8 +437,7 @@ async def upsert_mentorship(
 async def upsert_plan(tx: AsyncManagedTransaction, plan: Plan, expected: PlanStatus | None) -> None:
     w = Writer(tx)
     if expected is not None:
-        await w.require("plan update", {"Plan": [plan.id]})
-        await w.run(W.LOCK_PLAN, plan_id=plan.id)
+        await w.require("plan update", {"Plan": [plan.id]})  # and its lock
         status = await _plan_status(tx, plan.id)
         if status != expected.value:
             raise ConflictError(f"plan {plan.id!r} is {status}")
