@@ -467,6 +467,23 @@ class AggregateReads(Protocol):
         on `as_of`. Reference: `ladders.suggestions.holder_count`."""
         ...
 
+    async def developing_count(
+        self,
+        competence_id: str,
+        level: int,
+        *,
+        unit_ids: Sequence[str],
+        as_of: date,
+        due_by: date,
+    ) -> int:
+        """How many employees working in `unit_ids` are in development towards
+        `competence_id` at `level`, as `supply_counts` counts `in_development`:
+        not holding it at >= `level` on `as_of` (expiry applied), with an item
+        for it in a plan that is not closed, status planned or ongoing,
+        target_level >= `level`, due (`due_on`, else the plan's `period_end`)
+        on or before `due_by`. Reference: `ladders.suggestions.developing_count`."""
+        ...
+
     async def transfer_counts(
         self,
         unit_ids: Sequence[str],

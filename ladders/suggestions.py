@@ -18,6 +18,7 @@ from ladders.models import Employee, Holding, Horizon, Unit
 from ladders.orgtree import load_tree
 from ladders.ports import AggregateReads, Store
 from ladders.rules import Rules
+from ladders.supply import supply_counts
 
 MAX_LIMIT = 50
 
@@ -45,12 +46,17 @@ class UnitShortfall:
     level: int
     needed: int
     has: int
+    developing: int = 0
+    """People of the unit's subtree in development towards the level, due by now."""
 
     def describe(self) -> str:
-        return (
+        text = (
             f"Your {self.unit.kind.value} {self.unit.name} needs {self.needed} "
             f"at level {self.level} and has {self.has}"
         )
+        if self.developing:
+            text += f", with {self.developing} more in development"
+        return text
 
 
 def build_suggestions(
@@ -139,8 +145,10 @@ async def unit_shortfalls(
     as_of: date,
 ) -> dict[str, UnitShortfall]:
     """Per competence, the nearest unit on the path from `unit_id` to the root
-    with a NOW need it does not meet (fewer holders in its subtree at the
-    need's level, at `as_of`, than the need's count)."""
+    with a NOW need that has a shortfall (DESIGN §4 "Competence supply" at
+    horizon now: fewer holders in its subtree at the need's level on `as_of`,
+    plus those in development towards it due by `as_of`, than the need's
+    count), so that nextSteps and competenceSupply agree."""
     if unit_id is None or not competence_ids:
         return {}
     tree = await load_tree(store)
@@ -171,9 +179,31 @@ async def unit_shortfalls(
                 unit_ids=units,
                 as_of=as_of,
             )
-        if has < need.count:
+        if has >= need.count:
+            continue
+        # Only now, when the holders fall short: most needs are met by them,
+        # and those in development are counted from the open plan items.
+        if isinstance(store, AggregateReads):
+            developing = await store.developing_count(
+                need.competence_id, need.level, unit_ids=units, as_of=as_of, due_by=as_of
+            )
+        else:
+            developing = await developing_count(
+                store=store,
+                catalog=catalog,
+                competence_id=need.competence_id,
+                level=need.level,
+                unit_ids=units,
+                as_of=as_of,
+                due_by=as_of,
+            )
+        if has + developing < need.count:
             found[need.competence_id] = UnitShortfall(
-                unit=tree.units[need.unit_id], level=need.level, needed=need.count, has=has
+                unit=tree.units[need.unit_id],
+                level=need.level,
+                needed=need.count,
+                has=has,
+                developing=developing,
             )
     return found
 
@@ -193,6 +223,36 @@ async def holder_count(
     competence = catalog.competences.get(competence_id)
     holders = await store.holders(competence_id, level, unit_ids=unit_ids)
     return sum(1 for h in holders if held_level(h, competence, as_of) >= level)
+
+
+async def developing_count(
+    *,
+    store: Store,
+    catalog: Catalog,
+    competence_id: str,
+    level: int,
+    unit_ids: Sequence[str],
+    as_of: date,
+    due_by: date,
+) -> int:
+    """How many people of `unit_ids` are in development towards the
+    competence at `level` (`supply_counts`' `in_development`, summed over
+    the units): the reference of `AggregateReads.developing_count`."""
+    people = await store.employees_in_units(unit_ids)
+    ids = [e.id for e in people]
+    holdings, plans = await asyncio.gather(store.holdings_of(ids), store.plans_of(ids))
+    counts = supply_counts(
+        employees=people,
+        holdings=holdings,
+        plans=plans,
+        plan_activities=await store.plan_activities([p.id for p in plans]),
+        wanted={u: [(competence_id, level)] for u in unit_ids},
+        catalog=catalog,
+        retiring_born_by=None,
+        due_by=due_by,
+        as_of=as_of,
+    )
+    return sum(c.in_development for c in counts)
 
 
 async def best_mentors(

@@ -139,7 +139,9 @@ class DevelopmentSuggestion:
     hours: float = strawberry.field(description="The activity's hours; 0 for a mentor.")
     unit_need: bool = strawberry.field(
         description="A unit from the employee's own up to the root has a NOW need for this "
-        "competence that fewer people of its subtree meet on asOf than it asks for."
+        "competence with a shortfall, as competenceSupply counts it at horizon NOW: fewer "
+        "people of its subtree hold the level on asOf, or are in development towards it due "
+        "by asOf, than it asks for."
     )
     reason: str = strawberry.field(
         description="Why, in plain (English) words: the requirement it closes and, with "

@@ -205,6 +205,21 @@ class EmbeddedStore:
             lambda conn: holder_counts.holder_count(conn, competence_id, level, unit_ids, as_of)
         )
 
+    async def developing_count(
+        self,
+        competence_id: str,
+        level: int,
+        *,
+        unit_ids: Sequence[str],
+        as_of: date,
+        due_by: date,
+    ) -> int:
+        return await self._db.read(
+            lambda conn: holder_counts.developing_count(
+                conn, competence_id, level, unit_ids, as_of, due_by
+            )
+        )
+
     async def transfer_counts(
         self, unit_ids: Sequence[str], *, min_level: int, senior_born_by: int, as_of: date
     ) -> list[TransferCount]:

@@ -511,3 +511,57 @@ async def test_holder_count_equals_the_held_levels(
                     found = await agg.holder_count(competence_id, level, unit_ids=units, as_of=day)
                     assert found == expected, (units, day, competence_id, level)
     assert await agg.holder_count("hlr", 1, unit_ids=[], as_of=AS_OF) == 0
+
+
+async def test_developing_count_as_the_comments_say(agg: AggregateReads) -> None:
+    # x09 (enh-akut) plans hlr 5 due on AS_OF and holds none; x08 (enh-psyk)
+    # has an ongoing evb 2 overdue since 2025-02-01 in a draft plan; x09's evb
+    # 4 is due by its plan's end (2026-12-31), x07's (enh-iva) on 2028-03-02;
+    # x08's hlr 4 is cancelled.
+    region = ["reg", "omr-akut", "enh-akut", "enh-iva", "enh-psyk", "enh-tom"]
+
+    async def count(competence_id: str, level: int, units: list[str], due_by: date) -> int:
+        return await agg.developing_count(
+            competence_id, level, unit_ids=units, as_of=AS_OF, due_by=due_by
+        )
+
+    assert await count("hlr", 5, region, AS_OF) == 1
+    assert await count("hlr", 5, region, D("2025-02-28")) == 0
+    assert await count("evb", 2, ["enh-psyk"], AS_OF) == 1
+    assert await count("evb", 3, region, AS_OF) == 0
+    assert await count("evb", 4, region, D("2026-12-31")) == 1
+    assert await count("evb", 4, region, D("2028-03-02")) == 2
+    assert await count("hlr", 4, ["enh-psyk"], D("2026-12-31")) == 0
+    assert await count("hlr", 5, [], AS_OF) == 0
+
+
+async def test_developing_count_equals_the_reference(
+    agg: AggregateReads, store: Store, data: Dataset
+) -> None:
+    # nextSteps' unit needs: in development as supply counts it, summed over
+    # the units (the region, most of it, a subtree, a unit, an empty unit).
+    catalog = Catalog.build(data.reference())
+    unit_sets = [await store.subtree_unit_ids(root) for root in SUBTREES]
+    unit_sets.append([u for u in unit_sets[0] if u != "enh-psyk"])
+    for units in unit_sets:
+        # x09's team 4 expires on AS_OF: in development towards it the day after.
+        for day in (D("2025-02-28"), AS_OF, D("2025-03-02")):
+            for due_by in (day, D("2028-03-01")):
+                for competence_id in ("cert", "evb", "hlr", "team", "nothing"):
+                    for level in (2, 4, 5):
+                        counts = supply_counts(
+                            employees=people_in(data, units),
+                            holdings=data.holdings,
+                            plans=data.plans,
+                            plan_activities=data.plan_activities,
+                            wanted=everywhere(units, [(competence_id, level)]),
+                            catalog=catalog,
+                            retiring_born_by=None,
+                            due_by=due_by,
+                            as_of=day,
+                        )
+                        expected = sum(c.in_development for c in counts)
+                        found = await agg.developing_count(
+                            competence_id, level, unit_ids=units, as_of=day, due_by=due_by
+                        )
+                        assert found == expected, (units, day, due_by, competence_id, level)

@@ -9,6 +9,7 @@ anna's gap to ssk-2 on 2025-03-01 (see test_gap): missing items
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,9 +19,20 @@ from ladders import suggestions
 from ladders.catalog import Catalog
 from ladders.errors import ValidationError
 from ladders.gap import compute_gap
-from ladders.models import Holding, Unit, UnitKind
+from ladders.models import (
+    Dataset,
+    Holding,
+    Plan,
+    PlanActivity,
+    PlanActivityStatus,
+    PlanStatus,
+    Unit,
+    UnitKind,
+    UnitNeed,
+)
 from ladders.rules import Rules
 from ladders.suggestions import Suggestion, UnitShortfall, build_suggestions, next_steps
+from tests.builders import changed, with_added
 from tests.spies import InFlight
 from tests.unit.ladders import e1_data
 from tests.unit.ladders.e1_data import AS_OF
@@ -207,6 +219,82 @@ async def test_a_renewed_holding_removes_the_unit_need(store: EmbeddedStore) -> 
         store=store, catalog=catalog, rules=RULES, employee_id="anna", limit=10, as_of=AS_OF
     )
     assert [s.competence_id for s in result] == ["ebv", "ebv", "sv", "sv", "sv"]
+
+
+def _with_cia_developing(*, due_on: date) -> Dataset:
+    """e1 with cia, in avd12 like bo but holding nothing, who plans ebv 2 by `due_on`."""
+    cia = changed(e1_data.BO, id="cia", name="Cia")
+    plan = Plan(
+        id="p-cia",
+        employee_id="cia",
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 12, 31),
+        status=PlanStatus.ACTIVE,
+    )
+    item = PlanActivity(
+        plan_id="p-cia",
+        seq=1,
+        competence_id="ebv",
+        target_level=2,
+        due_on=due_on,
+        status=PlanActivityStatus.ONGOING,
+    )
+    return with_added(e1_data.dataset(), employees=[cia], plans=[plan], plan_activities=[item])
+
+
+async def _ebv_rows(store: EmbeddedStore) -> list[tuple[bool, str]]:
+    catalog = Catalog.build(await store.reference_data())
+    result = await next_steps(
+        store=store, catalog=catalog, rules=RULES, employee_id="anna", limit=10, as_of=AS_OF
+    )
+    return [(s.unit_need, s.reason) for s in result if s.competence_id == "ebv"]
+
+
+async def test_someone_in_development_by_now_meets_the_unit_need(tmp_path: Path) -> None:
+    # avd12 needs 2 at ebv >= 2 and only bo holds it; cia's ongoing item
+    # towards ebv 2, overdue since 2025-02-01, counts for now, as in
+    # competenceSupply (projected = supplyNow + inDevelopment): no shortfall.
+    store = await EmbeddedStore.open(tmp_path / "t.db")
+    try:
+        await store.import_dataset(_with_cia_developing(due_on=date(2025, 2, 1)))
+        assert [need for need, _ in await _ebv_rows(store)] == [False, False]
+        # Needing 3, avd12 still falls short, and the reason says of whom.
+        await store.upsert_unit_need(
+            UnitNeed(unit_id="avd12", competence_id="ebv", level=2, count=3)
+        )
+        rows = await _ebv_rows(store)
+        assert [need for need, _ in rows] == [True, True]
+        assert rows[0][1].endswith(
+            "Your unit Avd 12 needs 3 at level 2 and has 1, with 1 more in development."
+        )
+    finally:
+        await store.close()
+
+
+async def test_someone_in_development_later_does_not_meet_it(tmp_path: Path) -> None:
+    store = await EmbeddedStore.open(tmp_path / "t.db")
+    try:
+        await store.import_dataset(_with_cia_developing(due_on=AS_OF + timedelta(days=1)))
+        rows = await _ebv_rows(store)
+        assert [need for need, _ in rows] == [True, True]
+        assert rows[0][1].endswith("Your unit Avd 12 needs 2 at level 2 and has 1.")
+        # The reference counts as the store does (the path of a store
+        # without AggregateReads).
+        catalog = Catalog.build(await store.reference_data())
+        found = {}
+        for due_by in (AS_OF, AS_OF + timedelta(days=1)):
+            for level in (1, 2, 3):
+                found[due_by.day, level] = await store.developing_count(
+                    "ebv", level, unit_ids=["avd12"], as_of=AS_OF, due_by=due_by
+                )
+                assert found[due_by.day, level] == await suggestions.developing_count(
+                    store=store, catalog=catalog, competence_id="ebv", level=level,
+                    unit_ids=["avd12"], as_of=AS_OF, due_by=due_by,
+                )  # fmt: skip
+        # Only cia at levels 1 and 2 (anna holds no ebv), by the next day.
+        assert found == {(1, 1): 0, (1, 2): 0, (1, 3): 0, (2, 1): 1, (2, 2): 1, (2, 3): 0}
+    finally:
+        await store.close()
 
 
 async def test_nothing_missing_means_no_suggestions(store: EmbeddedStore) -> None:
