@@ -222,13 +222,16 @@ def log_unexpected(errors: list[GraphQLError], context: Any) -> None:
 
 @strawberry.interface(description="Something a mutation could not do; nothing was changed.")
 class Error:
-    message: str
+    message: str = strawberry.field(description="What went wrong, in plain (English) words.")
 
 
 @strawberry.type(description="An id the caller may see does not exist.")
 class NotFound(Error):
-    kind: str
-    id: strawberry.ID
+    kind: str = strawberry.field(
+        description="What was looked for, in words: `employee`, `plan`, `plan activity`, "
+        "`competence`, `step`, `unit`..."
+    )
+    id: strawberry.ID = strawberry.field(description="The id that names nothing.")
 
 
 @strawberry.type(description="Outside the caller's rights (whether or not it exists).")
@@ -236,15 +239,18 @@ class Forbidden(Error):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="One input field at fault.")
 class FieldError:
-    field: str = strawberry.field(description="The input field, e.g. `targetLevel`.")
-    message: str
+    field: str = strawberry.field(
+        description="The input field, as a path such as `targetLevel` or `items.0.dueOn`; "
+        "`input` when no one field is to blame."
+    )
+    message: str = strawberry.field(description="What is wrong with it.")
 
 
 @strawberry.type(name="ValidationError", description="Input that breaks a rule.")
 class InputError(Error):
-    fields: list[FieldError]
+    fields: list[FieldError] = strawberry.field(description="The input fields at fault.")
 
 
 @strawberry.type(description="Contradicts what is stored (a duplicate, a closed plan...).")

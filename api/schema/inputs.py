@@ -245,48 +245,54 @@ class UpsertEmployeeInput:
 # --- payloads -----------------------------------------------------------------
 
 
-@strawberry.type
+@strawberry.type(description="assessCompetence's answer.")
 class AssessCompetencePayload:
-    employee: Employee
-    holding: HeldCompetence
+    employee: Employee = strawberry.field(description="The person assessed.")
+    holding: HeldCompetence = strawberry.field(description="The holding as recorded, judged today.")
 
 
-@strawberry.type
+@strawberry.type(description="createPlan's and followUpPlan's answer.")
 class PlanPayload:
-    plan: Plan
+    plan: Plan = strawberry.field(description="The plan as stored now.")
 
 
-@strawberry.type
+@strawberry.type(description="addPlanActivity's and cancelPlanActivity's answer.")
 class PlanActivityPayload:
-    plan_activity: PlanActivity
+    plan_activity: PlanActivity = strawberry.field(description="The item as stored now.")
 
 
-@strawberry.type
+@strawberry.type(description="completePlanActivity's answer.")
 class CompletePlanActivityPayload:
-    plan_activity: PlanActivity
-    holding: HeldCompetence = strawberry.field(description="What the employee now holds.")
+    plan_activity: PlanActivity = strawberry.field(description="The item, now DONE.")
+    holding: HeldCompetence = strawberry.field(
+        description="What the employee now holds of its competence, judged on completedOn: "
+        "the new holding (source ACTIVITY), or the higher one they already held."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="startMentorship's and endMentorship's answer.")
 class MentorshipPayload:
-    mentorship: Mentorship
+    mentorship: Mentorship = strawberry.field(
+        description="The mentorship as stored now; its active is judged on startedOn, or "
+        "on endedOn when ended."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="recordConversation's answer.")
 class ConversationPayload:
-    employee: Employee
-    conversation: Conversation
+    employee: Employee = strawberry.field(description="The person the talk was with.")
+    conversation: Conversation = strawberry.field(description="The talk as recorded.")
 
 
-@strawberry.type
+@strawberry.type(description="setUnitNeed's answer.")
 class UnitNeedPayload:
-    unit: Unit
-    need: UnitNeed
+    unit: Unit = strawberry.field(description="The unit the need is declared on.")
+    need: UnitNeed = strawberry.field(description="The need as stored now.")
 
 
-@strawberry.type
+@strawberry.type(description="upsertEmployee's answer.")
 class EmployeePayload:
-    employee: Employee
+    employee: Employee = strawberry.field(description="The employee as stored now.")
 
 
 AssessCompetenceResult = Annotated[

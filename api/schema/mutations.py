@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import pydantic
 import strawberry
@@ -89,7 +89,9 @@ class Mutation:
         "holding of it)."
     )
     async def assess_competence(
-        self, info: Info, input: AssessCompetenceInput
+        self,
+        info: Info,
+        input: Annotated[AssessCompetenceInput, strawberry.argument(description="The assessment.")],
     ) -> AssessCompetenceResult:
         ctx = info.context
 
@@ -116,7 +118,13 @@ class Mutation:
         return await attempt(work)
 
     @strawberry.mutation(description="Create a development plan, optionally from nextSteps.")
-    async def create_plan(self, info: Info, input: CreatePlanInput) -> CreatePlanResult:
+    async def create_plan(
+        self,
+        info: Info,
+        input: Annotated[
+            CreatePlanInput, strawberry.argument(description="The plan and its first items.")
+        ],
+    ) -> CreatePlanResult:
         ctx = info.context
 
         async def work() -> PlanPayload:
@@ -145,7 +153,11 @@ class Mutation:
 
     @strawberry.mutation(description="Add an item to a plan that is not closed.")
     async def add_plan_activity(
-        self, info: Info, input: AddPlanActivityInput
+        self,
+        info: Info,
+        input: Annotated[
+            AddPlanActivityInput, strawberry.argument(description="The plan and the item to add.")
+        ],
     ) -> AddPlanActivityResult:
         ctx = info.context
 
@@ -166,7 +178,12 @@ class Mutation:
         "ACTIVITY) unless a higher level is held on completedOn."
     )
     async def complete_plan_activity(
-        self, info: Info, input: CompletePlanActivityInput
+        self,
+        info: Info,
+        input: Annotated[
+            CompletePlanActivityInput,
+            strawberry.argument(description="The item and the day it was completed."),
+        ],
     ) -> CompletePlanActivityResult:
         ctx = info.context
 
@@ -190,7 +207,11 @@ class Mutation:
         description="Cancel a planned or ongoing item of a plan that is not closed."
     )
     async def cancel_plan_activity(
-        self, info: Info, input: CancelPlanActivityInput
+        self,
+        info: Info,
+        input: Annotated[
+            CancelPlanActivityInput, strawberry.argument(description="The item to cancel.")
+        ],
     ) -> CancelPlanActivityResult:
         ctx = info.context
 
@@ -204,7 +225,14 @@ class Mutation:
         return await attempt(work)
 
     @strawberry.mutation(description="Record a follow-up of a plan (managers).")
-    async def follow_up_plan(self, info: Info, input: FollowUpPlanInput) -> FollowUpPlanResult:
+    async def follow_up_plan(
+        self,
+        info: Info,
+        input: Annotated[
+            FollowUpPlanInput,
+            strawberry.argument(description="The plan, the day and an optional new status."),
+        ],
+    ) -> FollowUpPlanResult:
         ctx = info.context
 
         async def work() -> PlanPayload:
@@ -221,7 +249,12 @@ class Mutation:
 
     @strawberry.mutation(description="Start a mentorship (managers of the adept).")
     async def start_mentorship(
-        self, info: Info, input: StartMentorshipInput
+        self,
+        info: Info,
+        input: Annotated[
+            StartMentorshipInput,
+            strawberry.argument(description="The mentor, the adept and the competencies in focus."),
+        ],
     ) -> StartMentorshipResult:
         ctx = info.context
 
@@ -242,7 +275,14 @@ class Mutation:
         return await attempt(work)
 
     @strawberry.mutation(description="End a mentorship (managers of the adept).")
-    async def end_mentorship(self, info: Info, input: EndMentorshipInput) -> EndMentorshipResult:
+    async def end_mentorship(
+        self,
+        info: Info,
+        input: Annotated[
+            EndMentorshipInput,
+            strawberry.argument(description="The mentor, the adept and the day it ends."),
+        ],
+    ) -> EndMentorshipResult:
         ctx = info.context
 
         async def work() -> MentorshipPayload:
@@ -257,7 +297,11 @@ class Mutation:
 
     @strawberry.mutation(description="Record one of the yearly talks (managers).")
     async def record_conversation(
-        self, info: Info, input: RecordConversationInput
+        self,
+        info: Info,
+        input: Annotated[
+            RecordConversationInput, strawberry.argument(description="Who, which talk and when.")
+        ],
     ) -> RecordConversationResult:
         ctx = info.context
 
@@ -278,7 +322,14 @@ class Mutation:
         return await attempt(work)
 
     @strawberry.mutation(description="Declare how many people a unit needs at a level.")
-    async def set_unit_need(self, info: Info, input: SetUnitNeedInput) -> SetUnitNeedResult:
+    async def set_unit_need(
+        self,
+        info: Info,
+        input: Annotated[
+            SetUnitNeedInput,
+            strawberry.argument(description="The unit, competence, level, horizon and count."),
+        ],
+    ) -> SetUnitNeedResult:
         ctx = info.context
 
         async def work() -> UnitNeedPayload:
@@ -299,7 +350,14 @@ class Mutation:
         return await attempt(work)
 
     @strawberry.mutation(description="Create or change an employee (admins).")
-    async def upsert_employee(self, info: Info, input: UpsertEmployeeInput) -> UpsertEmployeeResult:
+    async def upsert_employee(
+        self,
+        info: Info,
+        input: Annotated[
+            UpsertEmployeeInput,
+            strawberry.argument(description="The employee's id and the fields to set."),
+        ],
+    ) -> UpsertEmployeeResult:
         ctx = info.context
 
         async def work() -> EmployeePayload:
@@ -319,7 +377,11 @@ class Mutation:
         description="Erase a person and every link to them, GDPR art. 17 (admins). "
         "Aggregates no longer count them; the audit trail of reads stays."
     )
-    async def erase_employee(self, info: Info, input: EraseEmployeeInput) -> EraseEmployeeResult:
+    async def erase_employee(
+        self,
+        info: Info,
+        input: Annotated[EraseEmployeeInput, strawberry.argument(description="Whom to erase.")],
+    ) -> EraseEmployeeResult:
         async def work() -> EraseEmployeePayload:
             return await erase(info, str(input.id))
 

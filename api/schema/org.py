@@ -15,11 +15,24 @@ if TYPE_CHECKING:
     from api.schema.people import EmployeeConnection
 
 
-@strawberry.type
+# The page arguments of the lists of people (Query.employees, Unit.employees).
+PAGE_FIRST = strawberry.argument(description="The page size, 0-200.")
+PAGE_AFTER = strawberry.argument(
+    description="A cursor of this list (an edge's, or pageInfo.endCursor): the page starts "
+    "after it. Default: from the start."
+)
+
+
+@strawberry.type(
+    description="A unit of the organisation tree (region down to unit); open to everyone "
+    "signed in, its people only to its managers and admins."
+)
 class Unit:
-    id: strawberry.ID
-    name: str
-    kind: UnitKind
+    id: strawberry.ID = strawberry.field(description="The unit id.")
+    name: str = strawberry.field(description="The name.")
+    kind: UnitKind = strawberry.field(
+        description="Its level in the tree: region, administration, area, department or unit."
+    )
     parent_id: strawberry.Private[str | None]
 
     @classmethod
@@ -31,7 +44,7 @@ class Unit:
             parent_id=u.parent_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The unit directly above (PART_OF); null at the root.")
     async def parent(self, info: Info) -> Unit | None:
         if self.parent_id is None:
             return None
@@ -43,28 +56,52 @@ class Unit:
         units = await info.context.loaders.all_units()
         return [Unit.from_domain(u) for u in units if u.parent_id == self.id]
 
-    @strawberry.field(description="People working in this unit and below it (managers, admins).")
+    @strawberry.field(
+        description="People working in this unit and below it, by id: for its managers "
+        "(of it or a unit above) and admins; else null and FORBIDDEN."
+    )
     async def employees(
-        self, info: Info, first: int = 50, after: str | None = None
+        self,
+        info: Info,
+        first: Annotated[int, PAGE_FIRST] = 50,
+        after: Annotated[str | None, PAGE_AFTER] = None,
     ) -> Annotated[EmployeeConnection, strawberry.lazy("api.schema.people")] | None:
         from api.schema.people import employee_page
 
         unit_ids = await info.context.policy.people_units(self.id)
         return await employee_page(info, unit_ids=unit_ids, first=first, after=after)
 
-    @strawberry.field(description="What the unit declares it needs; all horizons unless given.")
-    async def needs(self, info: Info, horizon: Horizon | None = None) -> list[UnitNeed]:
+    @strawberry.field(
+        description="The needs declared on this unit itself (not those below), by "
+        "competence id and level."
+    )
+    async def needs(
+        self,
+        info: Info,
+        horizon: Annotated[
+            Horizon | None,
+            strawberry.argument(
+                description="Only the needs declared for this horizon. Default: every horizon."
+            ),
+        ] = None,
+    ) -> list[UnitNeed]:
         needs = await info.context.loaders.needs.load(self.id)
         if horizon is not None:
             needs = [n for n in needs if n.horizon is to_domain(horizon, m.Horizon)]
         return [UnitNeed.from_domain(n) for n in needs]
 
 
-@strawberry.type
+@strawberry.type(
+    description="How many people a unit needs at a least level of a competence (NEEDS), "
+    "counted over its subtree."
+)
 class UnitNeed:
-    level: int
-    count: int
-    horizon: Horizon
+    level: int = strawberry.field(description="The least level (1-5) that counts.")
+    count: int = strawberry.field(description="How many people it needs at >= level (0 or more).")
+    horizon: Horizon = strawberry.field(
+        description="The horizon it is declared for; competenceSupply at a horizon uses, "
+        "per competence and level, the need with the largest horizon up to it."
+    )
     unit_id: strawberry.Private[str]
     competence_id: strawberry.Private[str]
 
@@ -78,11 +115,11 @@ class UnitNeed:
             competence_id=n.competence_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The unit that declares the need.")
     async def unit(self, info: Info) -> Unit:
         return await unit_of(info, self.unit_id)
 
-    @strawberry.field
+    @strawberry.field(description="The competence needed.")
     def competence(self, info: Info) -> Competence:
         return competence(info, self.competence_id)
 

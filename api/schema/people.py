@@ -53,6 +53,20 @@ class Guard(FieldExtension):
 
 BASIC: list[FieldExtension] = [Guard(Access.BASIC)]
 FULL: list[FieldExtension] = [Guard(Access.FULL)]
+# What the field descriptions say of the two guards.
+SEEN_BY_RELATED = " Shown also for mentor candidates, mentors and adepts."
+SEEN_WITH_RIGHTS = (
+    " Only with rights over them (themselves, a manager of their unit or one above it, "
+    "an admin); else null and FORBIDDEN."
+)
+
+LINKS_AS_OF = strawberry.argument(
+    description="The day a mentorship is active on (started on or before it, not ended on "
+    "or before it). Default: today."
+)
+INCLUDE_ENDED = strawberry.argument(
+    description="Also those not active on asOf: ended, or starting later."
+)
 
 
 @strawberry.type(
@@ -60,8 +74,8 @@ FULL: list[FieldExtension] = [Guard(Access.FULL)]
     "(as mentor candidates, mentors or adepts); the rest needs rights over them."
 )
 class Employee:
-    id: strawberry.ID
-    name: str = strawberry.field(extensions=BASIC)
+    id: strawberry.ID = strawberry.field(description="The employee id (HR employee number).")
+    name: str = strawberry.field(extensions=BASIC, description="Their name." + SEEN_BY_RELATED)
     domain: strawberry.Private[m.Employee]
     access: strawberry.Private[Access]
 
@@ -71,10 +85,21 @@ class Employee:
 
     @strawberry.field(
         extensions=BASIC,
-        description="`<55`, `55-59`, `60-64` or `65+` this year. An `asOf` must be in "
-        "this year: bands in other years would tell the birth year.",
+        description="`<55`, `55-59`, `60-64` or `65+` this year (this year - birth year). "
+        "An `asOf` must be in this year: bands in other years would tell the birth year."
+        + SEEN_BY_RELATED,
     )
-    def age_band(self, info: Info, as_of: date | None = None) -> str:
+    def age_band(
+        self,
+        info: Info,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(
+                description="Accepted only in this year (else BAD_USER_INPUT); the band "
+                "is this year's either way."
+            ),
+        ] = None,
+    ) -> str:
         # Ages are whole years (DESIGN §4), so the band changes only where the
         # birth year says; asked for a few years, it would give that year away
         # (DESIGN §3: never returned), to anyone who may see a mentor candidate.
@@ -85,54 +110,89 @@ class Employee:
             )
         return age_band(self.domain, today)
 
-    @strawberry.field(extensions=BASIC)
+    @strawberry.field(
+        extensions=BASIC,
+        description="The unit they work in; null when none." + SEEN_BY_RELATED,
+    )
     async def unit(self, info: Info) -> Unit | None:
         if self.domain.unit_id is None:
             return None
         unit = await info.context.loaders.unit.load(self.domain.unit_id)
         return Unit.from_domain(unit) if unit else None
 
-    @strawberry.field(extensions=BASIC)
+    @strawberry.field(
+        extensions=BASIC, description="Their profession; null when none." + SEEN_BY_RELATED
+    )
     def profession(self, info: Info) -> Profession | None:
         if self.domain.profession_id is None:
             return None
         profession = info.context.reference.professions.get(self.domain.profession_id)
         return Profession.from_domain(profession) if profession else None
 
-    @strawberry.field(extensions=FULL, description="The current ladder step.")
+    @strawberry.field(
+        extensions=FULL,
+        description="Their current ladder step; null when none." + SEEN_WITH_RIGHTS,
+    )
     def step(self, info: Info) -> Step | None:
         if self.domain.step_id is None:
             return None
         step = info.context.reference.steps.get(self.domain.step_id)
         return Step.from_domain(step) if step else None
 
-    @strawberry.field(extensions=FULL)
+    @strawberry.field(
+        extensions=FULL,
+        description="The day they reached the current step: whole months since then count "
+        "towards its minMonths; null when unknown (counts as none)." + SEEN_WITH_RIGHTS,
+    )
     def step_since(self) -> date | None:
         return self.domain.step_since
 
-    @strawberry.field(extensions=FULL)
+    @strawberry.field(
+        extensions=FULL,
+        description="The day they were employed; null when unknown. Shown only: no answer "
+        "uses it." + SEEN_WITH_RIGHTS,
+    )
     def employed_since(self) -> date | None:
         return self.domain.employed_since
 
-    @strawberry.field(extensions=FULL, description="Designated for mentorship by the unit.")
+    @strawberry.field(
+        extensions=FULL,
+        description="Designated for mentorship by the unit (mentorProposals pairs them)."
+        + SEEN_WITH_RIGHTS,
+    )
     def adept(self) -> bool | None:
         return self.domain.adept
 
-    @strawberry.field(extensions=FULL, description="How many adepts they may mentor at once.")
+    @strawberry.field(
+        extensions=FULL,
+        description="How many adepts they may mentor at once: their own, else the default "
+        "(setting, 2)." + SEEN_WITH_RIGHTS,
+    )
     def mentor_capacity(self, info: Info) -> int | None:
         capacity = self.domain.mentor_capacity
         return info.context.rules.default_mentor_capacity if capacity is None else capacity
 
-    @strawberry.field(extensions=FULL)
+    @strawberry.field(
+        extensions=FULL,
+        description="The units they manage (MANAGES), which makes them manager of every "
+        "unit below these too; empty when none." + SEEN_WITH_RIGHTS,
+    )
     async def managed_units(self, info: Info) -> list[Unit] | None:
         units = await info.context.loaders.unit.load_many(list(self.domain.manages))
         return [Unit.from_domain(u) for u in units if u is not None]
 
     @strawberry.field(
-        extensions=FULL, description="Held competencies, with expiry applied on asOf."
+        extensions=FULL,
+        description="Every competence assessed for them, expired ones included (heldLevel "
+        "0), by competence id." + SEEN_WITH_RIGHTS,
     )
     async def competences(
-        self, info: Info, as_of: date | None = None
+        self,
+        info: Info,
+        as_of: Annotated[
+            date | None,
+            strawberry.argument(description="The day expiry is judged on. Default: today."),
+        ] = None,
     ) -> list[HeldCompetence] | None:
         day = info.context.as_of(as_of)
         # The load first: every node's load joins one batch before anything awaits.
@@ -143,7 +203,10 @@ class Employee:
             for h in holdings
         ]
 
-    @strawberry.field(extensions=FULL, description="Development plans, by id.")
+    @strawberry.field(
+        extensions=FULL,
+        description="Their development plans, every status, by id." + SEEN_WITH_RIGHTS,
+    )
     async def plans(
         self, info: Info
     ) -> list[Annotated[Plan, strawberry.lazy("api.schema.plans")]] | None:
@@ -154,18 +217,28 @@ class Employee:
         ]
 
     @strawberry.field(
-        extensions=FULL, description="Their mentors: active on asOf unless includeEnded."
+        extensions=FULL,
+        description="Mentorships where they are the adept: those active on asOf unless "
+        "includeEnded; by mentor id, then startedOn." + SEEN_WITH_RIGHTS,
     )
     async def mentors(
-        self, info: Info, as_of: date | None = None, include_ended: bool = False
+        self,
+        info: Info,
+        as_of: Annotated[date | None, LINKS_AS_OF] = None,
+        include_ended: Annotated[bool, INCLUDE_ENDED] = False,
     ) -> list[Mentorship] | None:
         return await self._links(info, as_of, include_ended, mentor=False)
 
     @strawberry.field(
-        extensions=FULL, description="Their adepts: active on asOf unless includeEnded."
+        extensions=FULL,
+        description="Mentorships where they are the mentor: those active on asOf unless "
+        "includeEnded; by adept id, then startedOn." + SEEN_WITH_RIGHTS,
     )
     async def adepts(
-        self, info: Info, as_of: date | None = None, include_ended: bool = False
+        self,
+        info: Info,
+        as_of: Annotated[date | None, LINKS_AS_OF] = None,
+        include_ended: Annotated[bool, INCLUDE_ENDED] = False,
     ) -> list[Mentorship] | None:
         return await self._links(info, as_of, include_ended, mentor=True)
 
@@ -177,9 +250,21 @@ class Employee:
         mine = [x for x in links if (x.mentor_id if mentor else x.adept_id) == self.domain.id]
         return [Mentorship.from_domain(x, day) for x in mine if include_ended or x.active_on(day)]
 
-    @strawberry.field(extensions=FULL, description="The yearly talks, by day, in [since, until].")
+    @strawberry.field(
+        extensions=FULL,
+        description="The yearly talks they had, by day, then kind." + SEEN_WITH_RIGHTS,
+    )
     async def conversations(
-        self, info: Info, since: date | None = None, until: date | None = None
+        self,
+        info: Info,
+        since: Annotated[
+            date | None,
+            strawberry.argument(description="Only those held on or after this day."),
+        ] = None,
+        until: Annotated[
+            date | None,
+            strawberry.argument(description="Only those held on or before this day."),
+        ] = None,
     ) -> list[Conversation] | None:
         talks = await info.context.loaders.conversations.load(self.domain.id)
         return [
@@ -204,16 +289,28 @@ async def person_by_id(info: Info, employee_id: str, *, related: bool = False) -
     return await person(info, employee, related=related)
 
 
-@strawberry.type
+@strawberry.type(
+    description="A person's assessment of one competence, judged on a day: the asOf of "
+    "Employee.competences; today in assessCompetence and exportPersonalData; completedOn "
+    "in completePlanActivity."
+)
 class HeldCompetence:
-    level: int = strawberry.field(description="The assessed level, expired or not.")
-    held_level: int = strawberry.field(description="The level that counts on asOf (0 if expired).")
-    assessed_on: date | None
-    expires_on: date | None = strawberry.field(
-        description="When it stops counting: the given date, else assessed + validity."
+    level: int = strawberry.field(description="The assessed level (1-5), expired or not.")
+    held_level: int = strawberry.field(
+        description="The level that counts on the day: level, or 0 when expired."
     )
-    expired: bool
-    source: HoldingSource
+    assessed_on: date | None = strawberry.field(
+        description="The day it was assessed; null when unknown."
+    )
+    expires_on: date | None = strawberry.field(
+        description="The last day it counts: the given date, else assessedOn + the "
+        "competence's validMonths; null: never."
+    )
+    expired: bool = strawberry.field(description="expiresOn is before the day.")
+    source: HoldingSource = strawberry.field(
+        description="SELF (the person's own), MANAGER or CERTIFICATE (recorded by a manager "
+        "or admin), ACTIVITY (a completed plan item)."
+    )
     competence_id: strawberry.Private[str]
 
     @classmethod
@@ -228,16 +325,21 @@ class HeldCompetence:
             competence_id=h.competence_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The competence assessed.")
     def competence(self, info: Info) -> Competence:
         return competence(info, self.competence_id)
 
 
-@strawberry.type
+@strawberry.type(description="A mentor-adept link (MENTORS).")
 class Mentorship:
-    started_on: date
-    ended_on: date | None
-    active: bool = strawberry.field(description="Active on the asOf it was asked for.")
+    started_on: date = strawberry.field(description="The first day it is active.")
+    ended_on: date | None = strawberry.field(
+        description="The day it ends: no longer active on that day. Null while open-ended."
+    )
+    active: bool = strawberry.field(
+        description="Active on the day asked for: asOf of Employee.mentors/adepts, today "
+        "in exportPersonalData, startedOn or endedOn in the mutations' payloads."
+    )
     domain: strawberry.Private[m.Mentorship]
 
     @classmethod
@@ -246,23 +348,29 @@ class Mentorship:
             started_on=x.started_on, ended_on=x.ended_on, active=x.active_on(as_of), domain=x
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="The mentor: name, unit, profession and ageBand; the rest only with "
+        "rights over them."
+    )
     async def mentor(self, info: Info) -> Employee:
         return await person_by_id(info, self.domain.mentor_id, related=True)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The adept: name, unit, profession and ageBand; the rest only with "
+        "rights over them."
+    )
     async def adept(self, info: Info) -> Employee:
         return await person_by_id(info, self.domain.adept_id, related=True)
 
-    @strawberry.field(description="The competencies the mentorship is about.")
+    @strawberry.field(description="The competencies the mentorship is about, as given.")
     def focus(self, info: Info) -> list[Competence]:
         return competences(info, self.domain.focus)
 
 
-@strawberry.type
+@strawberry.type(description="One of the yearly talks with a person.")
 class Conversation:
-    kind: ConversationKind
-    held_on: date
+    kind: ConversationKind = strawberry.field(description="Which of the yearly talks.")
+    held_on: date = strawberry.field(description="The day it was held.")
 
     @classmethod
     def from_domain(cls, c: m.Conversation) -> Conversation:
@@ -272,24 +380,39 @@ class Conversation:
 # --- Relay-style pages of people ---------------------------------------------------
 
 
-@strawberry.type
+@strawberry.type(description="Where a page stands in its list (Relay).")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="More people follow this page.")
+    has_previous_page: bool = strawberry.field(
+        description="True when the page was asked for with `after` (not whether anyone "
+        "comes before it)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The first edge's cursor; null on an empty page."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The last edge's cursor: pass it as `after` for the next page; null on "
+        "an empty page."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One person of a page.")
 class EmployeeEdge:
-    cursor: str
-    node: Employee
+    cursor: str = strawberry.field(
+        description="Opaque; as `after`, the next page starts after this person."
+    )
+    node: Employee = strawberry.field(
+        description="The person, seen in full (a list holds only people the caller has "
+        "rights over)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A page of people, by id (Relay-style).")
 class EmployeeConnection:
-    edges: list[EmployeeEdge]
-    page_info: PageInfo
+    edges: list[EmployeeEdge] = strawberry.field(
+        description="The people of this page, by id: at most `first`."
+    )
+    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
     unit_ids: strawberry.Private[list[str]]
 
     @strawberry.field(description="How many people the whole list has.")

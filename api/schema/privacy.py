@@ -23,12 +23,22 @@ WITHHELD = ("birthYear",)
 
 @strawberry.type(description="One caller's read of another person's data in one request.")
 class AuditEntry:
-    at: datetime
+    at: datetime = strawberry.field(
+        description="When it was recorded: as the request's answer was made (UTC)."
+    )
     who: strawberry.ID = strawberry.field(description="The employee id of the reader.")
     whom: strawberry.ID = strawberry.field(description="The employee id read about.")
-    fields: list[str]
-    request_id: str | None
-    operation: str | None
+    fields: list[str] = strawberry.field(
+        description="What was read about them, sorted: Employee fields (`name`, `competences`"
+        "...) and root fields (`gap`, `nextSteps`, `exportPersonalData`...)."
+    )
+    request_id: str | None = strawberry.field(
+        description="The request's id, as its X-Request-Id header and errors gave it; null "
+        "when none was recorded."
+    )
+    operation: str | None = strawberry.field(
+        description="The GraphQL operation's name; null for an unnamed one."
+    )
 
     @classmethod
     def from_domain(cls, r: AuditRecord) -> AuditEntry:
@@ -44,13 +54,15 @@ class AuditEntry:
 
 @strawberry.type(description="Everything Stege holds about a person (GDPR art. 15).")
 class PersonalData:
-    employee: Employee
+    employee: Employee = strawberry.field(description="The person, every field visible.")
     competences: list[HeldCompetence] = strawberry.field(description="Every assessment held.")
     mentorships: list[Mentorship] = strawberry.field(
         description="As mentor or adept, ended ones included."
     )
     plans: list[Plan] = strawberry.field(description="Every plan, with its items.")
-    conversations: list[Conversation]
+    conversations: list[Conversation] = strawberry.field(
+        description="Every yearly talk recorded, by day."
+    )
     reads: list[AuditEntry] = strawberry.field(
         description=f"Who read their data (newest first, at most {AUDIT_PAGE})."
     )
@@ -101,7 +113,7 @@ class EraseEmployeeInput:
 
 @strawberry.type(description="The person and every link to them are gone.")
 class EraseEmployeePayload:
-    erased_id: strawberry.ID
+    erased_id: strawberry.ID = strawberry.field(description="The id of the person erased.")
 
 
 EraseEmployeeResult = Annotated[

@@ -21,7 +21,7 @@ from api.schema.analytics import (
 )
 from api.schema.enums import ActivityKind, Horizon, to_domain
 from api.schema.inputs import opt_id
-from api.schema.org import Unit
+from api.schema.org import PAGE_AFTER, PAGE_FIRST, Unit
 from api.schema.people import Employee, EmployeeConnection, employee_page
 from api.schema.privacy import AuditEntry, PersonalData, audit_entries, personal_data
 from api.schema.reference import Competence, Ladder, LearningActivity, Profession
@@ -47,6 +47,14 @@ TARGET_STEP = strawberry.argument(
     description="The step to measure against. Default: the next step of the employee's "
     "ladder (BAD_USER_INPUT when they have none)."
 )
+PERSON = strawberry.argument(
+    description="The employee: the caller, or someone they have rights over (as a manager "
+    "of their unit or one above it, or an admin); else FORBIDDEN."
+)
+AGGREGATE_UNIT = strawberry.argument(
+    description="The unit, counted over its subtree: for its managers (of it or a unit "
+    "above), admins and planners; else FORBIDDEN."
+)
 AS_OF_PERSON = _as_of("holdings count with expiry applied on it")
 AS_OF_UNIT = _as_of("holdings, ages and mentorships are taken as on it")
 
@@ -63,7 +71,13 @@ class Query:
         "only when they are the caller's mentor or adept; else null and FORBIDDEN, also "
         "for an unknown id (NOT_FOUND for admins)."
     )
-    async def employee(self, info: Info, id: strawberry.ID) -> Employee | None:
+    async def employee(
+        self,
+        info: Info,
+        id: Annotated[
+            strawberry.ID, strawberry.argument(description="The employee id (HR number).")
+        ],
+    ) -> Employee | None:
         employee, access = await info.context.policy.viewable(str(id))
         return Employee.from_domain(employee, access)
 
@@ -73,16 +87,38 @@ class Query:
     async def employees(
         self,
         info: Info,
-        unit_id: strawberry.ID | None = None,
-        first: int = 50,
-        after: str | None = None,
+        unit_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="List this unit's subtree: a unit the caller manages or one "
+                "below it (any unit for admins), else FORBIDDEN. Default: every unit the "
+                "caller manages (FORBIDDEN when none; every unit for admins)."
+            ),
+        ] = None,
+        first: Annotated[int, PAGE_FIRST] = 50,
+        after: Annotated[str | None, PAGE_AFTER] = None,
     ) -> EmployeeConnection:
         unit_ids = await info.context.policy.people_units(opt_id(unit_id))
         return await employee_page(info, unit_ids=unit_ids, first=first, after=after)
 
     @strawberry.field(description="By id; search matches id, name and English name.")
     async def competences(
-        self, info: Info, category: str | None = None, search: str | None = None
+        self,
+        info: Info,
+        category: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only this category, by its value in any case (`core`, "
+                "`clinical`... as CompetenceCategory names them); an unknown one matches none."
+            ),
+        ] = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only those whose id, name or English name contains this text, "
+                "in any case."
+            ),
+        ] = None,
     ) -> list[Competence]:
         catalog = await info.context.catalog()
         needle = (search or "").casefold()
@@ -107,8 +143,13 @@ class Query:
     async def learning_activities(
         self,
         info: Info,
-        competence_id: strawberry.ID | None = None,
-        kind: ActivityKind | None = None,
+        competence_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only those that develop this competence."),
+        ] = None,
+        kind: Annotated[
+            ActivityKind | None, strawberry.argument(description="Only those of this kind.")
+        ] = None,
     ) -> list[LearningActivity]:
         catalog = await info.context.catalog()
         return [
@@ -119,7 +160,11 @@ class Query:
         ]
 
     @strawberry.field(description="A career ladder by id; null and NOT_FOUND when there is none.")
-    async def ladder(self, info: Info, id: strawberry.ID) -> Ladder | None:
+    async def ladder(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The ladder id.")],
+    ) -> Ladder | None:
         found = (await info.context.catalog()).ladders.get(str(id))
         if found is None:
             raise NotFoundError("ladder", str(id))
@@ -129,14 +174,18 @@ class Query:
         description="A unit of the organisation tree (open to everyone signed in); null and "
         "NOT_FOUND when there is none."
     )
-    async def unit(self, info: Info, id: strawberry.ID) -> Unit | None:
+    async def unit(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The unit id.")],
+    ) -> Unit | None:
         return Unit.from_domain(await info.context.policy.unit(str(id)))
 
     @strawberry.field(description="What the employee lacks for a step (default: the next).")
     async def gap(
         self,
         info: Info,
-        employee_id: strawberry.ID,
+        employee_id: Annotated[strawberry.ID, PERSON],
         target_step_id: Annotated[strawberry.ID | None, TARGET_STEP] = None,
         as_of: Annotated[
             date | None,
@@ -164,7 +213,7 @@ class Query:
     async def career_paths(
         self,
         info: Info,
-        employee_id: strawberry.ID,
+        employee_id: Annotated[strawberry.ID, PERSON],
         target_step_id: Annotated[
             strawberry.ID | None,
             strawberry.argument(
@@ -207,7 +256,7 @@ class Query:
     async def next_steps(
         self,
         info: Info,
-        employee_id: strawberry.ID,
+        employee_id: Annotated[strawberry.ID, PERSON],
         target_step_id: Annotated[strawberry.ID | None, TARGET_STEP] = None,
         limit: Annotated[
             int, strawberry.argument(description="The most suggestions given, 1-50.")
@@ -236,7 +285,14 @@ class Query:
     async def mentor_candidates(
         self,
         info: Info,
-        adept_id: strawberry.ID,
+        adept_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The adept: the caller, or someone they have rights over (as a "
+                "manager of their unit or one above it, or an admin); else FORBIDDEN. Need "
+                "not be designated as an adept."
+            ),
+        ],
         competence_ids: Annotated[
             list[strawberry.ID] | None,
             strawberry.argument(
@@ -273,7 +329,13 @@ class Query:
     async def mentor_proposals(
         self,
         info: Info,
-        unit_id: strawberry.ID,
+        unit_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The unit whose subtree's adepts to pair: for its managers (of it "
+                "or a unit above) and admins; else FORBIDDEN."
+            ),
+        ],
         as_of: Annotated[date | None, AS_OF_UNIT] = None,
     ) -> list[MentorProposal]:
         ctx = info.context
@@ -294,7 +356,7 @@ class Query:
     async def competence_supply(
         self,
         info: Info,
-        unit_id: strawberry.ID,
+        unit_id: Annotated[strawberry.ID, AGGREGATE_UNIT],
         horizon: Annotated[
             Horizon,
             strawberry.argument(
@@ -349,7 +411,7 @@ class Query:
     async def knowledge_transfer_risks(
         self,
         info: Info,
-        unit_id: strawberry.ID,
+        unit_id: Annotated[strawberry.ID, AGGREGATE_UNIT],
         as_of: Annotated[date | None, AS_OF_UNIT] = None,
     ) -> list[TransferRisk]:
         ctx = info.context
@@ -370,7 +432,7 @@ class Query:
     async def plan_coverage(
         self,
         info: Info,
-        unit_id: strawberry.ID,
+        unit_id: Annotated[strawberry.ID, AGGREGATE_UNIT],
         as_of: Annotated[
             date | None, _as_of("the plans current on it, the 12 months before it")
         ] = None,
@@ -391,10 +453,22 @@ class Query:
     async def audit_log(
         self,
         info: Info,
-        who: strawberry.ID | None = None,
-        whom: strawberry.ID | None = None,
-        since: datetime | None = None,
-        first: int = 100,
+        who: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only reads by this employee id."),
+        ] = None,
+        whom: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(
+                description="Only reads about this employee id (this look is itself recorded "
+                "as a read about them)."
+            ),
+        ] = None,
+        since: Annotated[
+            datetime | None,
+            strawberry.argument(description="Only reads recorded at or after this time."),
+        ] = None,
+        first: Annotated[int, strawberry.argument(description="The most entries, 0-1000.")] = 100,
     ) -> list[AuditEntry]:
         return await audit_entries(
             info,
@@ -405,5 +479,15 @@ class Query:
         )
 
     @strawberry.field(description="Everything held about a person, GDPR art. 15 (admins).")
-    async def export_personal_data(self, info: Info, employee_id: strawberry.ID) -> PersonalData:
+    async def export_personal_data(
+        self,
+        info: Info,
+        employee_id: Annotated[
+            strawberry.ID,
+            strawberry.argument(
+                description="The person: admins only (FORBIDDEN for anyone else, whether or "
+                "not the id exists); NOT_FOUND when there is none."
+            ),
+        ],
+    ) -> PersonalData:
         return await personal_data(info, str(employee_id))

@@ -18,17 +18,24 @@ from api.schema.enums import (
 from ladders import models as m
 
 
-@strawberry.type
+@strawberry.type(description="Knowledge and skills applied to a task, held at levels 1-5.")
 class Competence:
-    id: strawberry.ID
-    name: str
-    name_en: str | None
-    category: CompetenceCategory
-    valid_months: int | None = strawberry.field(
-        description="Holdings expire this many months after assessment."
+    id: strawberry.ID = strawberry.field(
+        description="The competence id, e.g. `evidensbaserad-vard`."
     )
-    esco_uri: str | None
-    description: str | None
+    name: str = strawberry.field(description="The name; nameEn holds an English one.")
+    name_en: str | None = strawberry.field(description="The English name; null when not given.")
+    category: CompetenceCategory = strawberry.field(
+        description="The kind of competence (core, clinical, formal...)."
+    )
+    valid_months: int | None = strawberry.field(
+        description="Holdings without their own expiry date expire this many months after "
+        "assessment; null: they do not expire."
+    )
+    esco_uri: str | None = strawberry.field(
+        description="The matching ESCO concept's URI; null when not given."
+    )
+    description: str | None = strawberry.field(description="What it covers; null when not given.")
 
     @classmethod
     def from_domain(cls, c: m.Competence) -> Competence:
@@ -53,18 +60,22 @@ def competences(info: Info, ids: tuple[str, ...] | list[str]) -> list[Competence
     return [Competence.from_domain(catalog.competences[c]) for c in ids if c in catalog.competences]
 
 
-@strawberry.type
+@strawberry.type(description="An occupation, with its career ladders.")
 class Profession:
-    id: strawberry.ID
-    name: str
-    ssyk: str | None = strawberry.field(description="SSYK 2012 occupation code.")
-    licensed: bool
+    id: strawberry.ID = strawberry.field(description="The profession id.")
+    name: str = strawberry.field(description="The name.")
+    ssyk: str | None = strawberry.field(
+        description="SSYK 2012 occupation code; null when not given."
+    )
+    licensed: bool = strawberry.field(
+        description="Practising it needs a licence (legitimation); false when not given."
+    )
 
     @classmethod
     def from_domain(cls, p: m.Profession) -> Profession:
         return cls(id=strawberry.ID(p.id), name=p.name, ssyk=p.ssyk, licensed=p.licensed)
 
-    @strawberry.field
+    @strawberry.field(description="Its career ladders, by id.")
     def ladders(self, info: Info) -> list[Ladder]:
         catalog = info.context.reference
         return [
@@ -74,17 +85,17 @@ class Profession:
         ]
 
 
-@strawberry.type
+@strawberry.type(description="A competence ladder (kompetensstege) of one profession.")
 class Ladder:
-    id: strawberry.ID
-    name: str
+    id: strawberry.ID = strawberry.field(description="The ladder id.")
+    name: str = strawberry.field(description="The name.")
     profession_id: strawberry.Private[str]
 
     @classmethod
     def from_domain(cls, lad: m.Ladder) -> Ladder:
         return cls(id=strawberry.ID(lad.id), name=lad.name, profession_id=lad.profession_id)
 
-    @strawberry.field
+    @strawberry.field(description="The profession the ladder belongs to.")
     def profession(self, info: Info) -> Profession:
         catalog = info.context.reference
         return Profession.from_domain(catalog.professions[self.profession_id])
@@ -95,20 +106,28 @@ class Ladder:
         return [Step.from_domain(s) for s in catalog.ladder_steps(self.id)]
 
 
-@strawberry.type
+@strawberry.type(description="What a step demands of one competence (REQUIRES).")
 class Requirement:
-    level: int
-    mandatory: bool
-    competence: Competence
+    level: int = strawberry.field(description="The least level (1-5) required.")
+    mandatory: bool = strawberry.field(
+        description="Required without exception: a gap is not ready while it is missing. "
+        "An optional one counts only in readiness."
+    )
+    competence: Competence = strawberry.field(description="The competence required.")
 
 
-@strawberry.type
+@strawberry.type(description="A step of a ladder.")
 class Step:
-    id: strawberry.ID
-    name: str
-    ordinal: int
-    min_months: int = strawberry.field(description="Least time at this step before moving on.")
-    description: str | None
+    id: strawberry.ID = strawberry.field(description="The step id, e.g. `ssk-3`.")
+    name: str = strawberry.field(description="The name.")
+    ordinal: int = strawberry.field(description="Its place in the ladder, from 1.")
+    min_months: int = strawberry.field(
+        description="Least time at this step, in whole months, before moving on to the next "
+        "step (0: none)."
+    )
+    description: str | None = strawberry.field(
+        description="What the step means; null when not given."
+    )
     domain: strawberry.Private[m.Step]
 
     @classmethod
@@ -123,7 +142,7 @@ class Step:
         )
 
     # Built when asked for: a path or a gap names many steps, most often by id alone.
-    @strawberry.field
+    @strawberry.field(description="What the step demands, by competence id.")
     def requires(self, info: Info) -> list[Requirement]:
         known = info.context.reference.competences
         return [
@@ -135,27 +154,37 @@ class Step:
             for r in self.domain.requires
         ]
 
-    @strawberry.field
+    @strawberry.field(description="The ladder the step is on.")
     def ladder(self, info: Info) -> Ladder:
         catalog = info.context.reference
         return Ladder.from_domain(catalog.ladders[self.domain.ladder_id])
 
-    @strawberry.field(description="The next step of the same ladder (a NEXT edge).")
+    @strawberry.field(
+        description="The next step of the same ladder (a NEXT edge); null on the last step."
+    )
     def next(self, info: Info) -> Step | None:
         following = info.context.reference.next_step(self.id)
         return Step.from_domain(following) if following else None
 
-    @strawberry.field(description="Moves from this step to another ladder.")
+    @strawberry.field(
+        description="Its TRANSITION edges (moves other than to the next step, most often to "
+        "another ladder), by target step id."
+    )
     def transitions(self, info: Info) -> list[Transition]:
         catalog = info.context.reference
         return [Transition.from_domain(t) for t in catalog.transitions if t.from_step_id == self.id]
 
 
-@strawberry.type
+@strawberry.type(description="A move between steps other than NEXT (TRANSITION).")
 class Transition:
-    kind: TransitionKind
-    months: int
-    note: str | None
+    kind: TransitionKind = strawberry.field(
+        description="HORIZONTAL (to another profession or specialisation), VERTICAL or "
+        "EDUCATION: a label; careerPaths weighs every kind alike."
+    )
+    months: int = strawberry.field(
+        description="How many months the move takes; careerPaths counts them in full."
+    )
+    note: str | None = strawberry.field(description="A remark in plain words; null when none.")
     from_step_id: strawberry.Private[str]
     to_step_id: strawberry.Private[str]
 
@@ -169,37 +198,50 @@ class Transition:
             to_step_id=t.to_step_id,
         )
 
-    @strawberry.field(name="from")
+    @strawberry.field(name="from", description="The step it leaves.")
     def from_step(self, info: Info) -> Step | None:
         step = info.context.reference.steps.get(self.from_step_id)
         return Step.from_domain(step) if step else None
 
-    @strawberry.field(name="to")
+    @strawberry.field(name="to", description="The step it leads to.")
     def to_step(self, info: Info) -> Step | None:
         step = info.context.reference.steps.get(self.to_step_id)
         return Step.from_domain(step) if step else None
 
 
-@strawberry.type
+@strawberry.type(
+    description="What an activity does for one competence (DEVELOPS): a level of at least "
+    "fromLevel becomes at least toLevel."
+)
 class Development:
     competence_id: strawberry.Private[str]
-    from_level: int
-    to_level: int
+    from_level: int = strawberry.field(
+        description="The least level (0-5) it starts from; 0: from not held."
+    )
+    to_level: int = strawberry.field(
+        description="The level (1-5) it raises the competence to (a higher one is kept)."
+    )
 
-    @strawberry.field
+    @strawberry.field(description="The competence developed.")
     def competence(self, info: Info) -> Competence:
         return competence(info, self.competence_id)
 
 
-@strawberry.type
+@strawberry.type(description="A course, handledning, auskultation... that raises competencies.")
 class LearningActivity:
-    id: strawberry.ID
-    name: str
-    kind: ActivityKind
-    hours: float
-    cost_sek: float | None
-    provider: str | None
-    develops: list[Development]
+    id: strawberry.ID = strawberry.field(description="The activity id.")
+    name: str = strawberry.field(description="The name.")
+    kind: ActivityKind = strawberry.field(description="The kind of learning.")
+    hours: float = strawberry.field(
+        description="The hours it takes: what gap, careerPaths and nextSteps add up."
+    )
+    cost_sek: float | None = strawberry.field(
+        description="What it costs, in Swedish kronor; null when not given."
+    )
+    provider: str | None = strawberry.field(description="Who gives it; null when not given.")
+    develops: list[Development] = strawberry.field(
+        description="The competencies it raises, and from and to which levels, by competence id."
+    )
 
     @classmethod
     def from_domain(cls, a: m.LearningActivity) -> LearningActivity:
