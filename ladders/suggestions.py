@@ -182,7 +182,8 @@ async def unit_shortfalls(
         if has >= need.count:
             continue
         # Only now, when the holders fall short: most needs are met by them,
-        # and those in development are counted from the open plan items.
+        # and those in development are counted from the open plan items. At
+        # horizon now they are due by asOf (`supply.horizon_bounds`).
         if isinstance(store, AggregateReads):
             developing = await store.developing_count(
                 need.competence_id, need.level, unit_ids=units, as_of=as_of, due_by=as_of
