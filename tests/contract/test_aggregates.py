@@ -13,7 +13,8 @@ The tiny region of tests/builders.py plus edge cases (AS_OF 2025-03-01):
 - Plan items due exactly on and one day after the SHORT horizon's end
   (2028-03-01), by `due_on` and by the plan's `period_end`; closed plans,
   cancelled items.
-- A unit with no employees; an employee without a unit (never counted).
+- A unit with no employees; an employee without a unit (never counted), x06,
+  who holds cert 5 and plans evb 4 by AS_OF.
 - x09 holds evb 2 and plans it to 4 (and hlr, team above what they hold),
   for asking about some levels only: the stores count holdings at or above
   the least level asked about, and people below it may be in development.
@@ -123,6 +124,8 @@ def edge_region() -> Dataset:
                  last_followup_on=D("2025-03-01")),
             Plan(id="q5", employee_id="x09", period_start=D("2025-01-01"),
                  period_end=D("2026-12-31"), status=PlanStatus.ACTIVE),
+            Plan(id="q6", employee_id="x06", period_start=D("2025-01-01"),
+                 period_end=D("2025-12-31"), status=PlanStatus.ACTIVE),
         ],
         plan_activities=[
             PlanActivity(plan_id="q1", seq=1, competence_id="cert", target_level=4),
@@ -141,6 +144,7 @@ def edge_region() -> Dataset:
             PlanActivity(plan_id="q5", seq=2, competence_id="hlr", target_level=5, due_on=AS_OF),
             PlanActivity(plan_id="q5", seq=3, competence_id="team", target_level=5,
                          due_on=D("2025-03-02")),
+            PlanActivity(plan_id="q6", seq=1, competence_id="evb", target_level=4, due_on=AS_OF),
         ],
         conversations=[
             Conversation(employee_id="x07", kind=ConversationKind.MEDARBETARSAMTAL,
@@ -517,7 +521,7 @@ async def test_developing_count_as_the_comments_say(agg: AggregateReads) -> None
     # x09 (enh-akut) plans hlr 5 due on AS_OF and holds none; x08 (enh-psyk)
     # has an ongoing evb 2 overdue since 2025-02-01 in a draft plan; x09's evb
     # 4 is due by its plan's end (2026-12-31), x07's (enh-iva) on 2028-03-02;
-    # x08's hlr 4 is cancelled.
+    # x08's hlr 4 is cancelled; x06 plans evb 4 by AS_OF but works in no unit.
     region = ["reg", "omr-akut", "enh-akut", "enh-iva", "enh-psyk", "enh-tom"]
 
     async def count(competence_id: str, level: int, units: list[str], due_by: date) -> int:
@@ -529,6 +533,7 @@ async def test_developing_count_as_the_comments_say(agg: AggregateReads) -> None
     assert await count("hlr", 5, region, D("2025-02-28")) == 0
     assert await count("evb", 2, ["enh-psyk"], AS_OF) == 1
     assert await count("evb", 3, region, AS_OF) == 0
+    assert await count("evb", 4, region, AS_OF) == 0
     assert await count("evb", 4, region, D("2026-12-31")) == 1
     assert await count("evb", 4, region, D("2028-03-02")) == 2
     assert await count("hlr", 4, ["enh-psyk"], D("2026-12-31")) == 0
