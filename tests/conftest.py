@@ -1,4 +1,5 @@
-"""Session-wide fixtures: the Neo4j server every Neo4j-backed test shares.
+"""Session-wide fixtures: the Neo4j server every Neo4j-backed test shares,
+and the release of each test's app.
 
 When `NEO4J_URI` is set, that server is used. Otherwise tools/neo4j-server is
 built and started once per session on a free loopback port. Only outside CI
@@ -16,10 +17,34 @@ import pytest
 
 from tests.neo4j_server import Neo4jServer, java_available
 
+# Process-wide caches of the libraries that keep what an app was built from:
+# FastAPI's (bounded at 4,096 endpoints each) classify the endpoints, and
+# strawberry's validation cache is keyed by schema. A service builds one app;
+# the suite builds one per test (~1,000), and kept, they made every later
+# test's full collection (the app's start-up runs one) walk them all: app
+# start-up went from 0.18 to 0.77 s over 300 tests. Forgotten after each test,
+# it stays at ~0.13 s. Looked up by name: if a release renames one, only
+# the suite's speed suffers.
+_LIBRARY_CACHES = (
+    ("fastapi.dependencies.models", "_is_gen_callable_cached"),
+    ("fastapi.dependencies.models", "_is_async_gen_callable_cached"),
+    ("fastapi.dependencies.models", "_is_coroutine_callable_cached"),
+    ("strawberry.extensions.validation_cache", "_get_validate_cache"),
+)
+
 _SKIP_REASON = (
     "NEO4J TESTS SKIPPED: neither NEO4J_URI nor Java/Maven is available, "
     "so the Neo4j half of the contract suite did not run"
 )
+
+
+@pytest.fixture(autouse=True)
+def _forget_finished_apps() -> Iterator[None]:
+    yield
+    for module_name, name in _LIBRARY_CACHES:
+        cached = getattr(sys.modules.get(module_name), name, None)
+        if cached is not None and hasattr(cached, "cache_clear"):
+            cached.cache_clear()
 
 
 def _in_ci() -> bool:
