@@ -161,43 +161,21 @@ async def unit_shortfalls(
     ]
     distance = {uid: i for i, uid in enumerate(path)}
     needs.sort(key=lambda n: (distance[n.unit_id], n.competence_id, n.level))
+    counts = store if isinstance(store, AggregateReads) else _ReferenceCounts(store, catalog)
     found: dict[str, UnitShortfall] = {}
     for need in needs:
         if need.competence_id in found:
             continue
         units = tree.subtree(need.unit_id)
-        if isinstance(store, AggregateReads):
-            has = await store.holder_count(
-                need.competence_id, need.level, unit_ids=units, as_of=as_of
-            )
-        else:
-            has = await holder_count(
-                store=store,
-                catalog=catalog,
-                competence_id=need.competence_id,
-                level=need.level,
-                unit_ids=units,
-                as_of=as_of,
-            )
+        has = await counts.holder_count(need.competence_id, need.level, unit_ids=units, as_of=as_of)
         if has >= need.count:
             continue
         # Only now, when the holders fall short: most needs are met by them,
         # and those in development are counted from the open plan items. At
         # horizon now they are due by asOf (`supply.horizon_bounds`).
-        if isinstance(store, AggregateReads):
-            developing = await store.developing_count(
-                need.competence_id, need.level, unit_ids=units, as_of=as_of, due_by=as_of
-            )
-        else:
-            developing = await developing_count(
-                store=store,
-                catalog=catalog,
-                competence_id=need.competence_id,
-                level=need.level,
-                unit_ids=units,
-                as_of=as_of,
-                due_by=as_of,
-            )
+        developing = await counts.developing_count(
+            need.competence_id, need.level, unit_ids=units, as_of=as_of, due_by=as_of
+        )
         if has + developing < need.count:
             found[need.competence_id] = UnitShortfall(
                 unit=tree.units[need.unit_id],
@@ -254,6 +232,39 @@ async def developing_count(
         as_of=as_of,
     )
     return sum(c.in_development for c in counts)
+
+
+class _ReferenceCounts:
+    """The two counts of a store without `AggregateReads`, by the references."""
+
+    def __init__(self, store: Store, catalog: Catalog) -> None:
+        self._store = store
+        self._catalog = catalog
+
+    async def holder_count(
+        self, competence_id: str, level: int, *, unit_ids: Sequence[str], as_of: date
+    ) -> int:
+        return await holder_count(
+            store=self._store,
+            catalog=self._catalog,
+            competence_id=competence_id,
+            level=level,
+            unit_ids=unit_ids,
+            as_of=as_of,
+        )
+
+    async def developing_count(
+        self, competence_id: str, level: int, *, unit_ids: Sequence[str], as_of: date, due_by: date
+    ) -> int:
+        return await developing_count(
+            store=self._store,
+            catalog=self._catalog,
+            competence_id=competence_id,
+            level=level,
+            unit_ids=unit_ids,
+            as_of=as_of,
+            due_by=due_by,
+        )
 
 
 async def best_mentors(

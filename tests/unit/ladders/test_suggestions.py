@@ -30,6 +30,7 @@ from ladders.models import (
     UnitKind,
     UnitNeed,
 )
+from ladders.ports import AggregateReads
 from ladders.rules import Rules
 from ladders.suggestions import Suggestion, UnitShortfall, build_suggestions, next_steps
 from tests.builders import changed, with_added
@@ -293,6 +294,50 @@ async def test_someone_in_development_later_does_not_meet_it(tmp_path: Path) -> 
                 )  # fmt: skip
         # Only cia at levels 1 and 2 (anna holds no ebv), by the next day.
         assert found == {(1, 1): 0, (1, 2): 0, (1, 3): 0, (2, 1): 1, (2, 2): 1, (2, 3): 0}
+    finally:
+        await store.close()
+
+
+class _ReadsOnly:
+    """The store's batch reads that unit_shortfalls uses, and nothing of
+    AggregateReads: the domain then counts by its reference functions."""
+
+    def __init__(self, store: EmbeddedStore) -> None:
+        self.units = store.units
+        self.unit_needs = store.unit_needs
+        self.holders = store.holders
+        self.employees_in_units = store.employees_in_units
+        self.holdings_of = store.holdings_of
+        self.plans_of = store.plans_of
+        self.plan_activities = store.plan_activities
+
+
+async def test_a_store_without_aggregate_reads_finds_the_same_shortfalls(tmp_path: Path) -> None:
+    store = await EmbeddedStore.open(tmp_path / "t.db")
+    try:
+        await store.import_dataset(_with_cia_developing(due_on=date(2025, 2, 1)))
+        await store.upsert_unit_need(
+            UnitNeed(unit_id="avd12", competence_id="ebv", level=2, count=3)
+        )
+        catalog = Catalog.build(await store.reference_data())
+        plain = _ReadsOnly(store)
+        assert not isinstance(plain, AggregateReads)
+
+        async def shortfalls(reads: object) -> dict[str, tuple[str, int, int, int]]:
+            found = await suggestions.unit_shortfalls(
+                store=reads,  # type: ignore[arg-type]  # the reads it uses
+                catalog=catalog,
+                unit_id="avd12",
+                competence_ids=["ebv", "hlr", "sv"],
+                as_of=AS_OF,
+            )
+            return {c: (s.unit.id, s.needed, s.has, s.developing) for c, s in found.items()}
+
+        # avd12: 3 at ebv >= 2, bo holds it, cia develops it; medicin: 2 at
+        # hlr >= 2, only bo's is valid; the region's sv need is met.
+        expected = {"ebv": ("avd12", 3, 1, 1), "hlr": ("medicin", 2, 1, 0)}
+        assert await shortfalls(plain) == expected
+        assert await shortfalls(store) == expected
     finally:
         await store.close()
 
