@@ -187,11 +187,13 @@ class Neo4jServer:
         startup_timeout: float = 180.0,
         stop_timeout: float = 30.0,
         java_opts: str | None = None,
+        min_replan: str | None = None,
     ) -> None:
         self.requested_port = port  # 0: the OS picks a free port
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
         self.java_opts = java_opts  # extra JVM flags, e.g. "-Xmx1g"
+        self.min_replan = min_replan  # least time between replans, e.g. "1h"
         self.uri: str | None = None
         self.port: int | None = None
         self.data_dir: Path | None = None
@@ -221,6 +223,8 @@ class Neo4jServer:
         env = {**os.environ, "NEO4J_SERVER_PARENT_PID": str(os.getpid())}
         if self.java_opts:
             env["NEO4J_SERVER_JAVA_OPTS"] = self.java_opts
+        if self.min_replan:
+            env["NEO4J_SERVER_MIN_REPLAN"] = self.min_replan
         port_arg = str(self.requested_port) if self.requested_port else "auto"
         try:
             # run.sh execs java, so self._proc.pid is the JVM itself.

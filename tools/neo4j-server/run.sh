@@ -8,12 +8,14 @@
 # stdout line, "NEO4J_READY bolt://127.0.0.1:<port>", when ready; logs go to
 # stderr. Extra JVM flags: NEO4J_SERVER_JAVA_OPTS (e.g. "-Xmx1g"); page cache:
 # NEO4J_SERVER_PAGECACHE (e.g. "2g"; default 64m, enough for test data).
+# NEO4J_SERVER_MIN_REPLAN: least time between replans of a query (e.g. "1h";
+# default Neo4j's 10s); the test suite sets 1h, as it wipes and reloads.
 # NEO4J_SERVER_PARENT_PID: stop the server when that process ends (the tests
 # and the bench pass their own PID, so that killing them cannot orphan it).
 set -euo pipefail
 
 if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
 fi
 
@@ -56,6 +58,7 @@ exec java \
     -Dlog4j2.disable.jmx=true \
     -Dfile.encoding=UTF-8 \
     -Dstege.pagecache="${NEO4J_SERVER_PAGECACHE:-64m}" \
+    -Dstege.minReplan="${NEO4J_SERVER_MIN_REPLAN:-}" \
     -Dstege.parent="${NEO4J_SERVER_PARENT_PID:-}" \
     ${NEO4J_SERVER_JAVA_OPTS:-} \
     -jar "$jar" "$@"

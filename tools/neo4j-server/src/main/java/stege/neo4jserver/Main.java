@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.SettingValueParsers;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.ConnectorPortRegister;
 import org.neo4j.configuration.connectors.ConnectorType;
@@ -116,6 +117,12 @@ public final class Main {
                 .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(8))
                 // No usage-data "phone home" (dbms.usage_report.enabled) from tests.
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                // Test suites wipe and reload tiny data before every test; with
+                // Neo4j's 10 s default each statistics swing replans every
+                // query (the contract suite's Neo4j half: 360 s with, 127 s
+                // without). Left at the default unless asked (the bench needs
+                // plans that follow its load).
+                .setConfig(GraphDatabaseSettings.cypher_min_replan_interval, minReplanInterval())
                 // Internal settings (pinned to 5.26): Netty's graceful shutdown
                 // otherwise waits a 5 s quiet period per event-loop group, i.e.
                 // ~10 s for every stop.
@@ -170,6 +177,20 @@ public final class Main {
         }, "neo4j-server-parent-watch");
         watcher.setDaemon(true);
         watcher.start();
+    }
+
+    /** Least time between replans of a query, from -Dstege.minReplan (e.g. "1h"); Neo4j's 10 s when unset. */
+    private static Duration minReplanInterval() {
+        String value = System.getProperty("stege.minReplan", "").trim();
+        if (value.isEmpty()) {
+            return GraphDatabaseSettings.cypher_min_replan_interval.defaultValue();
+        }
+        try {
+            return SettingValueParsers.DURATION.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(
+                    "NEO4J_SERVER_MIN_REPLAN must be a duration such as 10s or 1h, got '" + value + "'");
+        }
     }
 
     /** Page cache size from -Dstege.pagecache (e.g. "64m", "2g"); 64 MiB when unset. */
