@@ -1,8 +1,9 @@
 """Session-wide fixtures: the Neo4j server every Neo4j-backed test shares,
 and the release of each test's app.
 
-When `NEO4J_URI` is set, that server is used. Otherwise tools/neo4j-server is
-built and started once per session on a free loopback port. Only outside CI
+When `NEO4J_URI` is set, that server is used (on one worker only: the tests
+wipe it). Otherwise tools/neo4j-server is built and started once per session,
+so once per pytest-xdist worker, on a free loopback port. Only outside CI
 and without Java may the Neo4j tests be skipped, and then loudly.
 """
 
@@ -38,6 +39,13 @@ _SKIP_REASON = (
 )
 
 
+_SHARED_SERVER = (
+    "NEO4J_URI names one server, and every Neo4j test wipes it: workers running "
+    "side by side would wipe each other's data. Run on one worker (-n 0), or unset "
+    "NEO4J_URI so that each worker starts its own server."
+)
+
+
 @pytest.fixture(autouse=True)
 def _forget_finished_apps() -> Iterator[None]:
     yield
@@ -45,6 +53,11 @@ def _forget_finished_apps() -> Iterator[None]:
         cached = getattr(sys.modules.get(module_name), name, None)
         if cached is not None and hasattr(cached, "cache_clear"):
             cached.cache_clear()
+
+
+def _workers() -> int:
+    """How many pytest-xdist workers run the suite (1 without xdist)."""
+    return int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
 
 
 def _in_ci() -> bool:
@@ -55,6 +68,8 @@ def _in_ci() -> bool:
 def neo4j_uri() -> Iterator[str]:
     uri = os.environ.get("NEO4J_URI")
     if uri:
+        if _workers() > 1:
+            pytest.fail(_SHARED_SERVER, pytrace=False)
         yield uri
         return
     if not java_available():

@@ -179,3 +179,17 @@ def test_audit_cost_names_a_missing_store_and_creates_nothing(tmp_path: Path) ->
     assert f"--db {missing}: no such file" in result.stderr
     assert "Traceback" not in result.stderr
     assert not missing.exists()
+
+
+def test_workers_refuse_to_share_the_server_named_by_neo4j_uri() -> None:
+    # Every Neo4j test wipes the server: two workers on one would wipe each
+    # other's data and fail at random (tools/test runs one worker then).
+    env = {**os.environ, "NEO4J_URI": "bolt://127.0.0.1:9"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "-q",
+         "tests/e2e/test_neo4j_server_settings.py::test_the_suites_server_keeps_its_plans"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT, env=env,
+    )  # fmt: skip
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "NEO4J_URI names one server, and every Neo4j test wipes it" in result.stdout
