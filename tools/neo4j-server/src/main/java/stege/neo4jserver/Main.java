@@ -117,11 +117,11 @@ public final class Main {
                 .setConfig(GraphDatabaseSettings.logical_log_rotation_threshold, ByteUnit.mebiBytes(8))
                 // No usage-data "phone home" (dbms.usage_report.enabled) from tests.
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
-                // Test suites wipe and reload tiny data before every test; with
+                // Test suites wipe and reload tiny data before every test; at
                 // Neo4j's 10 s default each statistics swing replans every
-                // query (the contract suite's Neo4j half: 360 s with, 127 s
-                // without). Left at the default unless asked (the bench needs
-                // plans that follow its load).
+                // query (the contract suite's Neo4j half: 360 s at the default,
+                // 127 s at 1h). Left at the default unless asked (the bench
+                // needs plans that follow its load).
                 .setConfig(GraphDatabaseSettings.cypher_min_replan_interval, minReplanInterval())
                 // Internal settings (pinned to 5.26): Netty's graceful shutdown
                 // otherwise waits a 5 s quiet period per event-loop group, i.e.
