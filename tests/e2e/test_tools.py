@@ -193,3 +193,33 @@ def test_workers_refuse_to_share_the_server_named_by_neo4j_uri() -> None:
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "NEO4J_URI names one server, and every Neo4j test wipes it" in result.stdout
+
+
+def test_auto_workers_are_two_one_process_with_neo4j_uri_or_xdists_own_count(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.conftest import pytest_xdist_auto_num_workers as workers
+
+    config = pytest.Config.__new__(pytest.Config)  # the hook reads only the environment
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    assert workers(config) == 2
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "3")
+    assert workers(config) is None  # pytest-xdist reads it
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:9")
+    assert workers(config) == 0
+
+
+def test_auto_workers_with_neo4j_uri_run_in_one_process() -> None:
+    # tools/test passes `-n auto`: pytest-xdist must ask the suite's hook.
+    env = {**os.environ, "NEO4J_URI": "bolt://127.0.0.1:9"}
+    env.pop("PYTEST_XDIST_AUTO_NUM_WORKERS", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "auto", "-p", "no:cacheprovider", "-q",
+         "tests/unit/test_layers.py::test_checker_sees_a_violation"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT, env=env,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
+    assert "bringing up nodes" not in result.stdout
