@@ -183,7 +183,7 @@ def test_audit_cost_names_a_missing_store_and_creates_nothing(tmp_path: Path) ->
 
 def test_workers_refuse_to_share_the_server_named_by_neo4j_uri() -> None:
     # Every Neo4j test wipes the server: two workers on one would wipe each
-    # other's data and fail at random (tools/test runs one worker then).
+    # other's data and fail at random (tools/test runs in one process then).
     env = {**os.environ, "NEO4J_URI": "bolt://127.0.0.1:9"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "-q",
