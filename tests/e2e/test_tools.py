@@ -181,15 +181,22 @@ def test_audit_cost_names_a_missing_store_and_creates_nothing(tmp_path: Path) ->
     assert not missing.exists()
 
 
+def _pytest_on_a_named_server(*args: str) -> subprocess.CompletedProcess[str]:
+    """pytest in a process of its own, with NEO4J_URI naming a server (none listens)."""
+    env = {**os.environ, "NEO4J_URI": "bolt://127.0.0.1:9"}
+    env.pop("PYTEST_XDIST_AUTO_NUM_WORKERS", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
+        capture_output=True, text=True, timeout=300, cwd=ROOT, env=env,
+    )  # fmt: skip
+
+
 def test_workers_refuse_to_share_the_server_named_by_neo4j_uri() -> None:
     # Every Neo4j test wipes the server: two workers on one would wipe each
     # other's data and fail at random (tools/test runs in one process then).
-    env = {**os.environ, "NEO4J_URI": "bolt://127.0.0.1:9"}
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "-q",
-         "tests/e2e/test_neo4j_server_settings.py::test_the_suites_server_keeps_its_plans"],
-        capture_output=True, text=True, timeout=300, cwd=ROOT, env=env,
-    )  # fmt: skip
+    result = _pytest_on_a_named_server(
+        "-n", "2", "tests/e2e/test_neo4j_server_settings.py::test_the_suites_server_keeps_its_plans"
+    )
 
     assert result.returncode == 1, result.stdout + result.stderr
     assert "NEO4J_URI names one server, and every Neo4j test wipes it" in result.stdout
@@ -212,13 +219,9 @@ def test_auto_workers_are_two_one_process_with_neo4j_uri_or_xdists_own_count(
 
 def test_auto_workers_with_neo4j_uri_run_in_one_process() -> None:
     # tools/test passes `-n auto`: pytest-xdist must ask the suite's hook.
-    env = {**os.environ, "NEO4J_URI": "bolt://127.0.0.1:9"}
-    env.pop("PYTEST_XDIST_AUTO_NUM_WORKERS", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-n", "auto", "-p", "no:cacheprovider", "-q",
-         "tests/unit/test_layers.py::test_checker_sees_a_violation"],
-        capture_output=True, text=True, timeout=300, cwd=ROOT, env=env,
-    )  # fmt: skip
+    result = _pytest_on_a_named_server(
+        "-n", "auto", "tests/unit/test_layers.py::test_checker_sees_a_violation"
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
