@@ -247,21 +247,24 @@ async def _question(
     competence_ids: Sequence[str] | None,
     as_of: date,
     holdings: Sequence[Holding] | None = None,
+    gap: GapReport | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
     """(held levels, targets) of a mentor question (DESIGN §4); the adept's
-    holdings are read unless given."""
+    holdings are read unless given, and the targets come from `gap` when
+    given, else from the gap to the next step."""
     if competence_ids is not None:
         _check_competences(catalog, competence_ids)
     if holdings is None:
         holdings = await store.holdings_of([adept.id])
-    gap = next_step_gap(
-        employee=adept,
-        holdings=holdings,
-        catalog=catalog,
-        rules=rules,
-        as_of=as_of,
-        required=competence_ids is None,
-    )
+    if gap is None:
+        gap = next_step_gap(
+            employee=adept,
+            holdings=holdings,
+            catalog=catalog,
+            rules=rules,
+            as_of=as_of,
+            required=competence_ids is None,
+        )
     adept_levels = held_levels(holdings, catalog, as_of)
     targets = competence_targets(adept_levels=adept_levels, gap=gap, competence_ids=competence_ids)
     return adept_levels, targets
@@ -349,11 +352,15 @@ async def best_mentor_per_competence(
     competence_ids: Sequence[str],
     as_of: date,
     holdings: Sequence[Holding] | None = None,
+    gap: GapReport | None = None,
 ) -> dict[str, MentorCandidate]:
     """Per competence of `competence_ids`, the best candidate (as ranked by
     `mentor_candidates` for all of them, without a limit) who covers it;
     competencies nobody covers are left out. The adept's holdings are read
-    unless given (`suggestions.next_steps_of` has them)."""
+    unless given (`suggestions.next_steps_of` has them). `gap` sets the
+    targets when the question is about another step than the next one
+    (nextSteps with a target step): a mentor must hold what that step
+    requires, not what the next one does."""
     adept_levels, targets = await _question(
         store=store,
         catalog=catalog,
@@ -362,6 +369,7 @@ async def best_mentor_per_competence(
         competence_ids=competence_ids,
         as_of=as_of,
         holdings=holdings,
+        gap=gap,
     )
     if not targets:
         return {}

@@ -274,12 +274,14 @@ async def best_mentors(
     rules: Rules,
     adept: Employee,
     holdings: Sequence[Holding],
-    competence_ids: Sequence[str],
+    gap: GapReport,
     as_of: date,
 ) -> dict[str, str]:
-    """Per competence, the best-scoring mentor candidate who covers it
-    (`holdings`: the adept's, already read)."""
-    known = sorted({c for c in competence_ids if c in catalog.competences})
+    """Per missing item of `gap`, the best-scoring mentor candidate who
+    covers it at the item's required level (`holdings`: the adept's, already
+    read)."""
+    missing = [item.competence_id for item in gap.items if item.missing > 0]
+    known = sorted({c for c in missing if c in catalog.competences})
     if not known:
         return {}
     best = await best_mentor_per_competence(
@@ -289,6 +291,7 @@ async def best_mentors(
         adept=adept,
         holdings=holdings,
         competence_ids=known,
+        gap=gap,
         as_of=as_of,
     )
     return {c: candidate.mentor_id for c, candidate in best.items()}
@@ -355,7 +358,7 @@ async def next_steps_of(
             rules=rules,
             adept=employee,
             holdings=holdings,
-            competence_ids=missing,
+            gap=gap,
             as_of=as_of,
         ),
         unit_shortfalls(

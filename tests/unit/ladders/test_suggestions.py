@@ -351,6 +351,56 @@ async def test_nothing_missing_means_no_suggestions(store: EmbeddedStore) -> Non
     )
 
 
+async def test_a_mentor_for_another_target_step_holds_what_that_step_requires(
+    tmp_path: Path,
+) -> None:
+    """With a target step, the mentor suggested for an item must hold the
+    level that step requires (DESIGN §4: the candidate rule's target is the
+    gap's required level), not the level the next step would ask for.
+
+    ssk-3 is changed to require sv 5. mona (65, in anna's own unit) holds sv 4:
+    enough for the next step's sv 3 (a mentor needs >= max(3, 4)), not for
+    ssk-3's 5, which only Margit (sv 5, one unit away) holds. mona scores
+    more for the next step (nearer, urgent), so a mentor chosen by the next
+    step's targets would be she."""
+    mona = changed(e1_data.MENTOR, id="mona", name="Mona", birth_year=1960, unit_id="avd12")
+    data = with_added(
+        e1_data.dataset(),
+        employees=[mona],
+        holdings=[Holding(employee_id="mona", competence_id="sv", level=4, assessed_on=AS_OF)],
+    )
+    data = changed(
+        data,
+        steps=[
+            changed(s, requires=[*s.requires[:3], {"competence_id": "sv", "level": 5}])
+            if s.id == "ssk-3"
+            else s
+            for s in data.steps
+        ],
+    )
+    store = await EmbeddedStore.open(tmp_path / "t.db")
+    try:
+        await store.import_dataset(data)
+        catalog = Catalog.build(await store.reference_data())
+
+        async def sv_mentor(target_step_id: str | None) -> list[tuple[str | None, int]]:
+            result = await next_steps(
+                store=store,
+                catalog=catalog,
+                rules=RULES,
+                employee_id="anna",
+                target_step_id=target_step_id,
+                limit=50,
+                as_of=AS_OF,
+            )
+            return [(s.mentor_id, s.to_level) for s in result if s.mentor_id is not None]
+
+        assert await sv_mentor(None) == [("mona", 3)]
+        assert await sv_mentor("ssk-3") == [("mentor", 5)]
+    finally:
+        await store.close()
+
+
 @pytest.mark.parametrize("limit", [0, 51])
 async def test_limit_is_validated(store: EmbeddedStore, limit: int) -> None:
     catalog = Catalog.build(await store.reference_data())
