@@ -47,6 +47,10 @@ class Caller:
         return Role.PLANNER in self.roles
 
 
+_DESCRIPTION_CHARS = 200
+"""At most this much of an error message goes into `WWW-Authenticate`."""
+
+
 class AuthError(Exception):
     """No or a bad credential: HTTP 401. `error` is the RFC 6750 error code."""
 
@@ -55,7 +59,11 @@ class AuthError(Exception):
         self.error = error
 
     def www_authenticate(self) -> str:
-        description = str(self).replace('"', "'")
+        # The message may quote the token (a JWKS miss names its `kid`), and
+        # a header carries printable ASCII only (RFC 6750's error_description):
+        # anything else would fail to encode (a 500) or split the header.
+        text = str(self).replace('"', "'")[:_DESCRIPTION_CHARS]
+        description = "".join(ch if " " <= ch <= "~" and ch != "\\" else "?" for ch in text)
         return f'Bearer realm="stege", error="{self.error}", error_description="{description}"'
 
 

@@ -270,6 +270,33 @@ async def test_http_503_when_the_jwks_cannot_be_fetched(store: Store, jwks: Jwks
     assert response.status_code == 503
 
 
+@pytest.mark.parametrize("kid", ["sn\u00f6gubbe-\u2603", "k9\r\nX-Injected: 1", 'k"\\' * 100])
+async def test_a_kid_the_jwks_lacks_is_a_401_whatever_it_holds(
+    store: Store, jwks: JwksServer, kid: str
+) -> None:
+    # The JWKS miss quotes the token's kid; a header takes printable ASCII
+    # only, so a kid outside it gave a 500 (not Latin-1) or a torn response.
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        auth_mode="jwt",
+        jwt_jwks_url=jwks.url,
+        jwt_issuer=ISSUER,
+        jwt_audience=AUDIENCE,
+    )
+    async with serving(store, settings) as api:
+        response = await api.post("{ me { id } }", user=None, headers=bearer(jwks.token(kid=kid)))
+    assert response.status_code == 401
+    challenge = response.headers["www-authenticate"]
+    assert challenge.startswith('Bearer realm="stege", error="invalid_token"')
+    assert challenge.isascii()
+    assert challenge.isprintable()
+    assert "x-injected" not in response.headers
+    description = challenge.split('error_description="', 1)[1]
+    assert description.count('"') == 1  # one quoted string, closed at the end
+    assert description.endswith('"')
+    assert len(description) <= 201
+
+
 def test_jwt_is_the_default_and_dev_must_be_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("STEGE_AUTH_MODE", raising=False)
     assert Settings(_env_file=None).auth_mode == "jwt"  # type: ignore[call-arg]
