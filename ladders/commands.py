@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from ladders.catalog import Catalog
-from ladders.errors import ConflictError, NotFoundError, ValidationError
+from ladders.errors import ConflictError, NotFoundError, ValidationError, check_unique
 from ladders.holding import age
 from ladders.mentors import capacity_of, mentorship_problems
 from ladders.models import (
@@ -121,6 +121,7 @@ async def start_mentorship(
     links, and a start that commits after it is the write's conflict: a
     racing start never turns into a ValidationError on `focus`.
     """
+    check_unique(focus, field="focus")
     for index, competence_id in enumerate(focus):
         if competence_id not in catalog.competences:
             raise ValidationError(
@@ -266,6 +267,8 @@ async def upsert_employee(
     for required in ("name", "birth_year"):
         if required in changes and changes[required] is None:
             raise ValidationError(f"{required} cannot be cleared", field=required)
+    if changes.get("manages"):
+        check_unique(changes["manages"], field="manages")
     employee = Employee.model_validate({**base, **changes})
     if employee.profession_id is not None and employee.profession_id not in catalog.professions:
         raise NotFoundError("profession", employee.profession_id)

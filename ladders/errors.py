@@ -6,6 +6,8 @@ them to typed GraphQL errors.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class StegeError(Exception):
     """Root of every error Stege raises on purpose."""
@@ -40,6 +42,19 @@ def check_between(value: int, *, field: str, most: int, least: int = 1) -> None:
         )
 
 
+def check_unique(items: Sequence[str], *, field: str) -> None:
+    """`ValidationError` naming the second place (`field.N`) an id is listed
+    at: a list of ids is a set, and a repeat is a mistake (the import refuses
+    it too)."""
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        if item in seen:
+            raise ValidationError(
+                f"{field} lists {item!r} more than once", field=f"{field}.{index}", value=item
+            )
+        seen.add(item)
+
+
 class ConflictError(StegeError):
     """A write that contradicts what is already stored (duplicate link, closed plan...)."""
 
@@ -50,3 +65,8 @@ class StoreUnavailableError(StegeError):
 
 class IntegrityError(StegeError):
     """A write would break a reference (unknown id) or a key; nothing was written."""
+
+    REFUSED = "the write clashes with what is stored (a key or a reference); nothing was written"
+    """What a store says when its own constraint refused a write: the
+    constraint's text names tables and columns or node ids, which are the
+    store's, not the caller's, and differ between the stores."""

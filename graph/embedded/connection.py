@@ -17,6 +17,7 @@ everything else from SQLite `StoreUnavailableError`.
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -26,6 +27,8 @@ from typing import TypeVar
 
 from graph.embedded.schema import apply_migrations
 from ladders.errors import IntegrityError, StoreUnavailableError
+
+log = logging.getLogger("stege.embedded")
 
 T = TypeVar("T")
 
@@ -128,7 +131,8 @@ class Database:
         try:
             return await loop.run_in_executor(pool, work)
         except sqlite3.IntegrityError as exc:
-            raise IntegrityError(str(exc)) from exc
+            log.info("SQLite refused a write: %s", exc)
+            raise IntegrityError(IntegrityError.REFUSED) from exc
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailableError(f"SQLite store {self.path}: {exc}") from exc
         except RuntimeError as exc:  # the pool was shut down under us

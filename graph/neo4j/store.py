@@ -99,7 +99,8 @@ def translate_errors() -> Iterator[None]:
     ) as exc:
         raise StoreUnavailableError(f"Neo4j is unavailable: {exc}") from exc
     except ConstraintError as exc:
-        raise IntegrityError(f"constraint violated: {exc.message or exc}") from exc
+        log.info("Neo4j refused a write: %s", exc.message or exc)
+        raise IntegrityError(IntegrityError.REFUSED) from exc
     except TransientError as exc:
         # Still failing after the driver's retries (deadlocks, memory limits).
         raise StoreUnavailableError(f"Neo4j transient failure: {exc.message or exc}") from exc

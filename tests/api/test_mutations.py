@@ -416,6 +416,8 @@ async def test_start_and_end_a_mentorship(api: Api) -> None:
         # the mentor must hold the focus at >= max(target, 4): e07 holds no evb
         ({"mentorId": "e07", "adeptId": "e04", "focus": ["evb"]}, "e06", ["focus"]),
         ({"mentorId": "e07", "adeptId": "e04", "focus": ["nope"]}, "e06", ["focus.0"]),
+        # a focus lists each competence once (a repeat reached the store's key)
+        ({"mentorId": "e02", "adeptId": "e04", "focus": ["team", "team"]}, "e06", ["focus.1"]),
         ({"mentorId": "nobody", "adeptId": "e04", "focus": ["team"]}, "e06", "NotFound"),
         # only the adept's manager (or an admin) starts it
         ({"mentorId": "e02", "adeptId": "e04", "focus": ["team"]}, "e05", "Forbidden"),
@@ -570,6 +572,7 @@ async def test_upsert_a_new_employee_and_change_one(api: Api) -> None:
         ({"id": "e03", "stepId": "usk-2"}, "e01:admin", ["stepId"]),  # a nurse on the usk ladder
         ({"id": "e03", "unitId": "nope"}, "e01:admin", "NotFound"),
         ({"id": "e03", "manages": ["nope"]}, "e01:admin", "NotFound"),
+        ({"id": "e03", "manages": ["enh-iva", "enh-iva"]}, "e01:admin", ["manages.1"]),
         ({"id": "e03", "name": "X"}, "e05", "Forbidden"),  # HR data: admins only
     ],
 )

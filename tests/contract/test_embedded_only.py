@@ -212,6 +212,25 @@ async def test_integrity_errors_name_the_unknown_id(embedded: EmbeddedStore) -> 
         await embedded.import_dataset(broken)
 
 
+async def test_sqlite_s_own_words_for_a_refused_write_stay_inside(
+    embedded: EmbeddedStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A key the store's schema refuses (the commands check repeats first,
+    # but a race or a new path may still reach it): SQLite's message names
+    # tables and columns and went to API callers as a Conflict's message.
+    before = await embedded.export_dataset()
+    repeated = make_employee("e99", unit_id=ENH_IVA).model_copy(
+        update={"manages": (ENH_IVA, ENH_IVA)}
+    )
+
+    with caplog.at_level("INFO", logger="stege.embedded"), pytest.raises(IntegrityError) as refused:
+        await embedded.upsert_employee(repeated)
+
+    assert str(refused.value) == IntegrityError.REFUSED
+    assert "employee_manages" in caplog.text  # the detail is logged, for whoever runs it
+    assert await embedded.export_dataset() == before
+
+
 async def test_id_lists_beyond_the_sqlite_variable_limit(embedded: EmbeddedStore) -> None:
     # SQLite allows 32766 bound variables; the ids travel as one JSON value.
     ids = [f"x{n}" for n in range(40_000)] + ["e03"]
