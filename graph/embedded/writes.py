@@ -5,7 +5,8 @@ a failure anywhere (a broken key now, a broken reference at COMMIT) leaves
 nothing behind. Upserts are `INSERT ... ON CONFLICT DO UPDATE`, never
 `INSERT OR REPLACE`, which would delete the row and cascade to its children.
 Nested collections (requirements, developments, managed units, mentorship
-focus) belong to their owner: writing the owner replaces them.
+focus) belong to their owner: writing the owner replaces them. An import
+also removes what an owner in the dataset no longer lists (`prune_owned`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
+from graph import owned
 from graph.embedded import reads, rows
 from ladders.errors import ConflictError, IntegrityError
 from ladders.models import (
@@ -181,9 +183,6 @@ def import_dataset(conn: sqlite3.Connection, data: Dataset, report: Report) -> N
         ("DELETE FROM activity_development WHERE activity_id = ?", lambda a: (a.id,)),
         (INSERT_DEVELOPMENT, lambda a: [rows.development_params(a.id, d) for d in a.develops]),
     )
-    if bump:
-        conn.execute(BUMP_REFERENCE_VERSION)
-
     plain(UPSERT_UNIT, data.units, rows.unit_params)
     plain(UPSERT_NEED, data.needs, rows.need_params)
     owners(
@@ -214,6 +213,73 @@ def import_dataset(conn: sqlite3.Connection, data: Dataset, report: Report) -> N
     plain(UPSERT_PLAN, data.plans, rows.plan_params)
     plain(UPSERT_PLAN_ACTIVITY, data.plan_activities, rows.plan_activity_params)
     plain(UPSERT_CONVERSATION, data.conversations, rows.conversation_params)
+    # Last: whether a removed step is still someone's is known only once the
+    # dataset's own people and plans are written.
+    if prune_owned(conn, data) or bump:
+        conn.execute(BUMP_REFERENCE_VERSION)
+
+
+def prune_owned(conn: sqlite3.Connection, data: Dataset) -> bool:
+    """Remove what an owner in `data` no longer lists (DESIGN §7, a folder is
+    one dataset): a ladder's steps and the transitions between ladders of
+    `data`; the needs of a unit and the items of a plan that `data` lists
+    some of (listing none may mean "not in this file", so those are kept).
+    Without it a revised ladder kept its dropped step beside the one that
+    took its place (two steps at one ordinal), and a shorter plan kept its
+    old last items. Raises `IntegrityError` when a dropped step is still
+    someone's step or a plan's target. Returns whether reference data was
+    removed."""
+    removed = _prune_ladders(conn, data)
+    kept_needs = {(n.unit_id, n.competence_id, n.level, n.horizon.value) for n in data.needs}
+    stale_needs = [
+        key
+        for n in reads.unit_needs(conn, sorted({n.unit_id for n in data.needs}))
+        if (key := (n.unit_id, n.competence_id, n.level, n.horizon.value)) not in kept_needs
+    ]
+    conn.executemany(
+        "DELETE FROM unit_need WHERE unit_id = ? AND competence_id = ? AND level = ?"
+        " AND horizon = ?",
+        stale_needs,
+    )
+    conn.executemany(
+        "DELETE FROM plan_activity WHERE plan_id = ? AND seq > ?",
+        list(owned.last_items(data).items()),
+    )
+    return removed
+
+
+def _prune_ladders(conn: sqlite3.Connection, data: Dataset) -> bool:
+    ladder_ids = reads.as_json(sorted({ladder.id for ladder in data.ladders}))
+    stored = dict(
+        conn.execute(
+            f"SELECT id, ladder_id FROM step WHERE ladder_id IN {reads.IDS}", (ladder_ids,)
+        )
+    )
+    found = conn.execute(
+        f"SELECT from_step_id, to_step_id FROM transition WHERE from_step_id IN {reads.IDS}"
+        f" OR to_step_id IN {reads.IDS}",
+        (reads.as_json(stored), reads.as_json(stored)),
+    )
+    transitions = owned.stale_transitions(data, found, stored=stored)
+    conn.executemany(
+        "DELETE FROM transition WHERE from_step_id = ? AND to_step_id = ?", transitions
+    )
+    stale = sorted(owned.stale_steps(data, stored))
+    if not stale:
+        return bool(transitions)
+    users = conn.execute(
+        f"SELECT 'employee', id, step_id FROM employee WHERE step_id IN {reads.IDS}"
+        " UNION ALL SELECT 'plan', id, target_step_id FROM plan"
+        f" WHERE target_step_id IN {reads.IDS}"
+        " ORDER BY 3, 1, 2 LIMIT 5",
+        (reads.as_json(stale), reads.as_json(stale)),
+    ).fetchall()
+    if users:
+        raise IntegrityError(
+            "; ".join(owned.in_use(kind, who, step, stored[step]) for kind, who, step in users)
+        )
+    conn.executemany("DELETE FROM step WHERE id = ?", [(step,) for step in stale])
+    return True
 
 
 def has_reference_data(data: Dataset) -> bool:

@@ -139,6 +139,8 @@ async def load_chunk(
     await writes.write_conversations(
         w, [c for c in chunk.conversations if c.employee_id not in fresh]
     )
+    # Bumped above when the chunk has reference data, which is all it can remove.
+    await writes.prune_owned(w, chunk, created_plans=created_plans)
 
 
 def chunk_work(

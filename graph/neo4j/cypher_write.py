@@ -178,6 +178,60 @@ MERGE (u)-[n:NEEDS {level: r.level, horizon: r.horizon}]->(c)
 SET n.count = r.count
 """
 
+# --- what an owner in a dataset no longer lists (`writes.prune_owned`) --------
+
+LADDER_STEPS: Final = """
+UNWIND $ladder_ids AS lid
+MATCH (:Ladder {id: lid})-[:HAS_STEP]->(s:Step)
+RETURN s.id AS step, lid AS ladder
+"""
+
+TRANSITIONS_OF: Final = """
+UNWIND $step_ids AS sid
+MATCH (s:Step {id: sid})
+CALL (s) {
+  MATCH (s)-[:TRANSITION]->(b:Step) RETURN s.id AS from_id, b.id AS to_id
+  UNION
+  MATCH (a:Step)-[:TRANSITION]->(s) RETURN a.id AS from_id, s.id AS to_id
+}
+RETURN DISTINCT from_id, to_id
+"""
+
+DELETE_TRANSITIONS: Final = """
+UNWIND $rows AS r
+MATCH (:Step {id: r.from_id})-[t:TRANSITION]->(:Step {id: r.to_id})
+DELETE t
+"""
+
+# Who still stands on, or aims at, a step about to go.
+STEP_USERS: Final = """
+UNWIND $step_ids AS sid
+CALL (sid) {
+  MATCH (e:Employee)-[:AT_STEP]->(:Step {id: sid}) RETURN 'employee' AS kind, e.id AS who
+  UNION
+  MATCH (p:Plan) WHERE p.target_step = sid RETURN 'plan' AS kind, p.id AS who
+}
+RETURN kind, who, sid AS step ORDER BY step, kind, who LIMIT 5
+"""
+
+DELETE_STEPS: Final = "UNWIND $step_ids AS sid MATCH (s:Step {id: sid}) DETACH DELETE s"
+
+# rows: {unit_id, keep: [[competence id, level, horizon], ...]}
+PRUNE_NEEDS: Final = """
+UNWIND $rows AS r
+MATCH (:Unit {id: r.unit_id})-[n:NEEDS]->(c:Competence)
+WHERE NOT [c.id, n.level, n.horizon] IN r.keep
+DELETE n
+"""
+
+# rows: {plan_id, last}: the plan's items after the last the dataset lists.
+PRUNE_PLAN_ITEMS: Final = """
+UNWIND $rows AS r
+MATCH (:Plan {id: r.plan_id})-[:INCLUDES]->(x:PlanActivity)
+WHERE x.seq > r.last
+DETACH DELETE x
+"""
+
 # --- people -----------------------------------------------------------------
 
 # `:Unplaced` labels the people in no unit, kept by every write of an employee's

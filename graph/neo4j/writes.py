@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import (
     Awaitable,
     Callable,
+    Collection,
     Iterable,
     Iterator,
     Mapping,
@@ -23,6 +24,7 @@ from typing import Any, Final, TypeVar
 
 from neo4j import AsyncManagedTransaction
 
+from graph import owned
 from graph.neo4j import cypher as Q
 from graph.neo4j import cypher_write as W
 from graph.neo4j.mapping import (
@@ -313,8 +315,6 @@ async def import_dataset(
     await write_steps(w, dataset.steps)
     await write_transitions(w, dataset.transitions)
     await write_activities(w, dataset.activities)
-    if bump:
-        await w.run(W.BUMP_REFERENCE_VERSION)
     await write_units(w, dataset.units)
     await write_needs(w, dataset.needs)
     await write_employees(w, dataset.employees)
@@ -323,6 +323,56 @@ async def import_dataset(
     await write_plans(w, dataset.plans)
     await write_plan_activities(w, dataset.plan_activities)
     await write_conversations(w, dataset.conversations)
+    # Last: whether a removed step is still someone's is known only once the
+    # dataset's own people and plans are written.
+    if await prune_owned(w, dataset) or bump:
+        await w.run(W.BUMP_REFERENCE_VERSION)
+
+
+async def prune_owned(w: Writer, dataset: Dataset, *, created_plans: Collection[str] = ()) -> bool:
+    """Remove what an owner in `dataset` no longer lists: a ladder's steps
+    and the transitions between ladders of `dataset`, the needs of a unit and
+    the items of a plan that it lists some of (as
+    `graph.embedded.writes.prune_owned`, which says why). `created_plans`
+    were created by this transaction: nothing of theirs to remove. Raises
+    `IntegrityError` when a dropped step is still someone's step or a plan's
+    target. Returns whether reference data was removed."""
+    removed = await _prune_ladders(w, dataset)
+    keep: defaultdict[str, list[list[Any]]] = defaultdict(list)
+    for n in dataset.needs:
+        keep[n.unit_id].append([n.competence_id, n.level, n.horizon.value])
+    rows = [{"unit_id": unit, "keep": kept} for unit, kept in keep.items()]
+    await w.write(W.PRUNE_NEEDS, rows, count=False)
+    items = [
+        {"plan_id": plan, "last": seq}
+        for plan, seq in owned.last_items(dataset).items()
+        if plan not in created_plans
+    ]
+    await w.write(W.PRUNE_PLAN_ITEMS, items, count=False)
+    return removed
+
+
+async def _prune_ladders(w: Writer, dataset: Dataset) -> bool:
+    if not dataset.ladders:
+        return False
+    result = await w.tx.run(W.LADDER_STEPS, ladder_ids=sorted({x.id for x in dataset.ladders}))
+    stored = {str(r["step"]): str(r["ladder"]) async for r in result}
+    result = await w.tx.run(W.TRANSITIONS_OF, step_ids=sorted(stored))
+    found = [(str(r["from_id"]), str(r["to_id"])) async for r in result]
+    transitions = owned.stale_transitions(dataset, found, stored=stored)
+    rows = [{"from_id": a, "to_id": b} for a, b in transitions]
+    await w.write(W.DELETE_TRANSITIONS, rows, count=False)
+    stale = sorted(owned.stale_steps(dataset, stored))
+    if not stale:
+        return bool(transitions)
+    result = await w.tx.run(W.STEP_USERS, step_ids=stale)
+    users = [(str(r["kind"]), str(r["who"]), str(r["step"])) async for r in result]
+    if users:
+        raise IntegrityError(
+            "; ".join(owned.in_use(kind, who, step, stored[step]) for kind, who, step in users)
+        )
+    await w.run(W.DELETE_STEPS, step_ids=stale)
+    return True
 
 
 def has_reference_data(dataset: Dataset) -> bool:

@@ -114,6 +114,87 @@ async def test_reimport_replaces_nested_collections(loaded: Store, region: Datas
     assert await loaded.export_dataset() == canonical(edited)
 
 
+async def test_reimport_drops_what_an_owner_no_longer_lists(loaded: Store, region: Dataset) -> None:
+    # A folder is one dataset (DESIGN §7): a ladder file lists its steps and
+    # its transitions, a unit its needs, a plan its items. Imported over the
+    # old data, a revised ladder kept its dropped step beside the one that
+    # took its place (two steps at ordinal 2), and a shorter plan kept its old
+    # last item. usk-2 goes (e08's plan targeted it: the revision retargets
+    # it), with the transition usk-2 -> ssk-1; usk-3 becomes ordinal 2.
+    version = await loaded.reference_version()
+    usk3 = changed(by_id(region.steps, "usk-3"), ordinal=2)
+    plan = changed(by_id(region.plans, "p-e08-2025"), target_step_id="usk-3")
+    edited = replace(
+        region,
+        steps=[usk3 if s.id == "usk-3" else s for s in region.steps if s.id != "usk-2"],
+        transitions=[t for t in region.transitions if t.from_step_id != "usk-2"],
+        needs=[n for n in region.needs if (n.unit_id, n.horizon.value) != ("enh-akut", "long")],
+        plans=[plan if p.id == plan.id else p for p in region.plans],
+        plan_activities=[
+            a for a in region.plan_activities if (a.plan_id, a.seq) != ("p-e03-2025", 3)
+        ],
+    )
+    assert len(edited.needs) == len(region.needs) - 1  # the test drops what it means to
+
+    await loaded.import_dataset(edited)
+
+    assert await loaded.export_dataset() == canonical(edited)
+    assert await loaded.reference_version() == version + 1
+    await loaded.import_dataset(edited)  # and again: nothing more to drop
+    assert await loaded.reference_version() == version + 1
+
+
+async def test_owners_missing_from_the_dataset_keep_what_they_list(
+    loaded: Store, region: Dataset
+) -> None:
+    # Only what the dataset's own ladders, units and plans list is replaced:
+    # a dataset of one unit's needs leaves the other units' needs alone.
+    unit = by_id(region.units, "enh-iva")
+    await loaded.import_dataset(
+        Dataset(units=(unit,), needs=[n for n in region.needs if n.unit_id == unit.id])
+    )
+
+    assert await loaded.export_dataset() == canonical(region)
+
+
+@pytest.mark.parametrize(
+    ("step", "user"),
+    [("ssk-3", "employee 'e02' is at it"), ("usk-2", "plan 'p-e08-2025' targets it")],
+)
+async def test_a_step_still_in_use_is_not_dropped(
+    loaded: Store, region: Dataset, step: str, user: str
+) -> None:
+    # The reference data alone, without a step that stored people or plans
+    # (not in the dataset) still use: refused, naming who, nothing written.
+    before = await loaded.export_dataset()
+    version = await loaded.reference_version()
+    reference = reference_part(region)
+    dropped = by_id(region.steps, step)
+    later = [
+        changed(s, ordinal=s.ordinal - 1)
+        if s.ladder_id == dropped.ladder_id and s.ordinal > dropped.ordinal
+        else s
+        for s in reference.steps
+        if s.id != step
+    ]
+    edited = replace(
+        reference,
+        steps=later,
+        transitions=[
+            t for t in reference.transitions if step not in (t.from_step_id, t.to_step_id)
+        ],
+    )
+
+    with pytest.raises(IntegrityError) as refused:
+        await loaded.import_dataset(edited)
+
+    assert f"step {step!r} is no longer in ladder {dropped.ladder_id!r}, but {user}" in str(
+        refused.value
+    )
+    assert await loaded.export_dataset() == before
+    assert await loaded.reference_version() == version
+
+
 async def test_progress_reports_every_record(store: Store, region: Dataset) -> None:
     reported: list[int] = []
 
