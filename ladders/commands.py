@@ -17,6 +17,7 @@ from typing import Any
 from ladders.catalog import Catalog
 from ladders.errors import ConflictError, NotFoundError, ValidationError, check_unique
 from ladders.holding import age
+from ladders.mentor_pool import at_capacity, busiest_day
 from ladders.mentors import capacity_of, mentorship_problems
 from ladders.models import (
     DAY_RANGE,
@@ -142,12 +143,10 @@ async def start_mentorship(
             field="mentor_id",
             value=mentor_id,
         )
-    active = sum(1 for m in links if m.active_on(started_on))
     capacity = capacity_of(mentor, rules)
+    active, day = busiest_day(links, started_on)
     if active >= capacity:
-        raise ConflictError(
-            f"{mentor_id!r} already has {active} active adepts (capacity {capacity})"
-        )
+        raise ConflictError(at_capacity(mentor_id, active, capacity, day, started_on))
     # The competence rules, judged on the links read above: the person rules
     # passed on them (`mentors.mentorship_problems`).
     problems = await mentorship_problems(

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ladders.catalog import Catalog
 from ladders.holding import age, held_level
-from ladders.models import Employee
+from ladders.models import Employee, Mentorship
 from ladders.orgtree import UnitTree
 from ladders.ports import AggregateReads, Store
 from ladders.rules import Rules
@@ -63,6 +63,25 @@ def capacity_of(employee: Employee, rules: Rules) -> int:
     if employee.mentor_capacity is not None:
         return employee.mentor_capacity
     return rules.default_mentor_capacity
+
+
+def busiest_day(links: Iterable[Mentorship], start: date) -> tuple[int, date]:
+    """(the most of `links` active on one day from `start` on, the first such
+    day). A mentorship started on `start` is open-ended, so it must fit under
+    the mentor's capacity on every later day, not only on `start`: the count
+    changes only where a link starts, so those days are the ones to check."""
+    links = list(links)
+    days = sorted({start, *(m.started_on for m in links if m.started_on > start)})
+    counts = [(sum(1 for m in links if m.active_on(day)), day) for day in days]
+    most = max(n for n, _ in counts)
+    return most, next(day for n, day in counts if n == most)
+
+
+def at_capacity(mentor_id: str, active: int, capacity: int, day: date, start: date) -> str:
+    """The conflict of a start that `busiest_day` puts over capacity (the
+    command and both stores' writes say it in the same words)."""
+    when = "" if day == start else f" from {day.isoformat()}"
+    return f"{mentor_id!r} already has {active} active adepts{when} (capacity {capacity})"
 
 
 def urgent_age(rules: Rules) -> int:

@@ -18,6 +18,7 @@ from typing import TypeVar
 from graph import owned
 from graph.embedded import reads, rows
 from ladders.errors import ConflictError, IntegrityError
+from ladders.mentor_pool import at_capacity, busiest_day
 from ladders.models import (
     Conversation,
     Dataset,
@@ -107,8 +108,6 @@ UPSERT_MENTORSHIP = _upsert(
 )
 OPEN_LINK = """SELECT 1 FROM mentorship WHERE mentor_id = ? AND adept_id = ?
   AND (started_on = ? OR ended_on IS NULL OR ended_on > ?) LIMIT 1"""
-ACTIVE_ADEPTS = """SELECT COUNT(*) FROM mentorship WHERE mentor_id = ?
-  AND started_on <= ? AND (ended_on IS NULL OR ended_on > ?)"""
 UPSERT_PLAN = _upsert("plan", rows.PLAN_COLUMNS, "id")
 UPSERT_PLAN_ACTIVITY = _upsert("plan_activity", rows.PLAN_ACTIVITY_COLUMNS, "plan_id, seq")
 UPSERT_CONVERSATION = _upsert(
@@ -350,9 +349,10 @@ def start_mentorship(conn: sqlite3.Connection, mentorship: Mentorship, capacity:
     mentor, adept, day = mentorship.mentor_id, mentorship.adept_id, rows.iso(mentorship.started_on)
     if conn.execute(OPEN_LINK, (mentor, adept, day, day)).fetchone():
         raise ConflictError(f"{mentor!r} already mentors {adept!r}")
-    (active,) = conn.execute(ACTIVE_ADEPTS, (mentor, day, day)).fetchone()
+    links = reads.mentorships(conn, [mentor], "mentor", None)
+    active, busiest = busiest_day(links, mentorship.started_on)
     if active >= capacity:
-        raise ConflictError(f"{mentor!r} already has {active} active adepts (capacity {capacity})")
+        raise ConflictError(at_capacity(mentor, active, capacity, busiest, mentorship.started_on))
     upsert_mentorship(conn, mentorship)
 
 

@@ -378,9 +378,11 @@ MATCH (m:Employee {id: $mentor_id})
 OPTIONAL MATCH (m)-[x:MENTORS]->(:Employee {id: $adept_id})
 WHERE x.started_on = $day OR x.ended_on IS NULL OR x.ended_on > $day
 WITH m, count(x) AS open
-OPTIONAL MATCH (m)-[y:MENTORS]->()
-WHERE y.started_on <= $day AND (y.ended_on IS NULL OR y.ended_on > $day)
-RETURN open, count(y) AS active
+OPTIONAL MATCH (m)-[y:MENTORS]->(a:Employee)
+WHERE y.ended_on IS NULL OR y.ended_on > $day
+RETURN open, collect(CASE WHEN y IS NOT NULL THEN {
+  mentor_id: m.id, adept_id: a.id, started_on: y.started_on, ended_on: y.ended_on
+} END) AS links
 """
 
 CONVERSATIONS: Final = """

@@ -47,6 +47,7 @@ from graph.neo4j.mapping import (
 )
 from graph.neo4j.params import quiet
 from ladders.errors import ConflictError, IntegrityError
+from ladders.mentor_pool import at_capacity, busiest_day
 from ladders.models import (
     Competence,
     Conversation,
@@ -423,10 +424,11 @@ async def start_mentorship(tx: AsyncManagedTransaction, item: Mentorship, capaci
     record = await result.single(strict=True)
     if record["open"]:
         raise ConflictError(f"{item.mentor_id!r} already mentors {item.adept_id!r}")
-    if record["active"] >= capacity:
-        raise ConflictError(
-            f"{item.mentor_id!r} already has {record['active']} active adepts (capacity {capacity})"
-        )
+    # Every link not ended by the start: the new one must fit on each later day too.
+    links = [to_model(Mentorship, link) for link in record["links"]]
+    active, day = busiest_day(links, item.started_on)
+    if active >= capacity:
+        raise ConflictError(at_capacity(item.mentor_id, active, capacity, day, item.started_on))
     await write_mentorships(w, [item])
 
 

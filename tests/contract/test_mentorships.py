@@ -162,6 +162,37 @@ async def test_start_mentorship_checks_links_and_capacity_in_its_transaction(
     assert await loaded.mentorships_of(["e01"], role="mentor") == [*before, started]
 
 
+async def test_a_start_must_fit_the_capacity_on_every_later_day(loaded: Store) -> None:
+    # e01 (one adept, e03, since 2024-09-01) gets a second from AS_OF + 30,
+    # with capacity 2. A start backdated to AS_OF is open-ended: under two on
+    # AS_OF, but three from AS_OF + 30. It was checked on its first day only.
+    later = AS_OF + timedelta(days=30)
+    await loaded.start_mentorship(
+        Mentorship(mentor_id="e01", adept_id="e04", started_on=later), capacity=2
+    )
+    before = await loaded.mentorships_of(["e01"], role="mentor")
+
+    with pytest.raises(
+        ConflictError, match=rf"2 active adepts from {later.isoformat()} \(capacity 2\)"
+    ):
+        await loaded.start_mentorship(
+            Mentorship(mentor_id="e01", adept_id="e05", started_on=AS_OF), capacity=2
+        )
+    catalog = await CatalogCache().get(loaded)
+    with pytest.raises(ConflictError, match=r"from .* \(capacity 2\)"):
+        await start_mentorship(
+            store=loaded,
+            catalog=catalog,
+            rules=Rules(),
+            mentor_id="e01",
+            adept_id="e05",
+            started_on=AS_OF,
+            focus=["evb"],
+        )
+
+    assert await loaded.mentorships_of(["e01"], role="mentor") == before
+
+
 async def test_concurrent_starts_never_exceed_the_capacity(loaded: Store) -> None:
     # Six managers start a mentorship with e01 (one active adept, capacity 3)
     # at the same moment: exactly two may start.
