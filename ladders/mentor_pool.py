@@ -77,6 +77,16 @@ def busiest_day(links: Iterable[Mentorship], start: date) -> tuple[int, date]:
     return most, next(day for n, day in counts if n == most)
 
 
+def mentor_score(levels: int, distance: int, urgency: float) -> float:
+    """Σ missing levels covered × proximity × urgency, proximity = 1 / (1 + d/2)
+    (DESIGN §4), computed so that equal scores are equal floats: levels ×
+    urgency and 1 + d/2 are exact (small integers, halves, a factor like
+    1.25), and one division rounds their quotient once. As levels × (1 / (1 +
+    d/2)) × urgency, 3 × 0.4 × 1.25 came out above 3 × 0.5 × 1, and such a
+    tie went by the rounding, not by mentor id."""
+    return levels * urgency / (1 + distance / 2)
+
+
 def at_capacity(mentor_id: str, active: int, capacity: int, day: date, start: date) -> str:
     """The conflict of a start that `busiest_day` puts over capacity (the
     command and both stores' writes say it in the same words)."""
@@ -121,15 +131,15 @@ class MentorPool:
             urgency = rules.urgency_factor if years >= urgent_age(rules) else 1
             buckets.setdefault((mentor.unit_id, urgency), []).append(mid)
         self._buckets = buckets
-        self._orders: dict[str | None, list[tuple[float, float, tuple[str, ...]]]] = {}
+        self._orders: dict[str | None, list[tuple[int, float, tuple[str, ...]]]] = {}
 
     def remaining(self) -> dict[str, int]:
         """Mentor id -> adepts they can still take."""
         return {mid: m.remaining for mid, m in self.mentors.items()}
 
-    def _order(self, unit_id: str | None) -> list[tuple[float, float, tuple[str, ...]]]:
-        """(proximity, urgency, mentor ids) per bucket, best factor first, for
-        an adept working in `unit_id`."""
+    def _order(self, unit_id: str | None) -> list[tuple[int, float, tuple[str, ...]]]:
+        """(distance, urgency, mentor ids) per bucket, best factor (proximity ×
+        urgency) first, for an adept working in `unit_id`."""
         order = self._orders.get(unit_id)
         if order is None:
             known = self.tree.distances_from(unit_id)
@@ -139,10 +149,10 @@ class MentorPool:
                 return self.tree.distance(unit_id, mentor_unit) if d is None else d
 
             order = [
-                (1 / (1 + distance(mentor_unit) / 2), urgency, tuple(ids))
+                (distance(mentor_unit), urgency, tuple(ids))
                 for (mentor_unit, urgency), ids in self._buckets.items()
             ]
-            order.sort(key=lambda b: -(b[0] * b[1]))
+            order.sort(key=lambda b: -mentor_score(1, b[0], b[1]))
             self._orders[unit_id] = order
         return order
 
@@ -186,13 +196,11 @@ class MentorPool:
         most = sum(missing for _, _, missing in asked)
         top: list[float] = []  # min-heap of the best `limit` scores so far
         scored: list[tuple[float, str, tuple[str, ...]]] = []
-        for proximity, urgency, ids in self._order(adept.unit_id):
+        for distance, urgency, ids in self._order(adept.unit_id):
             # Strictly below: an equal score could still win on mentor id. And
-            # with a margin: buckets come by the rounded product proximity ×
-            # urgency while a score rounds (levels × proximity) × urgency, so a
-            # later bucket can score a few ulps above this bound (3 × 0.4 ×
-            # 1.25 > 3 × 0.5 × 1) and tie with the limit-th best.
-            bound = most * proximity * urgency * (1 + _MARGIN)
+            # with a margin: buckets come by their rounded factor, which may
+            # order two of nearly equal factors the other way round.
+            bound = mentor_score(most, distance, urgency) * (1 + _MARGIN)
             if limit is not None and len(top) >= limit and bound < top[0]:
                 break
             for mid in ids:
@@ -208,7 +216,7 @@ class MentorPool:
                         levels += missing
                 if not covered:
                     continue
-                score = levels * proximity * urgency
+                score = mentor_score(levels, distance, urgency)
                 scored.append((score, mid, tuple(covered)))
                 if limit is not None:
                     if len(top) < limit:

@@ -37,6 +37,7 @@ from ladders.mentor_pool import (
     PoolMentor,
     load_mentor_pool,
     mentor_level,
+    mentor_score,
 )
 from ladders.models import Employee
 from ladders.orgtree import UnitTree
@@ -82,7 +83,7 @@ def best_possible(*, levels: int, distance: int, rules: Rules, urgent: bool | No
         urgency = max(1.0, rules.urgency_factor)
     else:
         urgency = rules.urgency_factor if urgent else 1
-    return levels * (1 / (1 + distance / 2)) * urgency
+    return mentor_score(levels, distance, urgency)
 
 
 def missing_per_competence(

@@ -24,6 +24,7 @@ from ladders.mentor_pool import (
     capacity_of,
     load_mentor_pool,
     mentor_level,
+    mentor_score,
 )
 from ladders.mentor_search import nearest_best_per_competence, nearest_candidates
 from ladders.models import Employee, Holding, Mentorship
@@ -131,9 +132,8 @@ def score_mentor(
     )
     levels = sum(max(0, targets[c] - adept_levels.get(c, 0)) for c in covered)
     d = tree.distance(adept.unit_id, mentor.unit_id)
-    proximity = 1 / (1 + d / 2)
     urgency = rules.urgency_factor if mentor.age(as_of) >= rules.retirement_age - 3 else 1
-    return levels * proximity * urgency, covered
+    return mentor_score(levels, d, urgency), covered
 
 
 def rank_candidates(

@@ -43,12 +43,15 @@ import pytest
 from graph.embedded import EmbeddedStore
 from ladders.catalog import Catalog
 from ladders.errors import NotFoundError, ValidationError
+from ladders.mentor_pool import PoolMentor
 from ladders.mentors import (
     MentorCandidate,
     check_mentorship,
     competence_targets,
     mentor_candidates,
     mentorship_violations,
+    rank_candidates,
+    score_mentor,
 )
 from ladders.models import (
     Competence,
@@ -64,6 +67,7 @@ from ladders.models import (
     Unit,
     UnitKind,
 )
+from ladders.orgtree import UnitTree
 from ladders.rules import Rules
 from tests.builders import AS_OF as TINY_AS_OF
 from tests.builders import tiny_region
@@ -474,3 +478,46 @@ async def test_candidates_in_the_tiny_region(tmp_path: Path) -> None:
         ]
     finally:
         await store.close()
+
+
+def test_equal_scores_are_equal_and_go_by_mentor_id() -> None:
+    # 3 levels at d = 2, not urgent: 3 × 1/2 × 1 = 1.5; at d = 3, urgent:
+    # 3 × 1/2.5 × 1.25 = 1.5 too. Multiplied out as levels × proximity ×
+    # urgency the second came out 1.5000000000000002 and ranked first, where
+    # DESIGN §4 orders equal scores by mentor id.
+    tree = UnitTree(
+        [
+            Unit(id="r", name="R", kind=UnitKind.REGION),
+            Unit(id="a", name="A", kind=UnitKind.ADMINISTRATION, parent_id="r"),
+            Unit(id="u", name="U", kind=UnitKind.UNIT, parent_id="a"),
+            Unit(id="b", name="B", kind=UnitKind.ADMINISTRATION, parent_id="r"),
+        ]
+    )
+    adept = Employee(id="x", name="X", birth_year=1995, unit_id="u")
+
+    def mentor(mid: str, unit: str, born: int) -> PoolMentor:
+        return PoolMentor(
+            id=mid,
+            unit_id=unit,
+            birth_year=born,
+            levels={"c1": 4},
+            active_adept_ids=frozenset(),
+            capacity=2,
+        )
+
+    near, far = mentor("Q0", "r", 1965), mentor("Z9", "b", 1962)  # 60 and 63 on AS_OF
+    targets = {"c1": 3}
+    scores = [
+        score_mentor(
+            mentor=m, adept=adept, adept_levels={}, targets=targets, tree=tree, rules=RULES,
+            as_of=AS_OF,
+        )[0]
+        for m in (near, far)
+    ]  # fmt: skip
+    assert scores == [1.5, 1.5]
+    for limit, expected in ((None, [("Q0", 1.5), ("Z9", 1.5)]), (1, [("Q0", 1.5)])):
+        ranked = rank_candidates(
+            adept=adept, adept_levels={}, targets=targets, pool=[far, near], tree=tree,
+            rules=RULES, as_of=AS_OF, limit=limit,
+        )  # fmt: skip
+        assert [(c.mentor_id, c.score) for c in ranked] == expected
