@@ -9,8 +9,11 @@ from api.settings import Settings
 from ladders.ports import Store
 
 
-async def open_store(settings: Settings) -> Store:
-    """Open the store `settings.store` names; the caller closes it."""
+async def open_store(settings: Settings, *, create: bool = True) -> Store:
+    """Open the store `settings.store` names; the caller closes it.
+
+    `create=False` is for commands that only read: the embedded store's file
+    must exist then (a Neo4j database is never created by the store)."""
     # Imported here so that a process using one store never loads the other's
     # driver (the embedded store needs no neo4j, and the reverse).
     if settings.store == "neo4j":
@@ -24,13 +27,13 @@ async def open_store(settings: Settings) -> Store:
         )
     from graph.embedded import EmbeddedStore
 
-    return await EmbeddedStore.open(settings.db_path)
+    return await EmbeddedStore.open(settings.db_path, create=create)
 
 
 @asynccontextmanager
-async def opened_store(settings: Settings) -> AsyncIterator[Store]:
+async def opened_store(settings: Settings, *, create: bool = True) -> AsyncIterator[Store]:
     """`open_store` as a context manager that closes the store on the way out."""
-    store = await open_store(settings)
+    store = await open_store(settings, create=create)
     try:
         yield store
     finally:

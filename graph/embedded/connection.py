@@ -10,8 +10,9 @@ One writer also keeps clear of the WAL-reset race that SQLite before 3.51.3
 has between concurrent writers (DESIGN §8): run one writing process per file.
 
 Driver errors are translated here, at the boundary: broken keys and
-references become `IntegrityError` (naming the unknown id when it can),
-everything else from SQLite `StoreUnavailableError`.
+references become `IntegrityError` (naming the unknown id when it can), a
+number beyond SQLite's 64-bit integers `ValidationError`, everything else
+from SQLite `StoreUnavailableError`.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from graph.embedded.schema import apply_migrations
-from ladders.errors import IntegrityError, StoreUnavailableError
+from ladders.errors import IntegrityError, StoreUnavailableError, ValidationError
 
 log = logging.getLogger("stege.embedded")
 
@@ -37,10 +38,16 @@ _WRITER_CACHE_KIB = 64 * 1024
 _WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 
-def _connect(path: Path, *, writer: bool) -> sqlite3.Connection:
+_SQLITE_MAX_INTEGER = 2**63 - 1
+
+
+def _connect(path: Path, *, writer: bool, create: bool = True) -> sqlite3.Connection:
     # isolation_level=None: autocommit, so the transactions are exactly the
     # BEGIN/COMMIT this module issues and Python's sqlite3 adds none of its own.
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    # mode=rw opens an existing file only: SQLite itself refuses to create
+    # one, so no check-then-open race can leave an empty database behind.
+    target = f"{path.absolute().as_uri()}?mode=rw" if not create else path
+    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, uri=not create)
     conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if writer:
@@ -62,8 +69,9 @@ def _connect(path: Path, *, writer: bool) -> sqlite3.Connection:
 class Database:
     """The SQLite file with its writer and reader connections."""
 
-    def __init__(self, path: Path, *, readers: int = 4) -> None:
+    def __init__(self, path: Path, *, readers: int = 4, create: bool = True) -> None:
         self.path = path
+        self._create = create
         self._writer_pool = ThreadPoolExecutor(1, thread_name_prefix="stege-sqlite-writer")
         self._reader_pool = ThreadPoolExecutor(readers, thread_name_prefix="stege-sqlite-reader")
         self._writer: sqlite3.Connection | None = None
@@ -78,6 +86,13 @@ class Database:
         await self._in(self._writer_pool, self._open_writer)
 
     def _open_writer(self) -> None:
+        if not self._create:
+            # A command that only reads (`stege export`) must not turn a
+            # mistyped path into a new, empty database (and its folders).
+            if not self.path.exists():
+                raise StoreUnavailableError(f"no database at {self.path}")
+            self._writer = _connect(self.path, writer=True, create=False)
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = _connect(self.path, writer=True)
 
@@ -133,6 +148,14 @@ class Database:
         except sqlite3.IntegrityError as exc:
             log.info("SQLite refused a write: %s", exc)
             raise IntegrityError(IntegrityError.REFUSED) from exc
+        except OverflowError as exc:
+            # sqlite3 raises it while binding an int beyond 64 bits; the
+            # models' bounds keep valid data below that, this keeps anything
+            # else from escaping as a traceback. A write is rolled back first.
+            log.info("SQLite refused a value: %s", exc)
+            raise ValidationError(
+                f"a number is too large to store (at most {_SQLITE_MAX_INTEGER})"
+            ) from exc
         except (sqlite3.Error, OSError) as exc:
             raise StoreUnavailableError(f"SQLite store {self.path}: {exc}") from exc
         except RuntimeError as exc:  # the pool was shut down under us
@@ -177,7 +200,7 @@ class Database:
     def _reader_conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = _connect(self.path, writer=False)
+            conn = _connect(self.path, writer=False, create=self._create)
             self._local.conn = conn
             with self._readers_lock:
                 self._readers.append(conn)

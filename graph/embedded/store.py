@@ -60,9 +60,14 @@ class EmbeddedStore:
         self._rarity: mentor_reads.Rarity = {}
 
     @classmethod
-    async def open(cls, path: str | PathLike[str], *, readers: int = 4) -> EmbeddedStore:
-        """Open (creating it if need be) the file at `path` and bring its schema up to date."""
-        db = Database(Path(path), readers=readers)
+    async def open(
+        cls, path: str | PathLike[str], *, readers: int = 4, create: bool = True
+    ) -> EmbeddedStore:
+        """Open the file at `path` and bring its schema up to date.
+
+        The file is created if need be, unless `create` is false: then a
+        missing file is `StoreUnavailableError` ("no database at PATH")."""
+        db = Database(Path(path), readers=readers, create=create)
         store = cls(db)
         try:
             await db.start()

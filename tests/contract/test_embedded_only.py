@@ -18,7 +18,7 @@ import pytest
 
 from graph.embedded import EmbeddedStore, reads
 from graph.embedded.schema import SCHEMA_VERSION
-from ladders.errors import IntegrityError, StoreUnavailableError
+from ladders.errors import IntegrityError, StoreUnavailableError, ValidationError
 from ladders.models import Dataset
 from seed.synthetic import synthetic_chunks
 from tests.builders import (
@@ -202,6 +202,49 @@ async def test_an_unopenable_file_is_unavailable(tmp_path: Path) -> None:
 
     with pytest.raises(StoreUnavailableError):
         await EmbeddedStore.open(tmp_path / "a-directory.db")
+
+
+async def test_open_without_create_refuses_a_missing_file_and_creates_nothing(
+    tmp_path: Path,
+) -> None:
+    # `stege export` with a mistyped STEGE_DB_PATH created the folders and an
+    # empty database there, then exported it over the dataset folder.
+    missing = tmp_path / "typo" / "stege.db"
+
+    with pytest.raises(StoreUnavailableError) as refused:
+        await EmbeddedStore.open(missing, create=False)
+
+    assert str(refused.value) == f"no database at {missing}"
+    assert not await asyncio.to_thread(missing.parent.exists)
+
+
+async def test_open_without_create_reads_an_existing_file(
+    embedded: EmbeddedStore, db_path: Path
+) -> None:
+    reopened = await EmbeddedStore.open(db_path, create=False)
+    try:
+        assert await reopened.export_dataset() == await embedded.export_dataset()
+    finally:
+        await reopened.close()
+
+
+async def test_a_number_beyond_sqlite_s_integers_is_a_validation_error(
+    embedded: EmbeddedStore,
+) -> None:
+    # sqlite3 raises OverflowError binding it, which escaped as a traceback.
+    # The models' bounds keep valid data far below; model_construct skips them.
+    before = await embedded.export_dataset()
+    region = tiny_region()
+    need = region.needs[0]
+    huge = type(need).model_construct(**{**need.__dict__, "count": 10**20})
+    oversized = region.model_copy(update={"needs": (huge, *region.needs[1:])})
+
+    with pytest.raises(ValidationError, match=r"^a number is too large to store \(at most 9"):
+        await embedded.import_dataset(oversized)
+    with pytest.raises(ValidationError, match="too large to store"):
+        await embedded.employees_in_units([ENH_IVA], first=2**63)
+
+    assert await embedded.export_dataset() == before
 
 
 async def test_integrity_errors_name_the_unknown_id(embedded: EmbeddedStore) -> None:
