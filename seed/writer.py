@@ -5,13 +5,20 @@ order with unset optional keys (and keys at their default) left out, CSV
 with every column and empty cells for unset values, `true`/`false`, ISO
 dates, whole numbers without `.0`, UTF-8 and `\\n` line endings. So a folder
 written here and read back is written again byte for byte.
+
+The files are written into a hidden staging folder first and moved into
+place only when all of them are written, so a failed export leaves the
+folder as it was rather than half old and half new.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
+import errno
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from datetime import date
 from enum import StrEnum
@@ -43,20 +50,76 @@ def write_dataset(dataset: Dataset, path: str | Path) -> None:
 
     The dataset's files are replaced; ladder files in `ladders/` that are not
     part of this dataset are removed, since they would be read back with it.
+    Other files in the folder are left alone. Nothing in the folder changes
+    unless every file could be written.
     """
     root = Path(path)
     data = canonical(dataset)
+    created = not root.exists()
     root.mkdir(parents=True, exist_ok=True)
-    _write(root / layout.COMPETENCES, _yaml([_competence(c) for c in data.competences]))
-    _write(root / layout.PROFESSIONS, _yaml([_profession(p) for p in data.professions]))
-    _write_ladders(root / layout.LADDERS_DIR, data)
-    _write(root / layout.ACTIVITIES, _yaml([_activity(a) for a in data.activities]))
+    # Staged inside the folder itself: the same file system (os.replace is a
+    # rename) and the same permissions as the files it replaces, where a
+    # sibling would need the parent writable and fail on a mount point.
+    staging = Path(tempfile.mkdtemp(prefix=".stege-export-", dir=root))
+    try:
+        ladders = _stage(data, staging)
+        _check_replaceable(root, ladders)
+        _move_into_place(staging, root, ladders)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                root.rmdir()  # only when empty again: nothing of ours is left behind
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage(data: Dataset, folder: Path) -> list[str]:
+    """Write every file of `data` into the empty `folder`; the ladder file names."""
+    _write(folder / layout.COMPETENCES, _yaml([_competence(c) for c in data.competences]))
+    _write(folder / layout.PROFESSIONS, _yaml([_profession(p) for p in data.professions]))
+    ladders = _write_ladders(folder / layout.LADDERS_DIR, data)
+    _write(folder / layout.ACTIVITIES, _yaml([_activity(a) for a in data.activities]))
     needs: dict[str, list[UnitNeed]] = {}
     for need in data.needs:
         needs.setdefault(need.unit_id, []).append(need)
-    _write(root / layout.UNITS, _yaml([_unit(u, needs.get(u.id, [])) for u in data.units]))
+    _write(folder / layout.UNITS, _yaml([_unit(u, needs.get(u.id, [])) for u in data.units]))
     for name, rows in _csv_rows(data).items():
-        _write(root / name, _csv(layout.CSV_COLUMNS[name], rows))
+        _write(folder / name, _csv(layout.CSV_COLUMNS[name], rows))
+    return ladders
+
+
+def _stale_ladders(folder: Path, written: Iterable[str]) -> list[Path]:
+    keep = set(written)
+    if not folder.is_dir():
+        return []
+    return [p for p in folder.iterdir() if p.suffix in layout.YAML_SUFFIXES and p.name not in keep]
+
+
+def _check_replaceable(root: Path, ladders: Sequence[str]) -> None:
+    """Fail before anything moves where a move or removal would fail midway:
+    a directory where a file goes (or a file where `ladders/` goes)."""
+    folder = root / layout.LADDERS_DIR
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    targets = [root / name for name in layout.TOP_LEVEL_FILES]
+    targets += [folder / name for name in ladders]
+    targets += _stale_ladders(folder, ladders)
+    for target in targets:
+        if target.is_dir() and not target.is_symlink():
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+
+
+def _move_into_place(staging: Path, root: Path, ladders: Sequence[str]) -> None:
+    folder = root / layout.LADDERS_DIR
+    folder.mkdir(exist_ok=True)
+    for name in ladders:
+        os.replace(staging / layout.LADDERS_DIR / name, folder / name)
+    for name in layout.TOP_LEVEL_FILES:
+        os.replace(staging / name, root / name)
+    # Last: a ladder file left from an earlier dataset would be read back with this one.
+    for stale in _stale_ladders(folder, ladders):
+        stale.unlink()
 
 
 # --- YAML -------------------------------------------------------------------
@@ -73,6 +136,11 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     # Multi-line text (descriptions) reads best as a literal block; the emitter
     # falls back to a quoted style by itself where a block cannot hold the text.
     style = "|" if "\n" in value else None
+    if "\x85" in value:
+        # NEL is a line break to YAML 1.1, yet the emitter writes it raw in a
+        # block or single quotes, where it is read back as a space: only the
+        # double-quoted style escapes it (as \N).
+        style = '"'
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -193,7 +261,7 @@ def _unit(u: Unit, needs: Sequence[UnitNeed]) -> Doc:
     )
 
 
-def _write_ladders(folder: Path, data: Dataset) -> None:
+def _write_ladders(folder: Path, data: Dataset) -> list[str]:
     steps: dict[str, list[Step]] = {ladder.id: [] for ladder in data.ladders}
     ladder_of: dict[str, str] = {}
     for step in data.steps:
@@ -212,10 +280,7 @@ def _write_ladders(folder: Path, data: Dataset) -> None:
     for ladder in data.ladders:
         doc = _ladder(ladder, steps[ladder.id], transitions[ladder.id])
         _write(folder / names[ladder.id], _yaml(doc))
-    written = set(names.values())
-    for stale in folder.iterdir():
-        if stale.suffix in layout.YAML_SUFFIXES and stale.name not in written:
-            stale.unlink()
+    return list(names.values())
 
 
 def _file_names(ladder_ids: Iterable[str]) -> dict[str, str]:
@@ -253,13 +318,25 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+_QUOTED = re.compile(r'[",\n\r]')
+"""What a CSV cell is quoted for. The csv module quotes only the characters
+of its line terminator (`\\n` here): a lone `\\r` went out bare and split
+the row when read back."""
+
+
+def _csv_line(cells: Iterable[str]) -> str:
+    return (
+        ",".join(
+            '"' + cell.replace('"', '""') + '"' if _QUOTED.search(cell) else cell for cell in cells
+        )
+        + "\n"
+    )
+
+
 def _csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(value) for value in row])
-    return buffer.getvalue()
+    lines = [_csv_line(columns)]
+    lines.extend(_csv_line(_cell(value) for value in row) for row in rows)
+    return "".join(lines)
 
 
 def _csv_rows(data: Dataset) -> dict[str, list[tuple[object, ...]]]:

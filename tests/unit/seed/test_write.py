@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ladders.models import Dataset
 from seed import canonical, load_dataset, write_dataset
 from tests.builders import changed, tiny_region
@@ -149,3 +151,72 @@ def test_ladder_ids_that_are_not_file_names_still_round_trip(sample: Path, tmp_p
         "ssk.yaml",
     ]
     assert load_dataset(out)[0] == canonical(renamed)
+
+
+def test_a_write_that_fails_midway_leaves_the_folder_as_it_was(
+    sample: Path, tmp_path: Path
+) -> None:
+    # A directory named holdings.csv failed the export after the files before
+    # it were replaced: the folder then mixed new files with old ones.
+    out = tmp_path / "out"
+    write_dataset(load_dataset(sample)[0], out)
+    (out / "holdings.csv").unlink()
+    (out / "holdings.csv").mkdir()
+    (out / "notes.txt").write_text("kvar\n", encoding="utf-8")
+    before = files_of(out)
+    entries = sorted(path.name for path in out.iterdir())
+
+    with pytest.raises(IsADirectoryError, match="holdings.csv"):
+        write_dataset(tiny_region(), out)
+
+    assert files_of(out) == before
+    assert sorted(path.name for path in out.iterdir()) == entries  # no staging folder left
+
+
+def test_a_dataset_that_cannot_be_written_changes_nothing(sample: Path, tmp_path: Path) -> None:
+    # The ladders are written third: competences and professions were
+    # replaced before a step on an unknown ladder stopped the write.
+    out = tmp_path / "out"
+    data, _ = load_dataset(sample)
+    write_dataset(data, out)
+    before = files_of(out)
+    orphan = changed(data.steps[0], id="orphan", ladder_id="nowhere")
+    # One competence fewer, so that a competences.yaml replaced would show.
+    broken = data.model_copy(
+        update={"steps": (*data.steps, orphan), "competences": data.competences[1:]}
+    )
+
+    with pytest.raises(ValueError, match="unknown ladder 'nowhere'"):
+        write_dataset(broken, out)
+    with pytest.raises(ValueError, match="unknown ladder 'nowhere'"):
+        write_dataset(broken, tmp_path / "new")
+
+    assert files_of(out) == before
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "sample"]
+
+
+def test_a_carriage_return_in_a_csv_cell_is_quoted_and_read_back(tmp_path: Path) -> None:
+    # The csv module quotes only the characters of its line terminator: a
+    # lone \r went out bare and the row was split in two when read back.
+    region = tiny_region()
+    employee = changed(region.employees[0], name="Carriage\rReturn")
+    data = region.model_copy(update={"employees": (employee, *region.employees[1:])})
+
+    write_dataset(data, tmp_path)
+
+    text = (tmp_path / "employees.csv").read_bytes().decode("utf-8")
+    assert f'\n{employee.id},"Carriage\rReturn",' in text
+    assert load_dataset(tmp_path)[0] == canonical(data)
+
+
+def test_a_next_line_character_in_yaml_text_is_escaped_and_read_back(tmp_path: Path) -> None:
+    # U+0085 (NEL) is a line break to YAML: written raw, it came back a space.
+    region = tiny_region()
+    competence = changed(region.competences[0], name="Next\x85Line", description="a\n\x85b")
+    data = region.model_copy(update={"competences": (competence, *region.competences[1:])})
+
+    write_dataset(data, tmp_path)
+
+    text = (tmp_path / "competences.yaml").read_text(encoding="utf-8")
+    assert 'name: "Next\\NLine"' in text
+    assert load_dataset(tmp_path)[0] == canonical(data)
