@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import time
 from collections.abc import Coroutine, Iterator, Sequence
@@ -19,6 +20,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import pydantic
 import typer
+from pydantic_settings import SettingsError
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -92,12 +94,28 @@ def _settings() -> Settings:
             f"STEGE_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
         )
         _fail(f"bad setting: {problems}")
+    except SettingsError as exc:
+        _fail(f"bad setting: {_unparsable_setting(exc)}")
     if not is_log_level(settings.log_level):
         _fail(
             f"bad setting: STEGE_LOG_LEVEL: {settings.log_level!r} is not one of "
             f"{', '.join(LOG_LEVELS)}"
         )
     return settings
+
+
+def _unparsable_setting(exc: SettingsError) -> str:
+    """The setting pydantic-settings could not decode, in one line.
+
+    It raises SettingsError, not ValidationError, when a list setting
+    (STEGE_JWT_ALGORITHMS) is not JSON; its text names the field and the
+    source, the JSON error is its cause."""
+    found = re.search(r'field "(\w+)" from source "(\w+)"', str(exc))
+    if found is None:
+        return str(exc)
+    name = f"STEGE_{found[1].upper()}"
+    where = " (in .env)" if found[2].startswith("DotEnv") else ""
+    return f'{name}{where}: not JSON ({exc.__cause__}); a list is written as ["A", "B"]'
 
 
 def _run(work: Coroutine[Any, Any, T]) -> T:
@@ -207,6 +225,29 @@ def _is_dataset_or_empty(directory: Path) -> bool:
     return all(entry.name in known or entry.name.startswith(".") for entry in directory.iterdir())
 
 
+def _holds_records(directory: Path) -> bool:
+    """Whether the folder holds a dataset with something in it: a ladder
+    file, or a dataset file beyond what an empty export writes (`[]` in
+    YAML, the header in CSV). Only the start of each file is read."""
+    if not directory.is_dir():
+        return False
+    ladders = directory / layout.LADDERS_DIR
+    if ladders.is_dir() and any(p.suffix in layout.YAML_SUFFIXES for p in ladders.iterdir()):
+        return True
+    for name in layout.TOP_LEVEL_FILES:
+        path = directory / name
+        if not path.is_file():
+            continue
+        with path.open("rb") as file:
+            head = file.read(4096)
+        if name in layout.CSV_COLUMNS:
+            if len([line for line in head.splitlines() if line.strip()]) > 1:
+                return True
+        elif head.strip() not in (b"", b"[]"):
+            return True
+    return False
+
+
 # --- commands ---------------------------------------------------------------
 
 
@@ -223,7 +264,7 @@ def _root(
     """
     try:
         level = "DEBUG" if verbose else get_settings().log_level
-    except pydantic.ValidationError:
+    except (pydantic.ValidationError, SettingsError):
         level = "INFO"  # the command itself reports the bad setting (`_settings`)
     configure_logging(level)
 
@@ -261,26 +302,40 @@ def export(
     ],
     force: Annotated[
         bool,
-        typer.Option("--force", help="Write into a folder that holds other files too."),
+        typer.Option(
+            "--force",
+            help="Write into a folder that holds other files too, or write an empty "
+            "database over a dataset.",
+        ),
     ] = False,
 ) -> None:
     """Write everything in the database into a dataset folder.
 
     The folder is in the format `stege import` reads; dataset files already
-    there are replaced.
+    there are replaced, and only once every new file is written. The
+    database must exist: export never creates one.
     """
     settings = _settings()
     if directory.is_dir() and not force and not _is_dataset_or_empty(directory):
         _fail(f"{directory} holds files that are not a dataset's; use --force to write there")
+    # A mistyped STEGE_DB_PATH once created an empty database there and
+    # exported it over the dataset folder. The store refuses to create the
+    # file too (create=False); this check only adds what to do about it.
+    if settings.store == "embedded" and not settings.db_path.exists():
+        _fail(f"no database at {settings.db_path}; run `stege db init` or `stege import` first")
     started = time.perf_counter()
 
-    async def work() -> Dataset:
-        async with opened_store(settings) as store:
-            dataset = await store.export_dataset()
-        await asyncio.to_thread(write_dataset, dataset, directory)
-        return dataset
+    async def read() -> Dataset:
+        async with opened_store(settings, create=False) as store:
+            return await store.export_dataset()
 
-    dataset = _run(work())
+    dataset = _run(read())
+    if not force and not any(record_counts(dataset).values()) and _holds_records(directory):
+        _fail(
+            f"the database ({describe_store(settings)}) holds no records and {directory} "
+            "holds a dataset; use --force to empty it"
+        )
+    _run(asyncio.to_thread(write_dataset, dataset, directory))
     _summary(f"exported {describe_store(settings)} into {directory}", dataset, _elapsed(started))
 
 
@@ -404,6 +459,12 @@ def serve(
     from api.serve import serve as run_server
 
     settings = _settings()
+    if not demo and settings.store == "embedded" and not settings.db_path.exists():
+        # The API writes (plans, audit): it starts on a new file as documented,
+        # but a mistyped STEGE_DB_PATH should not go unnoticed.
+        typer.echo(
+            f"warning: no database at {settings.db_path}: starting on a new, empty one", err=True
+        )
     try:
         run_server(settings, host=host, port=port, workers=workers, demo=demo)
     except (StegeError, ValueError) as exc:

@@ -196,6 +196,87 @@ def test_export_refuses_a_folder_with_other_files_unless_forced(
     assert load_dataset(target)[0] == load_dataset(sample)[0]
 
 
+def test_export_without_a_database_creates_none_and_leaves_the_folder_alone(
+    db: Path, sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mistyped STEGE_DB_PATH created an empty database there and wrote it
+    # over the dataset folder: header-only files, the ladders deleted, exit 0.
+    typo = tmp_path / "typo" / "stege.db"
+    monkeypatch.setenv("STEGE_DB_PATH", str(typo))
+    get_settings.cache_clear()
+    before = files_of(sample)
+
+    result = stege("export", sample)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: no database at {typo}; run `stege db init` or `stege import` first"
+    ]
+    assert not typo.parent.exists()
+    assert files_of(sample) == before
+
+
+def test_export_of_an_empty_database_does_not_empty_a_dataset_unless_forced(
+    db: Path, sample: Path, tmp_path: Path
+) -> None:
+    assert stege("db", "init").exit_code == 0
+    before = files_of(sample)
+
+    refused = stege("export", sample)
+
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        f"error: the database (embedded {db}) holds no records and {sample} holds a "
+        "dataset; use --force to empty it"
+    ]
+    assert files_of(sample) == before
+    # What an empty database writes may be written again, and --force empties.
+    assert stege("export", tmp_path / "empty").exit_code == 0
+    assert stege("export", tmp_path / "empty").exit_code == 0
+    forced = stege("export", sample, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert files_of(sample) == files_of(tmp_path / "empty")
+
+
+NOT_JSON = (
+    "STEGE_JWT_ALGORITHMS{where}: not JSON (Expecting value: line 1 column 1 (char 0)); "
+    'a list is written as ["A", "B"]'
+)
+
+
+@pytest.mark.parametrize("command", [["db", "init"], ["export", "out"], ["serve"]])
+def test_a_list_setting_that_is_not_json_is_one_line_on_stderr(
+    db: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    # pydantic-settings raises SettingsError, not ValidationError, for it:
+    # a 66-line traceback from every command, `stege validate` too.
+    monkeypatch.setenv("STEGE_JWT_ALGORITHMS", "HS256")
+    get_settings.cache_clear()
+
+    result = stege(*command)
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: bad setting: {NOT_JSON.format(where='')}"]
+    assert not db.exists()
+
+
+def test_a_list_setting_in_dot_env_that_is_not_json_says_where(
+    db: Path, sample: Path, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("STEGE_JWT_ALGORITHMS=HS256\n", encoding="utf-8")
+    get_settings.cache_clear()
+
+    result = stege("import", sample)
+    checked = stege("validate", sample)  # it reads no setting it would need
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: bad setting: {NOT_JSON.format(where=' (in .env)')}"
+    ]
+    assert checked.exit_code == 0, checked.output
+    assert "Traceback" not in checked.output
+
+
 def test_db_init_creates_the_database(db: Path) -> None:
     result = stege("db", "init")
 
@@ -312,6 +393,22 @@ def test_serve_names_the_store_and_address_it_starts_on(
         f"Stege starting on http://127.0.0.1:8123/graphql: embedded {db}, dev auth, 1 worker"
         in result.stderr
     )
+
+
+def test_serve_warns_when_it_starts_on_a_new_database(
+    serving: list[dict[str, object]], db: Path
+) -> None:
+    # The API writes, so it creates the file as documented; a mistyped
+    # STEGE_DB_PATH should still not go unnoticed.
+    warning = f"warning: no database at {db}: starting on a new, empty one"
+
+    first = stege("serve")
+    again = stege("serve")
+
+    assert (first.exit_code, again.exit_code) == (0, 0), first.output
+    assert warning in first.stderr.splitlines()
+    assert db.exists()
+    assert warning not in again.stderr
 
 
 @pytest.mark.parametrize("port", ["65536", "99999", "-1"])
