@@ -23,13 +23,21 @@ HeldLevel = Annotated[int, Field(ge=0, le=5)]
 """A level that may be 0, meaning "not held"."""
 
 
+LIST_SEPARATOR: Final = ";"
+"""What separates the ids of a list in one CSV cell (`manages`, `focus`;
+seed.layout.LIST_SEPARATOR is this one)."""
+
+
 def _check_id(value: str) -> str:
-    # The dataset format reads ids stripped and an empty cell as "not set": an
-    # id it could not read back would break export -> import.
+    # The dataset format reads ids stripped, an empty cell as "not set" and
+    # `;` in a list cell as the end of an id: an id it could not read back
+    # would break export -> import.
     if not value:
         raise ValueError("must not be empty")
     if value != value.strip():
         raise ValueError("must not start or end with whitespace")
+    if LIST_SEPARATOR in value:
+        raise ValueError(f"must not contain {LIST_SEPARATOR!r} (it separates the ids of a list)")
     return value
 
 
@@ -42,7 +50,7 @@ def _check_name(value: str) -> str:
 
 Id = Annotated[str, AfterValidator(_check_id)]
 """An identifier (also a reference to one): non-empty, no whitespace around it,
-as the dataset format reads it (DESIGN §7)."""
+no `;`, as the dataset format reads it (DESIGN §7)."""
 
 Name = Annotated[str, AfterValidator(_check_name)]
 """A required name: not blank (spaces around it are kept)."""
@@ -60,6 +68,26 @@ step's least time, a transition): 100 years, generous for any of them."""
 
 MAX_YEARS: Final = MAX_MONTHS // 12
 """The most years an offset of the rules may hold (the horizons)."""
+
+# Every count and amount a record holds is bounded, not only for sense: the
+# stores keep integers in 64 bits (SQLite raised OverflowError past them at
+# import), and a bound of the model holds for the dataset, the API and the
+# commands alike.
+
+MAX_COUNT: Final = 1_000_000
+"""The most people a unit's need may count: more than any region employs
+(the largest synthetic region, 500,000 people, needs some 440,000 of one
+competence at its root)."""
+
+MAX_MENTOR_CAPACITY: Final = 100
+"""The most adepts one mentor may be given at once."""
+
+MAX_HOURS: Final = 100_000
+"""The most hours a learning activity may take: some 50 years of full-time
+work, far above the longest specialist education."""
+
+MAX_COST_SEK: Final = 1_000_000_000
+"""The most a learning activity may cost, in SEK."""
 
 Day = Annotated[date, Field(ge=DAY_RANGE[0], le=DAY_RANGE[1])]
 """A stored date: from DAY_RANGE[0] to DAY_RANGE[1]."""
@@ -228,8 +256,8 @@ class LearningActivity(_Model):
     id: Id
     name: Name
     kind: ActivityKind
-    hours: float = Field(ge=0)
-    cost_sek: float | None = Field(default=None, ge=0)
+    hours: float = Field(ge=0, le=MAX_HOURS)
+    cost_sek: float | None = Field(default=None, ge=0, le=MAX_COST_SEK)
     provider: str | None = None
     develops: tuple[Development, ...] = ()
 
@@ -311,7 +339,7 @@ class UnitNeed(_Model):
     unit_id: Id
     competence_id: Id
     level: Level
-    count: int = Field(ge=0)
+    count: int = Field(ge=0, le=MAX_COUNT)
     horizon: Horizon = Horizon.NOW
 
 
@@ -334,7 +362,7 @@ class Employee(_Model):
     step_since: Day | None = None
     employed_since: Day | None = None
     manages: tuple[Id, ...] = ()
-    mentor_capacity: int | None = Field(default=None, ge=0)
+    mentor_capacity: int | None = Field(default=None, ge=0, le=MAX_MENTOR_CAPACITY)
     adept: bool = False
 
 
@@ -403,7 +431,9 @@ def plan_activity_id(plan_id: str, seq: int) -> str:
 def parse_plan_activity_id(value: str) -> tuple[str, int]:
     """Split `plan#seq`; raises ValueError when it is not of that shape."""
     plan_id, sep, seq = value.rpartition("#")
-    if not sep or not plan_id or not seq.isdigit():
+    # ASCII digits only: str.isdigit() also takes other scripts' digits
+    # ("p#١" named item 1) and "²", which int() refuses.
+    if not sep or not plan_id or not (seq.isascii() and seq.isdigit()):
         raise ValueError(f"not a plan activity id: {value!r}")
     return plan_id, int(seq)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ladders.models import (
+    MAX_MENTOR_CAPACITY,
     Conversation,
     ConversationKind,
     Employee,
@@ -82,7 +83,7 @@ def _employees(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) ->
             step_since=r.day("step_since"),
             employed_since=r.day("employed_since"),
             manages=manages,
-            mentor_capacity=r.integer("mentor_capacity", minimum=0),
+            mentor_capacity=r.integer("mentor_capacity", minimum=0, maximum=MAX_MENTOR_CAPACITY),
             adept=r.boolean("adept", default=False),
         )
         if employee is not None:

@@ -32,6 +32,13 @@ M = TypeVar("M")
 
 _NULL_TAG = "tag:yaml.org,2002:null"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# ASCII decimal only: int() and float() also take "1_990", "+5", " 5" and
+# other scripts' digits ("١٩٦٥"), none of which the format has (DESIGN §7).
+# A leading "-" is let through so that a negative value is told it is below
+# the least, not that it is no number. Exponents stay: the writer's YAML
+# writes a small or large float as 1.0e-05.
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _TRUE = frozenset({"true"})
 _FALSE = frozenset({"false"})
 
@@ -79,8 +86,10 @@ class Record(ABC):
         if value is None:
             return None
         try:
+            if not _INTEGER.fullmatch(value):
+                raise ValueError(value)
             number = int(value)
-        except ValueError:
+        except ValueError:  # also past int()'s limit of digits
             self.fail(key, f"{key} {value!r} is not a whole number")
             return None
         if minimum is not None and maximum is not None and not minimum <= number <= maximum:
@@ -95,18 +104,20 @@ class Record(ABC):
         """A Benner level, 1-5 (or 0-5 where "not held" is allowed)."""
         return self.integer(key, required=required, minimum=minimum, maximum=5)
 
-    def number(self, key: str, *, required: bool = False) -> float | None:
-        """A non-negative number (hours, costs)."""
+    def number(self, key: str, *, maximum: int, required: bool = False) -> float | None:
+        """A number from 0 to `maximum` (hours, costs)."""
         value = self.text(key, required=required)
         if value is None:
             return None
-        try:
-            number = float(value)
-        except ValueError:
+        if not _NUMBER.fullmatch(value):
             self.fail(key, f"{key} {value!r} is not a number")
             return None
+        number = float(value)
         if not math.isfinite(number) or number < 0:
             self.fail(key, f"{key} {value!r} is not a number of 0 or more")
+            return None
+        if number > maximum:
+            self.fail(key, f"{key} {value} is outside 0-{maximum}")
             return None
         return number
 
@@ -249,7 +260,7 @@ def compose_yaml(path: Path, rel: str, issues: Issues) -> yaml.Node | None:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         _told(path.stat().st_size)
-        issues.give_up(Loc(rel, 1), f"not UTF-8 text ({exc.reason})")
+        issues.give_up(Loc(rel, _line_of_bad_utf8(path)), f"not UTF-8 text ({exc.reason})")
         return None
     _told(path.stat().st_size)
     try:
@@ -267,12 +278,20 @@ def compose_yaml(path: Path, rel: str, issues: Issues) -> yaml.Node | None:
     return None
 
 
-def yaml_items(node: yaml.Node | None, rel: str, issues: Issues, what: str) -> list[yaml.Node]:
-    """The items of a YAML list (a missing or empty value is an empty list)."""
+def yaml_items(
+    node: yaml.Node | None, rel: str, issues: Issues, what: str, *, defines: bool = False
+) -> list[yaml.Node]:
+    """The items of a YAML list (a missing or empty value is an empty list).
+
+    `defines`: the items define ids (a file's records, a ladder's steps). Not
+    a list, none of them is known: the file is given up on like one that does
+    not parse, so references to its ids do not bury this one error under
+    thousands of "unknown" ones."""
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL_TAG):
         return []
     if not isinstance(node, yaml.SequenceNode):
-        issues.error(Loc(rel, yaml_line(node)), f"expected a list of {what}")
+        report = issues.give_up if defines else issues.error
+        report(Loc(rel, yaml_line(node)), f"expected a list of {what}")
         return []
     return list(node.value)
 
@@ -318,11 +337,13 @@ class YamlRecord(Record):
         node = self.values.get(key)
         return Loc(self.rel, yaml_line(node)) if node is not None else self.loc
 
-    def items(self, key: str, what: str, *, required: bool = False) -> list[yaml.Node]:
+    def items(
+        self, key: str, what: str, *, required: bool = False, defines: bool = False
+    ) -> list[yaml.Node]:
         node = self.values.get(key)
         if node is None and required:
             self.fail(key, f"missing required {key}")
-        return yaml_items(node, self.rel, self.issues, what)
+        return yaml_items(node, self.rel, self.issues, what, defines=defines)
 
 
 # --- CSV --------------------------------------------------------------------
@@ -363,10 +384,13 @@ def read_csv(
     and the rows are not read (every row would repeat the same error).
     """
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        lines = _csv_lines(_counted(handle, path.stat().st_size), rel, issues)
+        lines = _csv_lines(_counted(handle, path.stat().st_size), path, rel, issues)
         first = next(lines, None)
         if first is None:
-            issues.give_up(Loc(rel, 1), f"missing header line ({','.join(columns)})")
+            # A file that stopped at its first buffer (bad bytes) has been
+            # reported; it is no more missing its header than any other.
+            if not issues.gave_up_on(rel):
+                issues.give_up(Loc(rel, 1), f"missing header line ({','.join(columns)})")
             return
         header = _header(first, rel, issues, columns, required)
         if header is None:
@@ -412,7 +436,9 @@ def _header(
     return None if bad else header
 
 
-def _csv_lines(handle: Iterator[str], rel: str, issues: Issues) -> Iterator[tuple[int, list[str]]]:
+def _csv_lines(
+    handle: Iterator[str], path: Path, rel: str, issues: Issues
+) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the line each starts on (a quoted cell may span lines)."""
     reader = csv.reader(handle)
     start = 1
@@ -423,4 +449,19 @@ def _csv_lines(handle: Iterator[str], rel: str, issues: Issues) -> Iterator[tupl
     except csv.Error as exc:
         issues.give_up(Loc(rel, reader.line_num or start), f"CSV syntax error: {exc}")
     except UnicodeDecodeError as exc:
-        issues.give_up(Loc(rel, start), f"not UTF-8 text ({exc.reason})")
+        # Not `start`: the text is decoded a buffer ahead of the rows.
+        issues.give_up(Loc(rel, _line_of_bad_utf8(path)), f"not UTF-8 text ({exc.reason})")
+
+
+def _line_of_bad_utf8(path: Path) -> int:
+    """The 1-based line of the first byte that is not UTF-8, read again line by
+    line (only once a decode has failed): a decoder's offset is into whatever
+    it was given, the whole file or a buffer of it. A newline byte is never
+    part of a multi-byte character, so each line decodes on its own."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                return number
+    return 1  # not reached: the caller's decode failed

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ladders.models import (
+    MAX_COST_SEK,
+    MAX_COUNT,
+    MAX_HOURS,
     MAX_MONTHS,
     ActivityKind,
     Competence,
@@ -75,8 +78,11 @@ def _records(
     path = root / rel
     if not path.is_file():
         return []
-    items = yaml_items(compose_yaml(path, rel, issues), rel, issues, plural)
+    items = yaml_items(compose_yaml(path, rel, issues), rel, issues, plural, defines=True)
     records = [YamlRecord(item, rel, issues, keys, what) for item in items]
+    if not all(record.is_mapping for record in records):
+        # An item that is not a mapping defines an id no one can tell.
+        issues.stopped(rel)
     return [record for record in records if record.is_mapping]
 
 
@@ -123,6 +129,8 @@ def _ladder(path: Path, rel: str, reg: Registry, issues: Issues, parts: Referenc
         return
     r = YamlRecord(node, rel, issues, layout.LADDER_KEYS, "ladder")
     if not r.is_mapping:
+        # Its steps are not known, as if it did not parse (reported).
+        issues.stopped(rel)
         return
     ladder_id = r.text("id", required=True)
     reg.define("ladder", ladder_id, r.loc_of("id"))
@@ -136,9 +144,11 @@ def _ladder(path: Path, rel: str, reg: Registry, issues: Issues, parts: Referenc
     own_steps: set[str] = set()
     # The highest level each competence was required at by an earlier step.
     earlier: dict[str, tuple[int, str]] = {}
-    for ordinal, item in enumerate(r.items("steps", "steps", required=True), start=1):
+    steps = r.items("steps", "steps", required=True, defines=True)
+    for ordinal, item in enumerate(steps, start=1):
         s = YamlRecord(item, rel, issues, layout.STEP_KEYS, "step")
         if not s.is_mapping:
+            issues.stopped(rel)  # a step whose id no one can tell
             continue
         step_id = s.text("id", required=True)
         if reg.define("step", step_id, s.loc_of("id")) and step_id is not None:
@@ -273,8 +283,8 @@ def _activities(root: Path, reg: Registry, issues: Issues, parts: ReferenceParts
             id=id,
             name=r.text("name", required=True),
             kind=r.choice("kind", ActivityKind, required=True),
-            hours=r.number("hours", required=True),
-            cost_sek=r.number("cost_sek"),
+            hours=r.number("hours", required=True, maximum=MAX_HOURS),
+            cost_sek=r.number("cost_sek", maximum=MAX_COST_SEK),
             provider=r.text("provider"),
             develops=tuple(develops),
         )
@@ -322,7 +332,7 @@ def _units(root: Path, reg: Registry, issues: Issues, parts: ReferenceParts) -> 
                 unit_id=id,
                 competence_id=competence_id,
                 level=level,
-                count=q.integer("count", required=True, minimum=0),
+                count=q.integer("count", required=True, minimum=0, maximum=MAX_COUNT),
                 horizon=horizon,
             )
             if need is not None:

@@ -10,16 +10,17 @@ from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
+import pydantic
 import pytest
 
 from graph.embedded import EmbeddedStore
 from ladders import commands, plan_commands
 from ladders.catalog import Catalog
 from ladders.errors import ConflictError, NotFoundError, ValidationError
-from ladders.models import HoldingSource, PlanStatus
+from ladders.models import MAX_COUNT, MAX_MENTOR_CAPACITY, HoldingSource, PlanStatus
 from ladders.rules import Rules
 from ladders.suggestions import Suggestion
-from tests.builders import AS_OF, tiny_region
+from tests.builders import AS_OF, ENH_AKUT, tiny_region
 
 
 def suggestion(competence: str, activity: str | None, mentor: str | None, to: int) -> Suggestion:
@@ -112,3 +113,31 @@ async def test_upsert_employee_checks_references(loaded: tuple[EmbeddedStore, Ca
     (e03,) = await store.get_employees(["e03"])
     assert e03 is not None
     assert e03.profession_id == "ssk"
+
+
+async def test_counts_past_the_models_bounds_are_refused_before_the_store(
+    loaded: tuple[EmbeddedStore, Catalog],
+) -> None:
+    # 10**20 reached SQLite, which raised OverflowError; a count short of
+    # that was stored, however absurd.
+    store, catalog = loaded
+    with pytest.raises(pydantic.ValidationError) as capacity:
+        await commands.upsert_employee(
+            store=store,
+            catalog=catalog,
+            employee_id="e03",
+            changes={"mentor_capacity": MAX_MENTOR_CAPACITY + 1},
+        )
+    assert capacity.value.errors()[0]["loc"] == ("mentor_capacity",)
+    with pytest.raises(pydantic.ValidationError) as count:
+        await commands.set_unit_need(
+            store=store, catalog=catalog, unit_id=ENH_AKUT, competence_id="evb", level=3,
+            count=MAX_COUNT + 1,
+        )  # fmt: skip
+    assert count.value.errors()[0]["loc"] == ("count",)
+
+    (e03,) = await store.get_employees(["e03"])
+    assert e03 is not None
+    assert e03.mentor_capacity is None
+    needs = await store.unit_needs([ENH_AKUT])
+    assert [n.count for n in needs if (n.competence_id, n.level) == ("evb", 3)] == [3]

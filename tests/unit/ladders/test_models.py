@@ -1,5 +1,6 @@
 """The domain model's rules for ids, names, dates and counts of months are the dataset
-format's (DESIGN §7); dates and counts are bounded so no date arithmetic overflows."""
+format's (DESIGN §7); dates and counts are bounded so no date arithmetic overflows,
+and every number a record holds so that the stores' 64-bit integers hold it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import sys
 from datetime import date, timedelta
 
 import pytest
+from annotated_types import Le
 from pydantic import BaseModel, ValidationError
 
 from api.settings import Settings
@@ -16,6 +18,11 @@ from ladders.gap import months_elapsed
 from ladders.holding import add_months, age, expiry, held_level
 from ladders.models import (
     DAY_RANGE,
+    LIST_SEPARATOR,
+    MAX_COST_SEK,
+    MAX_COUNT,
+    MAX_HOURS,
+    MAX_MENTOR_CAPACITY,
     MAX_MONTHS,
     MAX_YEARS,
     Competence,
@@ -24,15 +31,20 @@ from ladders.models import (
     Employee,
     Holding,
     Horizon,
+    LearningActivity,
     Mentorship,
     Plan,
     PlanActivity,
+    ReferenceData,
     Step,
     Transition,
     Unit,
+    UnitNeed,
+    parse_plan_activity_id,
 )
 from ladders.rules import Rules
 from ladders.supply import horizon_bounds
+from seed import layout
 
 # Every character str.strip() removes: what the dataset reader strips from an id.
 WHITESPACE = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()]
@@ -72,6 +84,91 @@ def test_ids_may_hold_inner_spaces_and_names_outer_ones() -> None:
         Plan(id="p#1", employee_id="e 1", period_start="2025-01-01", period_end="2025-12-31").id
         == "p#1"
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "field"),
+    [
+        (lambda: Employee(id="e;1", name="A", birth_year=1990), "id"),
+        (lambda: Employee(id="e1", name="A", birth_year=1990, manages=("u", "v;w")), "manages"),
+        (lambda: Unit(id="u;1", name="U", kind="unit"), "id"),
+        (
+            lambda: Mentorship(
+                mentor_id="e1", adept_id="e2", started_on=date(2024, 1, 1), focus=("a;b",)
+            ),
+            "focus",
+        ),
+    ],
+)
+def test_an_id_with_the_list_separator_is_rejected(make: object, field: str) -> None:
+    # Written into a `manages` or `focus` cell, "v;w" reads back as two ids.
+    assert LIST_SEPARATOR == layout.LIST_SEPARATOR == ";"
+    with pytest.raises(ValidationError, match="must not contain ';'") as caught:
+        make()  # type: ignore[operator]
+    assert caught.value.errors()[0]["loc"][0] == field
+
+
+@pytest.mark.parametrize("seq", ["١", "²", "1a", "", "-1"])
+def test_a_plan_activity_id_has_ascii_digits_after_its_hash(seq: str) -> None:
+    assert parse_plan_activity_id("p#7") == ("p", 7)
+    with pytest.raises(ValueError, match="not a plan activity id"):
+        parse_plan_activity_id(f"p#{seq}")
+
+
+# --- counts and amounts: bounded, so the stores' 64-bit integers hold them ---
+
+BOUNDED: list[tuple[type[BaseModel], dict[str, object], str, int]] = [
+    (
+        UnitNeed,
+        {"unit_id": "u", "competence_id": "c", "level": 2, "count": 0},
+        "count",
+        MAX_COUNT,
+    ),
+    (
+        Employee,
+        {"id": "e1", "name": "A", "birth_year": 1990},
+        "mentor_capacity",
+        MAX_MENTOR_CAPACITY,
+    ),
+    (LearningActivity, {"id": "a", "name": "A", "kind": "course", "hours": 1}, "hours", MAX_HOURS),
+    (
+        LearningActivity,
+        {"id": "a", "name": "A", "kind": "course", "hours": 1},
+        "cost_sek",
+        MAX_COST_SEK,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "values", "field", "most"), BOUNDED, ids=lambda x: x if isinstance(x, str) else ""
+)
+def test_counts_and_amounts_are_bounded(
+    model: type[BaseModel], values: dict[str, object], field: str, most: int
+) -> None:
+    # 10**20 passed and the import then crashed: SQLite keeps 64-bit integers.
+    assert most < 2**53  # a float holds it exactly, and a 64-bit integer
+    assert getattr(model.model_validate({**values, field: most}), field) == most
+    too_much: list[object] = [most + 1, 10**20, 2**63]
+    if model is LearningActivity:
+        too_much += [most + 0.5, float("inf")]
+    for value in too_much:
+        with pytest.raises(ValidationError) as caught:
+            model.model_validate({**values, field: value})
+        assert [e["loc"] for e in caught.value.errors()] == [(field,)]
+
+
+def test_every_number_a_record_holds_has_an_upper_bound() -> None:
+    # The places the code numbers itself from 1 (a step in its ladder, an
+    # item in its plan) and the store's version counter need none.
+    unbounded = {
+        (model, name)
+        for model in _models()
+        for name, info in model.model_fields.items()
+        if info.annotation in (int, float, int | None, float | None)
+        and not any(isinstance(m, Le) for m in info.metadata)
+    }
+    assert unbounded == {(Step, "ordinal"), (PlanActivity, "seq"), (ReferenceData, "version")}
 
 
 # --- dates and counts of months: the range no date arithmetic can overflow ---

@@ -142,6 +142,75 @@ CASES = {
     "transition months above 1200": Case(
         "ladders/usk.yaml", "months: 36", "months: 1201", "months 1201 is outside 0-1200"
     ),
+    # Past these bounds (ladders.models) the import crashed: SQLite keeps
+    # 64-bit integers.
+    "need count above the most": Case(
+        "units.yaml",
+        "count: 2",
+        "count: 100000000000000000000",
+        "count 100000000000000000000 is outside 0-1000000",
+    ),
+    "negative need count": Case("units.yaml", "count: 2", "count: -1", "count -1 is outside 0-"),
+    "mentor_capacity above the most": Case(
+        "employees.csv",
+        "1990-08-15,,3,false",
+        "1990-08-15,,99999999999999999999,false",
+        "mentor_capacity 99999999999999999999 is outside 0-100",
+        "mentor_capacity",
+    ),
+    "hours above the most": Case(
+        "activities.yaml", "hours: 12.5", "hours: 1.0e+20", "hours 1.0e+20 is outside 0-100000"
+    ),
+    "cost_sek above the most": Case(
+        "activities.yaml",
+        "cost_sek: 1500",
+        "cost_sek: 1500000000",
+        "cost_sek 1500000000 is outside 0-1000000000",
+    ),
+    # A ";" in an id is read back as two ids from a list cell (manages, focus).
+    "id with the list separator (YAML)": Case(
+        "units.yaml",
+        "- id: avd-5",
+        '- id: "avd;5"',
+        "id: Value error, must not contain ';'",
+    ),
+    "id with the list separator (CSV)": Case(
+        "plans.csv", "p2,e3", "p;2,e3", "id: Value error, must not contain ';'"
+    ),
+    # Only ASCII decimal digits: int() and float() took all of these.
+    "underscore in a whole number": Case(
+        "employees.csv",
+        "Maria Lind,1980",
+        "Maria Lind,1_980",
+        "birth_year '1_980' is not a whole number",
+        "birth_year",
+    ),
+    "other digits than ASCII": Case(
+        "employees.csv",
+        "Maria Lind,1980",
+        "Maria Lind,١٩٨٠",
+        "birth_year '١٩٨٠' is not a whole number",
+        "birth_year",
+    ),
+    "plus sign": Case(
+        "holdings.csv",
+        "e1,handledning,4,",
+        "e1,handledning,+4,",
+        "level '+4' is not a whole number",
+        "level",
+    ),
+    "underscore in a whole number (YAML)": Case(
+        "ladders/usk.yaml",
+        "{competence: hlr, level: 2}",
+        "{competence: hlr, level: 0_2}",
+        "level '0_2' is not a whole number",
+    ),
+    "underscore in a number": Case(
+        "activities.yaml", "hours: 12.5", "hours: 1_2.5", "hours '1_2.5' is not a number"
+    ),
+    "plus sign in a number": Case(
+        "activities.yaml", "hours: 12.5", "hours: +12.5", "hours '+12.5' is not a number"
+    ),
     "expires before assessed": Case(
         "holdings.csv",
         "2024-02-01,2025-02-01",
@@ -164,6 +233,9 @@ CASES = {
     ),
     "bad boolean (YAML)": Case(
         "professions.yaml", "licensed: true", "licensed: ja", "licensed 'ja' is not true or false"
+    ),
+    "YAML 1.1 boolean": Case(
+        "professions.yaml", "licensed: true", "licensed: yes", "licensed 'yes' is not true or false"
     ),
     "missing column": Case(
         "holdings.csv", "competence,level,", "competence,", "missing column 'level'", "level"

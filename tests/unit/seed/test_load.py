@@ -196,6 +196,33 @@ def test_transition_may_be_listed_with_the_ladder_it_leads_to(sample: Path) -> N
     assert [(t.from_step_id, t.to_step_id) for t in data.transitions] == [("usk-2", "ssk-1")]
 
 
+def test_numbers_in_the_forms_the_writer_and_people_write_are_read(sample: Path) -> None:
+    # ASCII decimal only, but with the exponent PyYAML writes small and large
+    # floats in, and a YAML number quoted as text.
+    edit(sample, "activities.yaml", "hours: 12.5", "hours: 1.25e+1")
+    edit(sample, "activities.yaml", "hours: 40.0", "hours: .5")
+    edit(sample, "activities.yaml", "cost_sek: 1500", 'cost_sek: "1500."')
+    edit(sample, "units.yaml", "count: 2", 'count: "02"')
+
+    data, _ = load_dataset(sample)
+
+    activities = {a.id: a for a in data.activities}
+    assert activities["ebm-seminarium"].hours == 12.5
+    assert activities["handledarutbildning"].hours == 0.5
+    assert activities["hlr-kurs"].cost_sek == 1500
+    assert data.needs[0].count == 2
+
+
+def test_booleans_are_true_or_false_in_any_case(sample: Path) -> None:
+    edit(sample, "employees.csv", "2022-06-01,,,true", "2022-06-01,,,TRUE")
+    edit(sample, "professions.yaml", "licensed: true", "licensed: True")
+
+    data, _ = load_dataset(sample)
+
+    assert {e.id: e.adept for e in data.employees}["e2"] is True
+    assert {p.id: p.licensed for p in data.professions}["ssk"] is True
+
+
 def test_people_files_are_optional(sample: Path) -> None:
     for name in ("employees.csv", "holdings.csv", "mentorships.csv", "plans.csv",
                  "plan_activities.csv", "conversations.csv"):  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,126 @@ def test_a_file_read_only_in_part_buries_nothing_under_unknown_references(
     assert any(message in e.message for e in errors), [str(e) for e in errors]
     assert not any(e.message.startswith("unknown ") and "column" not in e.message
                    for e in errors), [str(e) for e in errors]  # fmt: skip
+
+
+def _replace(*pairs: tuple[str, str]) -> Callable[[str], str]:
+    def reshape(text: str) -> str:
+        for old, new in pairs:
+            assert text.count(old) == 1, old
+            text = text.replace(old, new)
+        return text
+
+    return reshape
+
+
+def _as_list(text: str) -> str:
+    """The file's mapping as the one item of a list."""
+    return "- " + "\n  ".join(text.rstrip("\n").split("\n")) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "reshape", "message"),
+    [
+        # The list under a key: a mapping of one key. It gave 25,251 errors.
+        (
+            "competences.yaml",
+            _replace(("# Kompetenser\n", "competences:\n")),
+            "competences.yaml:1: expected a list of competences",
+        ),
+        # A record that is not a mapping: which id it defines no one can tell.
+        (
+            "competences.yaml",
+            _replace(
+                (
+                    "- id: hlr\n  name: Hjärt-lungräddning\n  category: mandatory\n"
+                    "  valid_months: 12\n",
+                    "- hlr\n",
+                )
+            ),
+            "competences.yaml:12: expected a competence (a mapping of",
+        ),
+        # A ladder file that is a list (of one ladder).
+        ("ladders/ssk.yaml", _as_list, "ladders/ssk.yaml:1: expected a ladder (a mapping of"),
+        # Steps keyed by id, not listed.
+        (
+            "ladders/ssk.yaml",
+            _replace(*((f"  - id: ssk-{n}\n", f"  ssk-{n}:\n") for n in (1, 2, 3))),
+            "ladders/ssk.yaml:5: expected a list of steps",
+        ),
+        # A step that is not a mapping.
+        (
+            "ladders/ssk.yaml",
+            _replace(
+                ("  - id: ssk-3\n    name: Specialist\n", "  - ssk-3\n  - name: Specialist\n")
+            ),
+            "ladders/ssk.yaml:24: expected a step (a mapping of",
+        ),
+    ],
+)
+def test_a_file_of_the_wrong_shape_buries_nothing_under_unknown_references(
+    sample: Path, name: str, reshape: Callable[[str], str], message: str
+) -> None:
+    # What such a file defines is not known, as when it does not parse:
+    # references to it are not judged (the steps of ssk are named by people,
+    # plans and a transition of usk; hlr by ladders, activities and people).
+    path = sample / name
+    path.write_text(reshape(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+    errors = rejected(sample)
+
+    assert any(str(e).startswith(message) for e in errors), [str(e) for e in errors]
+    assert all(e.file == name for e in errors), [str(e) for e in errors]
+
+
+def _windows_1252(root: Path, name: str, old: str) -> int:
+    """`old`, on its one line of `name`, written in Windows-1252 (not UTF-8,
+    as an older HR export might be); returns that line."""
+    path = root / name
+    lines = path.read_bytes().split(b"\n")
+    hits = [i for i, line in enumerate(lines) if old.encode("utf-8") in line]
+    assert len(hits) == 1, f"{old!r} is on lines {[i + 1 for i in hits]} of {name}"
+    lines[hits[0]] = lines[hits[0]].replace(old.encode("utf-8"), old.encode("cp1252"))
+    path.write_bytes(b"\n".join(lines))
+    return hits[0] + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "reason"),
+    [
+        # YAML was reported at line 1, wherever the byte was.
+        ("units.yaml", "Avdelning 5 – kardiologi", "invalid start byte"),
+        ("competences.yaml", "Hjärt-lungräddning", "invalid continuation byte"),
+        # In a CSV's first buffer: line 1, and "missing header line" after it.
+        ("employees.csv", "Ärlig, Erik", "invalid continuation byte"),
+    ],
+)
+def test_bytes_that_are_not_utf8_are_reported_once_at_their_line(
+    sample: Path, name: str, old: str, reason: str
+) -> None:
+    line = _windows_1252(sample, name, old)
+    assert line > 1
+
+    errors = rejected(sample)
+
+    assert [str(e) for e in errors] == [f"{name}:{line}: not UTF-8 text ({reason})"]
+
+
+def test_bytes_that_are_not_utf8_past_the_first_buffer_of_a_csv_are_reported_at_their_line(
+    sample: Path,
+) -> None:
+    # The text is decoded a buffer ahead of the rows: the error was reported
+    # at the first row of the buffer that held the byte.
+    path = sample / "conversations.csv"
+    header = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    rows = [f"e2,medarbetarsamtal,{2000 + n // 365}-01-{1 + n % 28:02d}" for n in range(3000)]
+    rows = list(dict.fromkeys(rows))  # the key (employee, kind, day) is unique
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    line = len(rows) - 5
+    edit(sample, "conversations.csv", rows[line - 2], rows[line - 2].replace("e2", "e2 Ärlig"))
+    line = _windows_1252(sample, "conversations.csv", "e2 Ärlig")
+
+    errors = rejected(sample)
+
+    assert [str(e) for e in errors] == [
+        f"conversations.csv:{line}: not UTF-8 text (invalid continuation byte)"
+    ]
