@@ -29,7 +29,7 @@ from enum import IntEnum
 from api.auth import Caller
 from api.loaders import Loaders
 from ladders import models as m
-from ladders.errors import ForbiddenError, NotFoundError
+from ladders.errors import ConflictError, ForbiddenError, NotFoundError, StegeError, ValidationError
 from ladders.holding import age
 
 SMALL_CELL = range(1, 5)
@@ -182,6 +182,77 @@ class Policy:
         if access is Access.NONE:
             raise forbidden()
         return employee, access
+
+    # --- ages judged on a day -------------------------------------------------
+
+    def judges_ages_on(self, as_of: date | None) -> bool:
+        """Whether an answer that judges other people's ages (the 55+ mentor
+        rule, the urgency at 62) may be given on `as_of`: admins any day,
+        others this year only. Ages are whole years (DESIGN §4), so the same
+        question asked of a few years would date a mentor's birth year, which
+        DESIGN §3 never returns (the precedent: `Employee.ageBand`)."""
+        return self.is_admin or as_of is None or as_of.year == self.today.year
+
+    def check_ages_judged_on(self, as_of: date | None, *, what: str) -> None:
+        """BAD_USER_INPUT on `asOf` unless `judges_ages_on(as_of)`."""
+        if as_of is not None and not self.judges_ages_on(as_of):
+            raise ValidationError(
+                f"{what} is answered for {self.today.year} only",
+                field="as_of",
+                value=as_of.isoformat(),
+            )
+
+    # --- mentorships --------------------------------------------------------
+
+    async def mentor_refusal(
+        self, error: StegeError, *, mentor_id: str, adept_id: str, started_on: date
+    ) -> StegeError:
+        """The refusal of a mentorship start to show the caller.
+
+        Only someone with full rights over the mentor (admin, the mentor, a
+        manager of the mentor) learns which of the mentor's own rules failed:
+        to anyone else an unknown id, an age, a load or a holding would each
+        say something about a person they may not see (an existence oracle,
+        DESIGN §5; stepping the day a year at a time, the birth year, §3).
+        So all of those are one answer. The conflict with a link the adept
+        already has stays: the adept's mentorships are the caller's to see."""
+        mentor = await self._loaders.employee.load(mentor_id)
+        if self.is_admin or (mentor is not None and await self.access(mentor) is Access.FULL):
+            return error
+        about_mentor = (
+            (
+                isinstance(error, NotFoundError)
+                and error.kind == "employee"
+                and error.id == mentor_id
+            )
+            or (isinstance(error, ValidationError) and error.field in ("mentor_id", "focus"))
+            or isinstance(error, ConflictError)
+        )
+        if not about_mentor:
+            return error
+        if isinstance(error, ConflictError) and await self._adept_has_link(
+            mentor_id, adept_id, started_on
+        ):
+            # Said again in our own words: the error may be the write's
+            # capacity conflict, where the two also had a link by then.
+            return ConflictError(f"{mentor_id!r} already mentors {adept_id!r}")
+        return ValidationError(
+            f"{mentor_id!r} cannot mentor this adept on {started_on.isoformat()}",
+            field="mentor_id",
+            value=mentor_id,
+        )
+
+    async def _adept_has_link(self, mentor_id: str, adept_id: str, day: date) -> bool:
+        """The adept has a link with the mentor that a start on `day` clashes
+        with (`commands.start_mentorship`'s rule: open past `day`, or starting
+        that same day), judged on the adept's own mentorships."""
+        links = await self._loaders.mentorships.load(adept_id)
+        return any(
+            x.mentor_id == mentor_id
+            and x.adept_id == adept_id
+            and (x.ended_on is None or x.ended_on > day or x.started_on == day)
+            for x in links
+        )
 
     def audit(self, employee_id: str, field_name: str) -> None:
         """Note that the caller read a field of another person (flushed per request)."""

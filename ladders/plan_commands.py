@@ -130,12 +130,14 @@ async def create_plan(
     items: Sequence[NewPlanItem] = (),
     plan_id: str | None = None,
     from_next_steps: int = 0,
+    with_mentors: bool = True,
 ) -> tuple[Plan, list[PlanActivity]]:
     """Create a plan with its first items, in one transaction.
 
     With `from_next_steps` > 0, the first that many development suggestions
     for the gap to the target step (default: the next step) are added after
-    `items` (`plan_items_from`).
+    `items` (`plan_items_from`); without `with_mentors`, activities only (as
+    `suggestions.next_steps`).
     """
     if period_end < period_start:
         raise ValidationError("the period ends before it starts", field="period_end")
@@ -155,6 +157,7 @@ async def create_plan(
             target_step_id=target_step_id,
             limit=from_next_steps,
             as_of=created_on,
+            with_mentors=with_mentors,
         )
         items = [*items, *plan_items_from(suggested)]
     if plan_id is None:
@@ -210,9 +213,19 @@ async def complete_plan_activity(
 ) -> tuple[PlanActivity, Holding]:
     """Mark an item done and record what it gave: a holding at its target level
     with source `activity`, unless a higher level is already held (kept as is)."""
+    require_day(completed_on, "completed_on")
     plan, item = await _plan_item(store, plan_activity_id)
     _open_plan(plan)
     _open_item(item)
+    # As a follow-up: the holding it records would be assessed before the
+    # plan that gave it existed.
+    if plan.created_on is not None and completed_on < plan.created_on:
+        raise ValidationError(
+            f"completed on {completed_on.isoformat()}, before the plan was created "
+            f"({plan.created_on.isoformat()})",
+            field="completed_on",
+            value=completed_on,
+        )
     competence = catalog.competences.get(item.competence_id)
     current = next(
         (

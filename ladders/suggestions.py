@@ -267,6 +267,10 @@ class _ReferenceCounts:
         )
 
 
+async def _no_mentors() -> dict[str, str]:
+    return {}
+
+
 async def best_mentors(
     *,
     store: Store,
@@ -306,6 +310,7 @@ async def next_steps(
     target_step_id: str | None = None,
     limit: int = 5,
     as_of: date,
+    with_mentors: bool = True,
 ) -> list[Suggestion]:
     """The first `limit` development suggestions for the gap to the target
     step (default: the next step)."""
@@ -318,6 +323,7 @@ async def next_steps(
         target_step_id=target_step_id,
         limit=limit,
         as_of=as_of,
+        with_mentors=with_mentors,
     )
 
 
@@ -330,9 +336,11 @@ async def next_steps_of(
     target_step_id: str | None = None,
     limit: int = 5,
     as_of: date,
+    with_mentors: bool = True,
 ) -> list[Suggestion]:
     """`next_steps` for an employee already read (the API has them from its
-    access check); their holdings are read once, for the gap and the mentors."""
+    access check); their holdings are read once, for the gap and the mentors.
+    Without `with_mentors`, activities only (no mentor is looked for)."""
     check_between(limit, field="limit", most=MAX_LIMIT)
     target = resolve_target(catalog, employee, target_step_id)
     holdings = await store.holdings_of([employee.id])
@@ -360,7 +368,9 @@ async def next_steps_of(
             holdings=holdings,
             gap=gap,
             as_of=as_of,
-        ),
+        )
+        if with_mentors
+        else _no_mentors(),
         unit_shortfalls(
             store=store,
             catalog=catalog,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import FieldExtension
 
 from api.context import Info
 from api.policy import Figures, View, risk_figures, supply_figures
 from api.schema.enums import ConversationKind, from_domain
 from api.schema.org import Unit, unit_of
-from api.schema.people import Employee, person_by_id
+from api.schema.people import Employee, ReadOf, person_by_id
 from api.schema.reference import (
     Competence,
     LearningActivity,
@@ -171,8 +172,9 @@ class DevelopmentSuggestion:
         return activity_or_none(info, self.domain.activity_id)
 
     @strawberry.field(
+        extensions=[ReadOf(lambda s: [s.domain.mentor_id])],
         description="The best mentor candidate for the competence (as mentorCandidates "
-        "ranks them); null for an activity."
+        "ranks them); null for an activity.",
     )
     async def mentor(self, info: Info) -> Employee | None:
         if self.domain.mentor_id is None:
@@ -180,20 +182,30 @@ class DevelopmentSuggestion:
         return await person_by_id(info, self.domain.mentor_id, related=True)
 
 
+# What a mentor candidate or proposal says of the mentor (and the adept) is
+# theirs: audited as `MentorCandidate.score`..., like their Employee fields.
+OF_MENTOR: list[FieldExtension] = [ReadOf(lambda c: [c.domain.mentor_id])]
+OF_ADEPT: list[FieldExtension] = [ReadOf(lambda p: [p.domain.adept_id])]
+OF_PAIR: list[FieldExtension] = [ReadOf(lambda p: [p.domain.mentor_id, p.domain.adept_id])]
+
+
 @strawberry.type
 class MentorCandidate:
     score: float = strawberry.field(
+        extensions=OF_MENTOR,
         description="(Σ over the covered competencies of the levels the adept lacks up to "
         "the target) × proximity × urgency: proximity = 1 / (1 + d/2), d the PART_OF edges "
         "between the two units; urgency = 1.25 when the mentor is aged >= retirement age - 3 "
-        "(62 by default) on asOf, else 1."
+        "(62 by default) on asOf, else 1.",
     )
     active_adepts: int = strawberry.field(
-        description="The mentor's mentorships active on asOf (always below capacity here)."
+        extensions=OF_MENTOR,
+        description="The mentor's mentorships active on asOf (always below capacity here).",
     )
     capacity: int = strawberry.field(
+        extensions=OF_MENTOR,
         description="How many adepts the mentor may have at once: their mentorCapacity, "
-        "else the default (setting, 2)."
+        "else the default (setting, 2).",
     )
     domain: strawberry.Private[mentors.MentorCandidate]
 
@@ -202,15 +214,17 @@ class MentorCandidate:
         return cls(score=c.score, active_adepts=c.active_adepts, capacity=c.capacity, domain=c)
 
     @strawberry.field(
+        extensions=OF_MENTOR,
         description="The candidate: name, unit, profession and ageBand, the rest only "
-        "with rights over them."
+        "with rights over them.",
     )
     async def mentor(self, info: Info) -> Employee:
         return await person_by_id(info, self.domain.mentor_id, related=True)
 
     @strawberry.field(
+        extensions=OF_MENTOR,
         description="The competencies in question the mentor holds at >= max(target, 4) "
-        "on asOf, by id."
+        "on asOf, by id.",
     )
     def competences(self, info: Info) -> list[Competence]:
         return competences(info, self.domain.competence_ids)
@@ -219,8 +233,9 @@ class MentorCandidate:
 @strawberry.type
 class MentorProposal:
     score: float = strawberry.field(
+        extensions=OF_PAIR,
         description="The mentor's candidate score for the adept (as in mentorCandidates, "
-        "for the adept's gap to their next step); always above 0."
+        "for the adept's gap to their next step); always above 0.",
     )
     domain: strawberry.Private[proposals.MentorProposal]
 
@@ -228,19 +243,23 @@ class MentorProposal:
     def from_domain(cls, p: proposals.MentorProposal) -> MentorProposal:
         return cls(score=p.score, domain=p)
 
-    @strawberry.field(description="The proposed mentor, from anywhere in the region.")
+    @strawberry.field(
+        extensions=OF_MENTOR, description="The proposed mentor, from anywhere in the region."
+    )
     async def mentor(self, info: Info) -> Employee:
         return await person_by_id(info, self.domain.mentor_id, related=True)
 
     @strawberry.field(
-        description="A designated adept of the unit's subtree with no mentorship active on asOf."
+        extensions=OF_ADEPT,
+        description="A designated adept of the unit's subtree with no mentorship active on asOf.",
     )
     async def adept(self, info: Info) -> Employee:
         return await person_by_id(info, self.domain.adept_id, related=True)
 
     @strawberry.field(
+        extensions=OF_PAIR,
         description="The adept's missing competencies (gap to the next step) the mentor "
-        "holds at >= max(required level, 4), by id."
+        "holds at >= max(required level, 4), by id.",
     )
     def competences(self, info: Info) -> list[Competence]:
         return competences(info, self.domain.competence_ids)

@@ -7,11 +7,12 @@ from datetime import date
 from typing import Annotated, Any
 
 import strawberry
+from strawberry.extensions import FieldExtension
 
 from api.schema.enums import ConversationKind, HoldingSource, Horizon, PlanStatus
 from api.schema.errors import Conflict, Forbidden, InputError, NotFound
 from api.schema.org import Unit, UnitNeed
-from api.schema.people import Conversation, Employee, HeldCompetence, Mentorship
+from api.schema.people import Conversation, Employee, HeldCompetence, Mentorship, ReadOfRecord
 from api.schema.plans import Plan, PlanActivity
 from ladders import commands, plan_commands
 
@@ -99,7 +100,8 @@ class CreatePlanInput:
         default=0,
         description="Also add, after items, items for the first N (0-20) suggestions of "
         "nextSteps for the target step: one per activity, to its toLevel, and one without an "
-        "activity for a competence only a mentor suggestion addresses.",
+        "activity for a competence only a mentor suggestion addresses. As in nextSteps, with a "
+        "createdOn outside this year there are no mentor suggestions (except for admins).",
     )
 
 
@@ -114,7 +116,10 @@ class CompletePlanActivityInput:
     id: strawberry.ID = strawberry.field(
         description="The plan item, `planId#n`: planned or ongoing, in a plan not closed."
     )
-    completed_on: date | None = strawberry.field(default=None, description="Default: today.")
+    completed_on: date | None = strawberry.field(
+        default=None,
+        description="Default: today. Not before the plan was created (its createdOn).",
+    )
 
 
 @strawberry.input
@@ -140,7 +145,9 @@ class FollowUpPlanInput:
 class StartMentorshipInput:
     mentor_id: strawberry.ID = strawberry.field(
         description="The mentor: aged >= 55 on startedOn, fewer active adepts than their "
-        "capacity, not already mentoring the adept."
+        "capacity, not already mentoring the adept. Without rights over the mentor (as "
+        "admin, the mentor or their manager), an unknown id and every refusal about the "
+        "mentor (age, load, the focus they hold) are one ValidationError on mentorId."
     )
     adept_id: strawberry.ID = strawberry.field(description="The adept; not the mentor.")
     focus: list[strawberry.ID] = strawberry.field(
@@ -244,44 +251,58 @@ class UpsertEmployeeInput:
 
 # --- payloads -----------------------------------------------------------------
 
+# A payload's record of someone else's (a manager's write about their
+# employee) is a read of their data like any other: audited.
+RECORD: list[FieldExtension] = [ReadOfRecord()]
+
 
 @strawberry.type(description="assessCompetence's answer.")
 class AssessCompetencePayload:
     employee: Employee = strawberry.field(description="The person assessed.")
-    holding: HeldCompetence = strawberry.field(description="The holding as recorded, judged today.")
+    holding: HeldCompetence = strawberry.field(
+        extensions=RECORD, description="The holding as recorded, judged today."
+    )
 
 
 @strawberry.type(description="createPlan's and followUpPlan's answer.")
 class PlanPayload:
-    plan: Plan = strawberry.field(description="The plan as stored now.")
+    plan: Plan = strawberry.field(extensions=RECORD, description="The plan as stored now.")
 
 
 @strawberry.type(description="addPlanActivity's and cancelPlanActivity's answer.")
 class PlanActivityPayload:
-    plan_activity: PlanActivity = strawberry.field(description="The item as stored now.")
+    plan_activity: PlanActivity = strawberry.field(
+        extensions=RECORD, description="The item as stored now."
+    )
 
 
 @strawberry.type(description="completePlanActivity's answer.")
 class CompletePlanActivityPayload:
-    plan_activity: PlanActivity = strawberry.field(description="The item, now DONE.")
+    plan_activity: PlanActivity = strawberry.field(
+        extensions=RECORD, description="The item, now DONE."
+    )
     holding: HeldCompetence = strawberry.field(
+        extensions=RECORD,
         description="What the employee now holds of its competence, judged on completedOn: "
-        "the new holding (source ACTIVITY), or the higher one they already held."
+        "the new holding (source ACTIVITY), or the higher one they already held.",
     )
 
 
 @strawberry.type(description="startMentorship's and endMentorship's answer.")
 class MentorshipPayload:
     mentorship: Mentorship = strawberry.field(
+        extensions=RECORD,
         description="The mentorship as stored now; its active is judged on startedOn, or "
-        "on endedOn when ended."
+        "on endedOn when ended.",
     )
 
 
 @strawberry.type(description="recordConversation's answer.")
 class ConversationPayload:
     employee: Employee = strawberry.field(description="The person the talk was with.")
-    conversation: Conversation = strawberry.field(description="The talk as recorded.")
+    conversation: Conversation = strawberry.field(
+        extensions=RECORD, description="The talk as recorded."
+    )
 
 
 @strawberry.type(description="setUnitNeed's answer.")

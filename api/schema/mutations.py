@@ -56,7 +56,13 @@ from api.schema.plans import Plan, PlanActivity
 from api.schema.privacy import EraseEmployeeInput, EraseEmployeePayload, EraseEmployeeResult, erase
 from ladders import commands, plan_commands
 from ladders import models as m
-from ladders.errors import StegeError, StoreUnavailableError, ValidationError
+from ladders.errors import (
+    ConflictError,
+    NotFoundError,
+    StegeError,
+    StoreUnavailableError,
+    ValidationError,
+)
 
 P = TypeVar("P")
 MAX_SUGGESTED_ITEMS = 20
@@ -146,6 +152,9 @@ class Mutation:
                 items=[i.to_domain() for i in input.items],
                 plan_id=opt_id(input.id),
                 from_next_steps=input.from_next_steps,
+                # As nextSteps: its mentor-only items would say on which
+                # createdOn some mentor had turned 55.
+                with_mentors=ctx.policy.judges_ages_on(input.created_on),
             )
             return PlanPayload(plan=Plan.from_domain(plan))
 
@@ -169,7 +178,9 @@ class Mutation:
                 plan_id=plan.id,
                 item=input.item.to_domain(),
             )
-            return PlanActivityPayload(plan_activity=PlanActivity.from_domain(added))
+            return PlanActivityPayload(
+                plan_activity=PlanActivity.from_domain(added, plan.employee_id)
+            )
 
         return await attempt(work)
 
@@ -188,7 +199,7 @@ class Mutation:
         ctx = info.context
 
         async def work() -> CompletePlanActivityPayload:
-            await ctx.policy.may_change_plan(_plan_of(str(input.id)))
+            plan = await ctx.policy.may_change_plan(_plan_of(str(input.id)))
             day = ctx.as_of(input.completed_on)
             done, holding = await plan_commands.complete_plan_activity(
                 store=ctx.store,
@@ -197,7 +208,7 @@ class Mutation:
                 completed_on=day,
             )
             return CompletePlanActivityPayload(
-                plan_activity=PlanActivity.from_domain(done),
+                plan_activity=PlanActivity.from_domain(done, plan.employee_id),
                 holding=await _held(info, holding, day),
             )
 
@@ -216,11 +227,13 @@ class Mutation:
         ctx = info.context
 
         async def work() -> PlanActivityPayload:
-            await ctx.policy.may_change_plan(_plan_of(str(input.id)))
+            plan = await ctx.policy.may_change_plan(_plan_of(str(input.id)))
             cancelled = await plan_commands.cancel_plan_activity(
                 store=ctx.store, plan_activity_id=str(input.id)
             )
-            return PlanActivityPayload(plan_activity=PlanActivity.from_domain(cancelled))
+            return PlanActivityPayload(
+                plan_activity=PlanActivity.from_domain(cancelled, plan.employee_id)
+            )
 
         return await attempt(work)
 
@@ -261,15 +274,28 @@ class Mutation:
         async def work() -> MentorshipPayload:
             adept = await ctx.policy.may_change_person(str(input.adept_id), self_allowed=False)
             day = ctx.as_of(input.started_on)
-            started = await commands.start_mentorship(
-                store=ctx.store,
-                catalog=await ctx.catalog(),
-                rules=ctx.rules,
-                mentor_id=str(input.mentor_id),
-                adept_id=adept.id,
-                started_on=day,
-                focus=[str(c) for c in input.focus],
-            )
+            mentor_id = str(input.mentor_id)
+            if not input.focus:
+                # Said before anything about the mentor: the command finds it
+                # after the mentor's own rules, where a caller without rights
+                # over the mentor would get only the one refusal.
+                raise ValidationError(
+                    "a mentorship needs at least one focus competence", field="focus"
+                )
+            try:
+                started = await commands.start_mentorship(
+                    store=ctx.store,
+                    catalog=await ctx.catalog(),
+                    rules=ctx.rules,
+                    mentor_id=mentor_id,
+                    adept_id=adept.id,
+                    started_on=day,
+                    focus=[str(c) for c in input.focus],
+                )
+            except (NotFoundError, ValidationError, ConflictError) as exc:
+                raise await ctx.policy.mentor_refusal(
+                    exc, mentor_id=mentor_id, adept_id=adept.id, started_on=day
+                ) from None
             return MentorshipPayload(mentorship=Mentorship.from_domain(started, day))
 
         return await attempt(work)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import strawberry
 from strawberry.extensions import FieldExtension
@@ -48,6 +49,54 @@ class Guard(FieldExtension):
 
     async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
         self._check(source, info)
+        return await next_(source, info, **kwargs)
+
+
+class Record(Protocol):
+    def read_of(self) -> Iterable[tuple[str, str]]:
+        """(whom, field) per person the record is data of, the field named as
+        the Employee field that shows the same record (`plans`...)."""
+        ...
+
+
+class ReadOfRecord(FieldExtension):
+    """On a field that hands out a record of someone's (a plan, a holding, a
+    mentorship) other than through their `Employee`, whose guarded field
+    notes the read: a mutation's payload. Notes it for the audit log."""
+
+    def resolve(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
+        result: Record = next_(source, info, **kwargs)
+        for whom, field_name in result.read_of():
+            info.context.policy.audit(whom, field_name)
+        return result
+
+    async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
+        result: Record = await next_(source, info, **kwargs)
+        for whom, field_name in result.read_of():
+            info.context.policy.audit(whom, field_name)
+        return result
+
+
+class ReadOf(FieldExtension):
+    """On a field of an answer about other people that is not an `Employee`
+    (a mentor candidate's load, a proposal's score): notes the read of the
+    people `whom` names, as `Type.field`, for the audit log."""
+
+    def __init__(self, whom: Callable[[Any], Iterable[str | None]]) -> None:
+        self.whom = whom
+
+    def _note(self, source: Any, info: Info) -> None:
+        field_name = f"{info.path.typename}.{info.field_name}"
+        for employee_id in self.whom(source):
+            if employee_id is not None:
+                info.context.policy.audit(employee_id, field_name)
+
+    def resolve(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
+        self._note(source, info)
+        return next_(source, info, **kwargs)
+
+    async def resolve_async(self, next_: Any, source: Any, info: Info, **kwargs: Any) -> Any:
+        self._note(source, info)
         return await next_(source, info, **kwargs)
 
 
@@ -312,6 +361,7 @@ class HeldCompetence:
         "or admin), ACTIVITY (a completed plan item)."
     )
     competence_id: strawberry.Private[str]
+    employee_id: strawberry.Private[str]
 
     @classmethod
     def from_domain(cls, h: m.Holding, c: m.Competence | None, as_of: date) -> HeldCompetence:
@@ -323,7 +373,11 @@ class HeldCompetence:
             expired=is_expired(h, c, as_of),
             source=from_domain(h.source, HoldingSource),
             competence_id=h.competence_id,
+            employee_id=h.employee_id,
         )
+
+    def read_of(self) -> Iterable[tuple[str, str]]:
+        return [(self.employee_id, "competences")]
 
     @strawberry.field(description="The competence assessed.")
     def competence(self, info: Info) -> Competence:
@@ -348,6 +402,9 @@ class Mentorship:
             started_on=x.started_on, ended_on=x.ended_on, active=x.active_on(as_of), domain=x
         )
 
+    def read_of(self) -> Iterable[tuple[str, str]]:
+        return [(self.domain.adept_id, "mentors"), (self.domain.mentor_id, "adepts")]
+
     @strawberry.field(
         description="The mentor: name, unit, profession and ageBand; the rest only with "
         "rights over them."
@@ -371,10 +428,16 @@ class Mentorship:
 class Conversation:
     kind: ConversationKind = strawberry.field(description="Which of the yearly talks.")
     held_on: date = strawberry.field(description="The day it was held.")
+    employee_id: strawberry.Private[str]
 
     @classmethod
     def from_domain(cls, c: m.Conversation) -> Conversation:
-        return cls(kind=from_domain(c.kind, ConversationKind), held_on=c.held_on)
+        return cls(
+            kind=from_domain(c.kind, ConversationKind), held_on=c.held_on, employee_id=c.employee_id
+        )
+
+    def read_of(self) -> Iterable[tuple[str, str]]:
+        return [(self.employee_id, "conversations")]
 
 
 # --- Relay-style pages of people ---------------------------------------------------

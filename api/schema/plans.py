@@ -1,11 +1,14 @@
 """Individual development plans and their items.
 
 A plan is only reachable through a person the caller may see in full (or a
-mutation the policy allowed), so its fields need no guard of their own.
+mutation the policy allowed), so its fields need no guard of their own. Its
+read is audited where it is handed out: `Employee.plans`, or a mutation's
+payload (`read_of`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Annotated
 
@@ -59,6 +62,9 @@ class Plan:
             domain=p,
         )
 
+    def read_of(self) -> Iterable[tuple[str, str]]:
+        return [(self.domain.employee_id, "plans")]
+
     @strawberry.field(description="Whose plan it is.")
     async def employee(self, info: Info) -> Employee:
         return await person_by_id(info, self.domain.employee_id)
@@ -84,7 +90,7 @@ class Plan:
     @strawberry.field(description="The plan's items, every status, by seq.")
     async def activities(self, info: Info) -> list[PlanActivity]:
         items = await info.context.loaders.plan_items.load(self.domain.id)
-        return [PlanActivity.from_domain(a) for a in items]
+        return [PlanActivity.from_domain(a, self.domain.employee_id) for a in items]
 
 
 @strawberry.type(description="One item of a plan: raise a competence to a level.")
@@ -107,9 +113,11 @@ class PlanActivity:
         "done or not recorded."
     )
     domain: strawberry.Private[m.PlanActivity]
+    employee_id: strawberry.Private[str]
+    """Whose plan it is in."""
 
     @classmethod
-    def from_domain(cls, a: m.PlanActivity) -> PlanActivity:
+    def from_domain(cls, a: m.PlanActivity, employee_id: str) -> PlanActivity:
         return cls(
             id=strawberry.ID(a.id),
             seq=a.seq,
@@ -118,7 +126,11 @@ class PlanActivity:
             status=from_domain(a.status, PlanActivityStatus),
             completed_on=a.completed_on,
             domain=a,
+            employee_id=employee_id,
         )
+
+    def read_of(self) -> Iterable[tuple[str, str]]:
+        return [(self.employee_id, "plans")]
 
     @strawberry.field(description="The plan it belongs to.")
     async def plan(self, info: Info) -> Plan:

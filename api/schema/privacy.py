@@ -30,7 +30,9 @@ class AuditEntry:
     whom: strawberry.ID = strawberry.field(description="The employee id read about.")
     fields: list[str] = strawberry.field(
         description="What was read about them, sorted: Employee fields (`name`, `competences`"
-        "...) and root fields (`gap`, `nextSteps`, `exportPersonalData`...)."
+        "...; also for such records in a mutation's payload: `plans`, `mentors`...), root "
+        "fields (`gap`, `nextSteps`, `exportPersonalData`...) and the fields of answers "
+        "about them as `Type.field` (`MentorCandidate.score`, `MentorProposal.adept`...)."
     )
     request_id: str | None = strawberry.field(
         description="The request's id, as its X-Request-Id header and errors gave it; null "

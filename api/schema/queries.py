@@ -35,10 +35,10 @@ def _ids(values: list[strawberry.ID] | None) -> list[str] | None:
     return None if values is None else [str(v) for v in values]
 
 
-def _as_of(what: str) -> StrawberryArgumentAnnotation:
+def _as_of(what: str, more: str = "") -> StrawberryArgumentAnnotation:
     return strawberry.argument(
         description=f"The day to answer for: {what}. Default: today (Europe/Stockholm); "
-        "1900-01-01 to 2200-12-31."
+        "1900-01-01 to 2200-12-31." + more
     )
 
 
@@ -55,8 +55,11 @@ AGGREGATE_UNIT = strawberry.argument(
     description="The unit, counted over its subtree: for its managers (of it or a unit "
     "above), admins and planners; else FORBIDDEN."
 )
-AS_OF_PERSON = _as_of("holdings count with expiry applied on it")
 AS_OF_UNIT = _as_of("holdings, ages and mentorships are taken as on it")
+THIS_YEAR_ONLY = (
+    " Except for admins, only a day in this year (else BAD_USER_INPUT): mentors judged "
+    "on other years' ages would tell their birth year."
+)
 
 
 @strawberry.type
@@ -250,8 +253,9 @@ class Query:
     @strawberry.field(
         description="What closes the gap to the target step: per missing item, one "
         "suggestion per activity of its cheapest chain, in chain order, then one for its "
-        "best mentor candidate if there is one. Items with a unitNeed first, then mandatory "
-        "ones, then by hours, then by competence id."
+        "best mentor candidate if there is one (none for an asOf outside this year, except "
+        "for admins). Items with a unitNeed first, then mandatory ones, then by hours, then "
+        "by competence id."
     )
     async def next_steps(
         self,
@@ -261,7 +265,15 @@ class Query:
         limit: Annotated[
             int, strawberry.argument(description="The most suggestions given, 1-50.")
         ] = 5,
-        as_of: Annotated[date | None, AS_OF_PERSON] = None,
+        as_of: Annotated[
+            date | None,
+            _as_of(
+                "holdings count with expiry applied on it",
+                " Except for admins, a day outside this year gives no mentor suggestions (the "
+                "activities stay): mentors judged on other years' ages would tell their birth "
+                "year.",
+            ),
+        ] = None,
     ) -> list[DevelopmentSuggestion]:
         ctx = info.context
         employee = await ctx.policy.person(str(employee_id), reading="nextSteps")
@@ -273,6 +285,7 @@ class Query:
             target_step_id=opt_id(target_step_id),
             limit=limit,
             as_of=ctx.as_of(as_of),
+            with_mentors=ctx.policy.judges_ages_on(as_of),
         )
         return [DevelopmentSuggestion.from_domain(s) for s in found]
 
@@ -280,7 +293,8 @@ class Query:
         description="Who may mentor the adept in the competencies in question: not the "
         "adept, aged >= 55 on asOf, fewer active adepts than capacity, not mentoring the "
         "adept already, holding at least one of them at >= max(target, 4); any profession. "
-        "By score (highest first), then mentor id."
+        "By score (highest first), then mentor id. Except for admins, asOf must be in this "
+        "year."
     )
     async def mentor_candidates(
         self,
@@ -305,10 +319,14 @@ class Query:
         limit: Annotated[
             int, strawberry.argument(description="The most candidates given, 1-100.")
         ] = 10,
-        as_of: Annotated[date | None, _as_of("holdings, ages and mentorships as on it")] = None,
+        as_of: Annotated[
+            date | None,
+            _as_of("holdings, ages and mentorships as on it", THIS_YEAR_ONLY),
+        ] = None,
     ) -> list[MentorCandidate]:
         ctx = info.context
         adept = await ctx.policy.person(str(adept_id), reading="mentorCandidates")
+        ctx.policy.check_ages_judged_on(as_of, what="mentorCandidates")
         found = await mentors.mentor_candidates_of(
             store=ctx.store,
             catalog=await ctx.catalog(),
@@ -324,7 +342,8 @@ class Query:
         description="Mentors for the unit subtree's designated adepts with no active "
         "mentorship (managers of the unit, admins): candidates from anywhere in the region, "
         "paired for the greatest total score within each mentor's remaining capacity (an "
-        "adept may stay unpaired). By score (highest first), then adept id."
+        "adept may stay unpaired). By score (highest first), then adept id. Except for "
+        "admins, asOf must be in this year."
     )
     async def mentor_proposals(
         self,
@@ -336,10 +355,14 @@ class Query:
                 "or a unit above) and admins; else FORBIDDEN."
             ),
         ],
-        as_of: Annotated[date | None, AS_OF_UNIT] = None,
+        as_of: Annotated[
+            date | None,
+            _as_of("holdings, ages and mentorships are taken as on it", THIS_YEAR_ONLY),
+        ] = None,
     ) -> list[MentorProposal]:
         ctx = info.context
         await ctx.policy.people_aggregates(str(unit_id))
+        ctx.policy.check_ages_judged_on(as_of, what="mentorProposals")
         found = await proposals.mentor_proposals(
             store=ctx.store,
             catalog=await ctx.catalog(),

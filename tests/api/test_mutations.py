@@ -150,14 +150,19 @@ async def test_create_a_plan_with_items(api: Api) -> None:
     assert len(await api.store.plan_activities(["p-new"])) == 2
 
 
-async def test_create_a_plan_from_next_steps(api: Api) -> None:
+# A createdOn in another year than today's: only admins get the mentor
+# suggestions' items (as nextSteps), which would tell when a mentor turned 55.
+@pytest.mark.parametrize(("roles", "with_mentors"), [("admin", True), (None, False)])
+async def test_create_a_plan_from_next_steps(
+    api: Api, roles: str | None, with_mentors: bool
+) -> None:
     result = await run(
         api,
         "createPlan",
         PLAN,
         {"employeeId": "e03", "periodStart": "2025-03-01", "periodEnd": "2026-02-28",
          "createdOn": "2025-03-01", "fromNextSteps": 5},
-        user="e05",
+        user="e05", roles=roles,
     )  # fmt: skip
     items = result["plan"]["activities"]
     suggested = await next_steps(
@@ -167,8 +172,11 @@ async def test_create_a_plan_from_next_steps(api: Api) -> None:
         employee_id="e03",
         limit=5,
         as_of=date(2025, 3, 1),
+        with_mentors=with_mentors,
     )
     expected = plan_items_from(suggested)
+    # The two differ: team is an item only a mentor (e02) addresses.
+    assert ("team" in [i.competence_id for i in expected]) is with_mentors
     assert [
         (a["competence"]["id"], a["targetLevel"], (a["activity"] or {}).get("id")) for a in items
     ] == [(i.competence_id, i.target_level, i.activity_id) for i in expected]
@@ -322,6 +330,23 @@ async def test_complete_plan_activity_errors(api: Api, item: str, who: str, expe
     assert result["__typename"] == expected
 
 
+async def test_a_completion_before_the_plan_was_created_is_refused(api: Api) -> None:
+    # p-e03-2025 was created on 2025-01-20: as with a follow-up, nothing of it
+    # (here a holding it would record) is dated before that.
+    async with unchanged(api):
+        early = await run(
+            api, "completePlanActivity", COMPLETE,
+            {"id": "p-e03-2025#2", "completedOn": "1990-01-01"}, user="e03",
+        )  # fmt: skip
+    assert fields(early) == ["completedOn"]
+    assert "1990-01-01" in early["message"]
+    same_day = await run(
+        api, "completePlanActivity", COMPLETE,
+        {"id": "p-e03-2025#2", "completedOn": "2025-01-20"}, user="e03",
+    )  # fmt: skip
+    assert same_day["holding"]["assessedOn"] == "2025-01-20"
+
+
 async def test_cancel_a_plan_activity(api: Api) -> None:
     result = await run(api, "cancelPlanActivity", ITEM, {"id": "p-e03-2025#3"}, user="e05")
     assert result["planActivity"]["status"] == "CANCELLED"
@@ -413,12 +438,17 @@ async def test_start_and_end_a_mentorship(api: Api) -> None:
         ({"mentorId": "e05", "adeptId": "e03", "focus": ["evb"]}, "e05", ["mentorId"]),
         # no duplicate active link: e01 already mentors e03
         ({"mentorId": "e01", "adeptId": "e03", "focus": ["evb"]}, "e05", "Conflict"),
-        # the mentor must hold the focus at >= max(target, 4): e07 holds no evb
-        ({"mentorId": "e07", "adeptId": "e04", "focus": ["evb"]}, "e06", ["focus"]),
+        # the mentor must hold the focus at >= max(target, 4): e07 holds no evb; e06
+        # does not manage e07, so is told no more than that e07 cannot mentor e04
+        ({"mentorId": "e07", "adeptId": "e04", "focus": ["evb"]}, "e06", ["mentorId"]),
+        ({"mentorId": "e07", "adeptId": "e09", "focus": ["evb"]}, "e10", ["focus"]),
         ({"mentorId": "e07", "adeptId": "e04", "focus": ["nope"]}, "e06", ["focus.0"]),
         # a focus lists each competence once (a repeat reached the store's key)
         ({"mentorId": "e02", "adeptId": "e04", "focus": ["team", "team"]}, "e06", ["focus.1"]),
-        ({"mentorId": "nobody", "adeptId": "e04", "focus": ["team"]}, "e06", "NotFound"),
+        # an unknown mentor: as a mentor e06 may not see (no existence oracle)
+        ({"mentorId": "nobody", "adeptId": "e04", "focus": ["team"]}, "e06", ["mentorId"]),
+        ({"mentorId": "e02", "adeptId": "e04", "focus": []}, "e06", ["focus"]),
+        ({"mentorId": "e07", "adeptId": "e04", "focus": []}, "e06", ["focus"]),
         # only the adept's manager (or an admin) starts it
         ({"mentorId": "e02", "adeptId": "e04", "focus": ["team"]}, "e05", "Forbidden"),
         ({"mentorId": "e02", "adeptId": "e04", "focus": ["team"]}, "e04", "Forbidden"),
@@ -450,13 +480,13 @@ async def test_a_mentorship_cannot_end_before_it_started(api: Api) -> None:
 
 
 async def test_a_rejected_mentor_s_levels_stay_private(api: Api) -> None:
-    # e06 manages e04, not e07 (psychiatry), who holds hlr at 3: the answer
+    # e10 manages e07 (psychiatry), who holds hlr at 3, and e09: the answer
     # says that e07 falls short of the level needed, not what e07 holds.
     async with unchanged(api):
         result = await run(
             api, "startMentorship", MENTOR,
-            {"mentorId": "e07", "adeptId": "e04", "focus": ["hlr"], "startedOn": "2025-03-01"},
-            user="e06",
+            {"mentorId": "e07", "adeptId": "e09", "focus": ["hlr"], "startedOn": "2025-03-01"},
+            user="e10",
         )  # fmt: skip
     assert fields(result) == ["focus"]
     assert result["message"] == "the mentor does not hold 'hlr' at level 4 or higher"
@@ -477,6 +507,48 @@ async def test_mentor_capacity_is_respected(api: Api) -> None:
         )  # fmt: skip
     assert second["__typename"] == "Conflict"
     assert "capacity 1" in second["message"]
+
+
+async def test_a_mentor_outside_the_caller_s_rights_is_refused_with_one_answer(api: Api) -> None:
+    """e06 manages e03 and e04, not the psychiatry staff (e07 66, e09 40) or an
+    unknown id: every refusal about the mentor is the same answer, so none
+    tells whether the id exists (DESIGN §5) or, stepping startedOn a year at a
+    time, the birth year (§3), the holdings or the load of the mentor."""
+    admin = {"user": "e10", "roles": "admin"}
+    cases = [
+        ("nobody", "team", "2025-03-01", "NotFound"),
+        ("e09", "team", "2025-03-01", "a mentor must be at least 55 years old"),
+        ("e07", "hlr", "2013-06-01", "a mentor must be at least 55 years old"),  # aged 54
+        ("e07", "hlr", "2014-06-01", "the mentor does not hold 'hlr' at level 4 or higher"),
+        ("e07", "team", "2025-03-01", "'e07' already has 3 active adepts (capacity 3)"),
+    ]
+    for mentor, focus, day, detail in cases:
+        if detail.startswith("'e07' already has"):
+            # e07 (capacity 3) gets two more adepts beside e08: full from 2025-03-01.
+            for adept, given in [("e09", "pcv"), ("e03", "bem")]:
+                started = await run(
+                    api, "startMentorship", MENTOR,
+                    {"mentorId": "e07", "adeptId": adept, "focus": [given],
+                     "startedOn": "2025-03-01"},
+                    **admin,
+                )  # fmt: skip
+                assert started["__typename"] == "MentorshipPayload", started
+        input = {"mentorId": mentor, "adeptId": "e04", "focus": [focus], "startedOn": day}
+        async with unchanged(api):
+            told = await run(api, "startMentorship", MENTOR, input, user="e06")
+            full = await run(api, "startMentorship", MENTOR, input, **admin)
+        assert fields(told) == ["mentorId"], (mentor, day, told)
+        assert told["message"] == f"{mentor!r} cannot mentor this adept on {day}"
+        # With rights over the mentor (here an admin), the rule that failed.
+        assert detail in (full["__typename"], full["message"]), (mentor, day, full)
+    # A link the adept already has is the adept's to see: still a Conflict.
+    async with unchanged(api):
+        again = await run(
+            api, "startMentorship", MENTOR,
+            {"mentorId": "e07", "adeptId": "e03", "focus": ["bem"], "startedOn": "2025-03-01"},
+            user="e06",
+        )  # fmt: skip
+    assert (again["__typename"], again["message"]) == ("Conflict", "'e07' already mentors 'e03'")
 
 
 # --- conversations, needs, employees -------------------------------------------------------

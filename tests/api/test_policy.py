@@ -124,7 +124,7 @@ async def test_an_adept_is_seen_by_their_mentor_with_basic_fields(api: Api) -> N
 
 async def test_mentor_candidates_are_seen_with_basic_fields(api: Api) -> None:
     body = await api.gql(
-        """{ mentorCandidates(adeptId: "e04", competenceIds: ["team"], asOf: "2025-03-01") {
+        """{ mentorCandidates(adeptId: "e04", competenceIds: ["team"]) {
              mentor { id name unit { id } profession { id } ageBand
                mentorCapacity } } }""",
         user="e04",
@@ -134,6 +134,30 @@ async def test_mentor_candidates_are_seen_with_basic_fields(api: Api) -> None:
     assert all(c["mentor"]["mentorCapacity"] is None for c in candidates)
     assert all(c["mentor"]["name"] and c["mentor"]["unit"] for c in candidates)
     assert set(error_codes(body)) == {"FORBIDDEN"}
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        'mentorCandidates(adeptId: "e04", competenceIds: ["team"], asOf: $d) { score }',
+        'mentorProposals(unitId: "enh-iva", asOf: $d) { score }',
+    ],
+)
+async def test_mentors_are_judged_in_this_year_only(api: Api, field: str) -> None:
+    # Whether e07 (born 1959) is a mentor candidate flips between 2013 and
+    # 2014, and the 1.25 urgency at 62 between 2020 and 2021: asked of other
+    # years, the answers would date the birth year (DESIGN §3), as ageBand's.
+    query = f"query($d: Date) {{ {field} }}"
+    this_year = today().year
+    for year in (this_year - 1, this_year + 1, 2013, 2014):
+        body = await api.gql(query, {"d": f"{year}-06-01"}, user="e06")
+        assert body["data"] is None
+        assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in body["errors"]] == [
+            ("BAD_USER_INPUT", "asOf")
+        ]
+    for day in (f"{this_year}-01-01", f"{this_year}-12-31"):
+        data(await api.gql(query, {"d": day}, user="e06"))
+    data(await api.gql(query, {"d": "2013-06-01"}, user="e10", roles="admin"))
 
 
 async def test_employee_cannot_ask_about_someone_else(api: Api) -> None:

@@ -414,13 +414,17 @@ async def test_career_paths(api: Api) -> None:
     assert expected, "usk-1 reaches the nurse ladder through a transition"
 
 
-async def test_next_steps(api: Api) -> None:
+# An asOf in another year than today's: mentor suggestions for admins only
+# (mentors judged on other years' ages would date their birth years).
+@pytest.mark.parametrize(("roles", "with_mentors"), [("admin", True), (None, False)])
+async def test_next_steps(api: Api, roles: str | None, with_mentors: bool) -> None:
     body = data(
         await api.gql(
             """{ nextSteps(employeeId: "e03", limit: 10, asOf: "2025-03-01") {
                  competence { id } activity { id } mentor { id name ageBand }
                  fromLevel toLevel hours unitNeed reason } }""",
             user="e03",
+            roles=roles,
         )
     )
     expected = await suggestions.next_steps(
@@ -430,7 +434,9 @@ async def test_next_steps(api: Api) -> None:
         employee_id="e03",
         limit=10,
         as_of=DAY,
+        with_mentors=with_mentors,
     )
+    assert any(s.mentor_id for s in expected) is with_mentors
     got = body["nextSteps"]
     assert [
         (s["competence"]["id"], (s["activity"] or {}).get("id"), (s["mentor"] or {}).get("id"))
@@ -445,9 +451,27 @@ async def test_next_steps(api: Api) -> None:
         "kurs-evb",
         True,
     )
-    # A suggested mentor is shown to the employee with name and age band only.
-    mentor = next(s["mentor"] for s in got if s["mentor"])
-    assert set(mentor) == {"id", "name", "ageBand"}
+    if with_mentors:
+        mentor = next(s["mentor"] for s in got if s["mentor"])
+        assert set(mentor) == {"id", "name", "ageBand"}
+
+
+async def test_next_steps_this_year_suggest_mentors(api: Api) -> None:
+    # The employee's own nextSteps today (no asOf) has its mentors.
+    body = data(await api.gql('{ nextSteps(employeeId: "e03", limit: 10) { mentor { id } } }',
+                              user="e03"))  # fmt: skip
+    expected = await suggestions.next_steps(
+        store=api.store,
+        catalog=await _catalog(api),
+        rules=Rules(),
+        employee_id="e03",
+        limit=10,
+        as_of=today(),
+    )
+    assert any(s.mentor_id for s in expected)
+    assert [(s["mentor"] or {}).get("id") for s in body["nextSteps"]] == [
+        s.mentor_id for s in expected
+    ]
 
 
 async def test_mentor_candidates(api: Api) -> None:
@@ -457,6 +481,7 @@ async def test_mentor_candidates(api: Api) -> None:
                  asOf: "2025-03-01") { mentor { id name } score competences { id }
                  activeAdepts capacity } }""",
             user="e04",
+            roles="admin",  # an asOf outside this year
         )
     )
     expected = await mentors.mentor_candidates(
