@@ -268,7 +268,13 @@ async def upsert_employee(
             raise ValidationError(f"{required} cannot be cleared", field=required)
     if changes.get("manages"):
         check_unique(changes["manages"], field="manages")
-    employee = Employee.model_validate({**base, **changes})
+    merged = {**base, **changes}
+    if merged.get("step_id") is None and merged.get("step_since") is not None:
+        # Clearing the step clears the day it began; a day with no step is a mistake.
+        if changes.get("step_since") is not None:
+            raise ValidationError("step_since needs a step", field="step_since")
+        merged["step_since"] = None
+    employee = Employee.model_validate(merged)
     if employee.profession_id is not None and employee.profession_id not in catalog.professions:
         raise NotFoundError("profession", employee.profession_id)
     if employee.step_id is not None:

@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Final, Self, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 Level = Annotated[int, Field(ge=1, le=5)]
 """A Benner level: 1 novis, 2 avancerad nybörjare, 3 kompetent, 4 skicklig, 5 expert."""
@@ -54,6 +54,18 @@ no `;`, as the dataset format reads it (DESIGN §7)."""
 
 Name = Annotated[str, AfterValidator(_check_name)]
 """A required name: not blank (spaces around it are kept)."""
+
+
+def _check_unique(ids: tuple[str, ...]) -> tuple[str, ...]:
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise ValueError(f"lists {', '.join(map(repr, repeated))} more than once")
+    return ids
+
+
+IdSet = Annotated[tuple[Id, ...], AfterValidator(_check_unique)]
+"""A list of ids each named once (managed units, a mentorship's focus): the
+stores keep it as a set, and SQLite refused a repeat where Neo4j kept it."""
 
 DAY_RANGE: Final[tuple[date, date]] = (date(1900, 1, 1), date(2200, 12, 31))
 """The dates a stored date may name, and an `asOf` argument too (docs/api.md).
@@ -361,9 +373,18 @@ class Employee(_Model):
     step_id: Id | None = None
     step_since: Day | None = None
     employed_since: Day | None = None
-    manages: tuple[Id, ...] = ()
+    manages: IdSet = ()
     mentor_capacity: int | None = Field(default=None, ge=0, le=MAX_MENTOR_CAPACITY)
     adept: bool = False
+
+    @model_validator(mode="after")
+    def _since_needs_a_step(self) -> Employee:
+        # `since` is a property of AT_STEP (DESIGN §3): with no step there is
+        # no time at one. Neo4j had nowhere to keep it, SQLite kept it, and a
+        # step set later without a day took the stale one.
+        if self.step_since is not None and self.step_id is None:
+            raise ValueError("step_since needs a step")
+        return self
 
 
 class Holding(_Model):
@@ -386,7 +407,7 @@ class Mentorship(_Model):
     mentor_id: Id
     adept_id: Id
     started_on: Day
-    focus: tuple[Id, ...] = ()
+    focus: IdSet = ()
     ended_on: Day | None = None
 
     def active_on(self, day: date) -> bool:

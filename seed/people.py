@@ -71,6 +71,9 @@ def _employees(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) ->
         manages = r.id_list("manages")
         for managed in manages:
             reg.ref("unit", managed, r, "manages")
+        step_since = r.day("step_since")
+        if step_since is not None and step_id is None:
+            r.fail("step_since", "step_since needs a step (it is the day the step began)")
         employee = build(
             r,
             Employee,
@@ -80,7 +83,7 @@ def _employees(root: Path, reg: Registry, issues: Issues, parts: PeopleParts) ->
             unit_id=unit_id,
             profession_id=profession_id,
             step_id=step_id,
-            step_since=r.day("step_since"),
+            step_since=step_since,
             employed_since=r.day("employed_since"),
             manages=manages,
             mentor_capacity=r.integer("mentor_capacity", minimum=0, maximum=MAX_MENTOR_CAPACITY),

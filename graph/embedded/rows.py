@@ -219,7 +219,7 @@ def employee_from(r: Row, manages: Sequence[str]) -> Employee:
         unit_id=r[3],
         profession_id=r[4],
         step_id=r[5],
-        step_since=day(r[6]),
+        step_since=day(r[6]) if r[5] is not None else None,  # a stale day of a cleared step
         employed_since=day(r[7]),
         mentor_capacity=r[8],
         adept=bool(r[9]),

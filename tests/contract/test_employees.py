@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import Any
 
 import pytest
 
-from ladders.errors import IntegrityError
+from ladders.catalog import CatalogCache
+from ladders.commands import upsert_employee
+from ladders.errors import IntegrityError, ValidationError
 from ladders.models import Dataset, Employee
 from ladders.ports import Store
 from tests.builders import (
@@ -133,6 +136,28 @@ async def test_upsert_employee_changes_step_and_profession(loaded: Store) -> Non
     await loaded.upsert_employee(promoted)
 
     assert await loaded.get_employees(["e08"]) == [promoted]
+
+
+async def test_a_cleared_step_takes_its_day_with_it(loaded: Store) -> None:
+    # Neo4j keeps the day on AT_STEP and lost it with the step; SQLite kept
+    # it in the row, so a step set again without a day took the stale one
+    # (career paths' months and readiness then counted from it).
+    catalog = await CatalogCache().get(loaded)
+
+    async def upsert(**changes: Any) -> Employee:
+        return await upsert_employee(
+            store=loaded, catalog=catalog, employee_id="e03", changes=changes
+        )
+
+    cleared = await upsert(step_id=None)
+    assert (cleared.step_id, cleared.step_since) == (None, None)
+    assert await loaded.get_employees(["e03"]) == [cleared]
+    again = await upsert(step_id="ssk-2")
+    assert (again.step_id, again.step_since) == ("ssk-2", None)
+    assert await loaded.get_employees(["e03"]) == [again]
+    with pytest.raises(ValidationError) as bad:
+        await upsert(step_id=None, step_since=date(2024, 1, 1))
+    assert bad.value.field == "step_since"
 
 
 @pytest.mark.parametrize(

@@ -170,7 +170,7 @@ def test_no_default_target_at_the_top_or_without_a_step() -> None:
     with pytest.raises(ValidationError) as top:
         compute_gap(employee=e1_data.MENTOR, holdings=(), catalog=CATALOG, rules=RULES, as_of=AS_OF)
     assert top.value.field == "targetStepId"
-    stepless = e1_data.ANNA.model_copy(update={"step_id": None})
+    stepless = e1_data.ANNA.model_copy(update={"step_id": None, "step_since": None})
     with pytest.raises(ValidationError):
         compute_gap(employee=stepless, holdings=(), catalog=CATALOG, rules=RULES, as_of=AS_OF)
 

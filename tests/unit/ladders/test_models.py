@@ -108,6 +108,22 @@ def test_an_id_with_the_list_separator_is_rejected(make: object, field: str) -> 
     assert caught.value.errors()[0]["loc"][0] == field
 
 
+def test_an_id_list_names_each_id_once() -> None:
+    # The stores keep managed units and a focus as sets: SQLite refused a
+    # repeat (its key), Neo4j kept it (focus) or dropped it (manages).
+    with pytest.raises(ValidationError, match="lists 'u1' more than once"):
+        Employee(id="e1", name="E", birth_year=1980, manages=("u1", "u2", "u1"))
+    with pytest.raises(ValidationError, match="lists 'c' more than once"):
+        Mentorship(mentor_id="e1", adept_id="e2", started_on=date(2024, 1, 1), focus=("c", "c"))
+
+
+def test_a_step_since_needs_a_step() -> None:
+    # `since` is a property of AT_STEP: without a step there is no time at one.
+    with pytest.raises(ValidationError, match="step_since needs a step"):
+        Employee(id="e1", name="E", birth_year=1980, step_since=date(2020, 1, 1))
+    assert Employee(id="e1", name="E", birth_year=1980, step_id="s", step_since=date(2020, 1, 1))
+
+
 @pytest.mark.parametrize("seq", ["١", "²", "1a", "", "-1"])
 def test_a_plan_activity_id_has_ascii_digits_after_its_hash(seq: str) -> None:
     assert parse_plan_activity_id("p#7") == ("p", 7)
@@ -178,7 +194,7 @@ BEFORE, AFTER = FIRST - timedelta(days=1), LAST + timedelta(days=1)
 
 # Every stored date of every model, with the least else valid record around it.
 DATE_FIELDS: list[tuple[type[BaseModel], dict[str, object], str]] = [
-    (Employee, {"id": "e1", "name": "A", "birth_year": 1990}, "step_since"),
+    (Employee, {"id": "e1", "name": "A", "birth_year": 1990, "step_id": "s"}, "step_since"),
     (Employee, {"id": "e1", "name": "A", "birth_year": 1990}, "employed_since"),
     (Holding, {"employee_id": "e1", "competence_id": "c", "level": 2}, "assessed_on"),
     (Holding, {"employee_id": "e1", "competence_id": "c", "level": 2}, "expires_on"),

@@ -92,6 +92,13 @@ CASES = {
         "step_since 1899-12-31 is not a date from 1900-01-01 to 2200-12-31",
         "step_since",
     ),
+    "step_since without a step": Case(
+        "employees.csv",
+        "usk,usk-2,2012-01-01",
+        "usk,,2012-01-01",
+        "step_since needs a step",
+        "step_since",
+    ),
     "date after the range (started_on)": Case(
         "mentorships.csv",
         "2024-01-01,",
