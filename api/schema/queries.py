@@ -429,7 +429,9 @@ class Query:
     @strawberry.field(
         description="Competencies held at >= 4 in the unit's subtree whose holders are at "
         "least half seniors (aged >= 60): highest seniorShare first, then those with no "
-        "active mentorship before the others, then by competence id."
+        "active mentorship before the others, then by competence id. Suppressed rows "
+        "(a planner's small cells) come last, uncovered first, then by competence id: "
+        "their place would tell the share they hide."
     )
     async def knowledge_transfer_risks(
         self,
@@ -446,7 +448,13 @@ class Query:
             unit_id=str(unit_id),
             as_of=ctx.as_of(as_of),
         )
-        return [TransferRisk.from_domain(r, view) for r in rows]
+        shown = [TransferRisk.from_domain(r, view) for r in rows]
+        # Rows come by share, so a suppressed row's place would tell its hidden
+        # share (before a visible 1.0: 1.0 too). Those rows go last, by what
+        # the caller sees: uncovered first, then competence id.
+        hidden = [t for t in shown if t.suppressed]
+        hidden.sort(key=lambda t: (t.mentorships_active > 0, t.competence_id))
+        return [t for t in shown if not t.suppressed] + hidden
 
     @strawberry.field(
         description="How many of the unit subtree's employees have a current development "

@@ -255,6 +255,25 @@ async def test_planner_risk_rows_hide_small_senior_counts(api: Api) -> None:
             assert p == a
 
 
+async def test_planner_risk_rows_are_not_placed_by_a_hidden_share(api: Api) -> None:
+    # Rows come by share: listed among them, a suppressed row's place told
+    # its share (pcv's 1.0 came before handl's 0.5). For a planner they come
+    # last, by what the planner sees: uncovered first, then competence id.
+    query = """{ knowledgeTransferRisks(unitId: "reg", asOf: "2025-03-01") {
+        competence { id } seniorShare mentorshipsActive suppressed } }"""
+    admin = data(await api.gql(query, user="e01", roles="admin"))["knowledgeTransferRisks"]
+    planner = data(await api.gql(query, user="e07", roles="planner"))["knowledgeTransferRisks"]
+    hidden = [p for p in planner if p["suppressed"]]
+    hidden_ids = [h["competence"] for h in hidden]
+    assert len({a["seniorShare"] for a in admin if a["competence"] in hidden_ids}) > 1
+    shown = [p["competence"] for p in planner if not p["suppressed"]]
+    assert [p["competence"] for p in planner] == shown + [
+        h["competence"]
+        for h in sorted(hidden, key=lambda h: (h["mentorshipsActive"] > 0, h["competence"]["id"]))
+    ]
+    assert shown == [a["competence"] for a in admin if a["competence"] in shown]
+
+
 async def test_planner_gets_no_people_in_aggregates(api: Api) -> None:
     body = await api.gql(
         '{ mentorProposals(unitId: "reg") { score } }', user="e07", roles="planner"
