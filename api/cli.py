@@ -287,7 +287,10 @@ def import_(directory: DatasetDir) -> None:
     """Validate a dataset folder, then write it all or nothing.
 
     Every error is reported with file and line before anything is written;
-    importing the same folder again changes nothing.
+    importing the same folder again changes nothing. Over data already
+    stored it adds and updates by key and keeps what the folder does not
+    name, but a ladder's steps, a unit's needs and a plan's items listed in
+    the folder replace the stored ones (README, "Command line").
     """
     _import(directory, _settings())
 
@@ -387,14 +390,33 @@ def seed_synthetic(
             show_default=False,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Load into a store that already holds a region (the same ids are overwritten).",
+        ),
+    ] = False,
 ) -> None:
-    """Generate a realistic region of N employees from the demo's ladders and load it."""
+    """Generate a realistic region of N employees from the demo's ladders and load it.
+
+    Into a store that holds no region yet: the generated people take the
+    demo's kind of ids (E10001...), so over another region they would
+    overwrite some of its people and mix with the rest. --force does that.
+    """
     from seed.synthetic import seed_synthetic as generate_into
 
     settings = _settings()
 
     async def work() -> None:
         async with opened_store(settings) as store:
+            held = await store.units()
+            if held and not force:
+                _fail(
+                    f"the store already holds a region ({len(held):,} units): a synthetic one "
+                    "would overwrite some of its people and mix with the rest. Seed into a new "
+                    "database (STEGE_DB_PATH), or pass --force."
+                )
             with _bar(MofNCompleteColumn()) as bar:
                 task = bar.add_task("employees", total=employees)
 

@@ -372,6 +372,22 @@ def test_seed_synthetic_refuses_a_region_out_of_range(db: Path, n: str, problem:
     assert not db.exists()
 
 
+def test_seed_synthetic_will_not_mix_with_a_region_already_stored(db: Path) -> None:
+    # Its ids are the demo's kind (E10001...): over the demo it overwrote
+    # 200 of its people and said "seeded 200 employees" of a blend.
+    assert stege("seed", "demo").exit_code == 0
+    before = exported(db.parent, "before")
+
+    refused = stege("seed", "synthetic", "--employees", "20")
+
+    assert refused.exit_code == 1, refused.output
+    assert "already holds a region" in refused.output
+    assert "--force" in refused.output
+    assert exported(db.parent, "after") == before
+    forced = stege("seed", "synthetic", "--employees", "20", "--force")
+    assert forced.exit_code == 0, forced.output
+
+
 @pytest.fixture
 def serving(db: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
     """`stege serve` (dev auth) up to the server: uvicorn's run is recorded, not run."""
