@@ -134,6 +134,18 @@ class Policy:
     async def manages(self, employee: m.Employee) -> bool:
         return employee.unit_id is not None and employee.unit_id in await self.managed_unit_ids()
 
+    async def manages_from_above(self, employee: m.Employee) -> bool:
+        """Whether the caller manages the person's unit through a unit other
+        than it (above it, or beside: a manager's manager). About oneself,
+        managing one's own unit is not enough: a manager's own talks,
+        follow-ups and certified levels are their own manager's to record."""
+        me = await self.me()
+        unit = employee.unit_id
+        if me is None or unit is None:
+            return False
+        roots = [r for r in me.manages if r != unit]
+        return any(unit in tree for tree in await self._loaders.subtree.load_many(roots))
+
     # --- people -------------------------------------------------------------
 
     async def access(self, employee: m.Employee) -> Access:
@@ -313,7 +325,7 @@ class Policy:
         the person themselves."""
         employee = await self.person(employee_id)
         if employee.id == self.caller.employee_id and not self_allowed:
-            if not (self.is_admin or await self.manages(employee)):
+            if not (self.is_admin or await self.manages_from_above(employee)):
                 raise forbidden()
         return employee
 
@@ -321,8 +333,13 @@ class Policy:
         self, employee: m.Employee, requested: m.HoldingSource | None
     ) -> m.HoldingSource:
         """A self-assessment is `self`; managers and admins assess as `manager`
-        unless they record a `certificate`."""
-        if self.is_admin or await self.manages(employee):
+        unless they record a `certificate`. A manager assessing themselves is
+        a self-assessment too, unless they manage their unit from above."""
+        if employee.id == self.caller.employee_id and not self.is_admin:
+            manager = await self.manages_from_above(employee)
+        else:
+            manager = self.is_admin or await self.manages(employee)
+        if manager:
             return requested or m.HoldingSource.MANAGER
         if requested not in (None, m.HoldingSource.SELF):
             raise ForbiddenError("only a manager can record a manager or certificate assessment")

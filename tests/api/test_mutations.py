@@ -572,6 +572,34 @@ async def test_record_a_conversation(api: Api) -> None:
     assert own["__typename"] == "Forbidden"
 
 
+async def test_a_manager_is_not_their_own_manager(api: Api) -> None:
+    # e05 works in enh-akut and manages it. Her own talks and certified
+    # levels are her manager's to record (e06, omr-akut): by herself they
+    # counted in planCoverage, and a certificate she gave herself stood as one.
+    async with unchanged(api):
+        certified = await run(
+            api, "assessCompetence", ASSESS,
+            {"employeeId": "e05", "competenceId": "evb", "level": 5, "source": "CERTIFICATE"},
+            user="e05",
+        )  # fmt: skip
+        talk = await run(
+            api, "recordConversation", TALK,
+            {"employeeId": "e05", "kind": "PRESTATIONSSAMTAL", "heldOn": "2025-03-02"},
+            user="e05",
+        )  # fmt: skip
+    assert (certified["__typename"], talk["__typename"]) == ("Forbidden", "Forbidden")
+    own = await run(
+        api, "assessCompetence", ASSESS, {"employeeId": "e05", "competenceId": "evb", "level": 4},
+        user="e05",
+    )  # fmt: skip
+    assert own["holding"]["source"] == "SELF"
+    by_her_manager = await run(
+        api, "recordConversation", TALK,
+        {"employeeId": "e05", "kind": "PRESTATIONSSAMTAL", "heldOn": "2025-03-02"}, user="e06",
+    )  # fmt: skip
+    assert by_her_manager["conversation"] == {"kind": "PRESTATIONSSAMTAL", "heldOn": "2025-03-02"}
+
+
 NEED = "... on UnitNeedPayload { unit { id } need { competence { id } level count horizon } }"
 
 
