@@ -46,7 +46,7 @@ def audit_log(
            WHERE (:who IS NULL OR who = :who)
              AND (:whom IS NULL OR whom = :whom)
              AND (:since IS NULL OR at >= :since)
-           ORDER BY at DESC, who, whom, id
+           ORDER BY at DESC, who, whom, coalesce(request_id, ''), coalesce(operation, ''), id
            LIMIT :limit""",
         {
             "who": who,

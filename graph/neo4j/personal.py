@@ -28,7 +28,7 @@ WHERE ($who IS NULL OR a.who = $who)
   AND ($since IS NULL OR a.at >= $since)
 RETURN a.at AS at, a.who AS who, a.whom AS whom, a.fields AS fields,
        a.request_id AS request_id, a.operation AS operation
-ORDER BY at DESC, who, whom
+ORDER BY at DESC, who, whom, coalesce(request_id, ''), coalesce(operation, '')
 LIMIT $limit
 """
 

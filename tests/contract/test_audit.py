@@ -34,6 +34,18 @@ async def test_records_come_back_newest_first(store: Store) -> None:
     assert await store.audit_log() == [second[0], first[1], first[0]]
 
 
+async def test_records_of_one_instant_come_in_one_order_on_every_store(store: Store) -> None:
+    # Two requests reading the same person in the same microsecond: without
+    # a tie-breaker SQLite gave them in insertion order and Neo4j in its own.
+    later = rec(0, "e05", "e03", "plans", request_id="r2", operation="Q")
+    earlier = rec(0, "e05", "e03", "name", request_id="r1", operation="Q")
+    await store.record_audit([later])
+    await store.record_audit([earlier])
+
+    assert await store.audit_log() == [earlier, later]
+    assert await store.audit_log(limit=1) == [earlier]
+
+
 async def test_filters_by_who_whom_and_since(store: Store) -> None:
     records = [
         rec(0, "e05", "e03", "name"),
