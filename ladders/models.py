@@ -38,6 +38,11 @@ def _check_id(value: str) -> str:
         raise ValueError("must not start or end with whitespace")
     if LIST_SEPARATOR in value:
         raise ValueError(f"must not contain {LIST_SEPARATOR!r} (it separates the ids of a list)")
+    if any(ord(ch) > 0xFFFF for ch in value):
+        # Neo4j 5 compares a stored string with a parameter by UTF-16 units
+        # but orders by code points, so paging by id (`after`) skipped ids
+        # holding such characters (an emoji, say) on one store only.
+        raise ValueError("must not contain characters beyond U+FFFF (such as emoji)")
     return value
 
 
@@ -50,7 +55,8 @@ def _check_name(value: str) -> str:
 
 Id = Annotated[str, AfterValidator(_check_id)]
 """An identifier (also a reference to one): non-empty, no whitespace around it,
-no `;`, as the dataset format reads it (DESIGN §7)."""
+no `;`, as the dataset format reads it (DESIGN §7), and no character beyond
+U+FFFF."""
 
 Name = Annotated[str, AfterValidator(_check_name)]
 """A required name: not blank (spaces around it are kept)."""

@@ -108,6 +108,13 @@ def test_an_id_with_the_list_separator_is_rejected(make: object, field: str) -> 
     assert caught.value.errors()[0]["loc"][0] == field
 
 
+def test_an_id_holds_no_character_beyond_u_ffff() -> None:
+    # Neo4j paged such ids apart from how it ordered them (`after` skipped them).
+    with pytest.raises(ValidationError, match="beyond U\\+FFFF"):
+        Employee(id="x\U0001f600", name="E", birth_year=1980)
+    assert Employee(id="x\uff21 å", name="Emoji \U0001f600 in a name", birth_year=1980)
+
+
 def test_an_id_list_names_each_id_once() -> None:
     # The stores keep managed units and a focus as sets: SQLite refused a
     # repeat (its key), Neo4j kept it (focus) or dropped it (manages).
