@@ -18,8 +18,9 @@ from datetime import date
 from ladders.catalog import Catalog
 from ladders.commands import require_competence, require_day, require_employee, require_level
 from ladders.errors import ConflictError, NotFoundError, ValidationError
-from ladders.holding import held_level
+from ladders.holding import expiry, held_level
 from ladders.models import (
+    Competence,
     Holding,
     HoldingSource,
     Plan,
@@ -105,12 +106,31 @@ def _check_item(catalog: Catalog, item: NewPlanItem, prefix: str = "") -> None:
     activity = catalog.activities.get(item.activity_id)
     if activity is None:
         raise NotFoundError("learning activity", item.activity_id)
-    if all(d.competence_id != item.competence_id for d in activity.develops):
+    reach = _reach(catalog, item.activity_id, item.competence_id)
+    if reach is None:
         raise ValidationError(
             f"activity {activity.id!r} does not develop {item.competence_id!r}",
             field=f"{prefix}activity_id",
             value=item.activity_id,
         )
+    if item.target_level > reach:
+        # Completing it records the target level: a 0 -> 2 course would
+        # certify level 5 (DESIGN §3: an activity raises a level to its to_level).
+        raise ValidationError(
+            f"activity {activity.id!r} develops {item.competence_id!r} to level {reach} at most",
+            field=f"{prefix}target_level",
+            value=item.target_level,
+        )
+
+
+def _reach(catalog: Catalog, activity_id: str | None, competence_id: str) -> int | None:
+    """The highest level `activity_id` develops `competence_id` to (None: it
+    does not develop it, or there is no such activity)."""
+    activity = catalog.activities.get(activity_id) if activity_id is not None else None
+    if activity is None:
+        return None
+    levels = [d.to_level for d in activity.develops if d.competence_id == competence_id]
+    return max(levels, default=None)
 
 
 # --- plans --------------------------------------------------------------------
@@ -212,7 +232,10 @@ async def complete_plan_activity(
     *, store: Store, catalog: Catalog, plan_activity_id: str, completed_on: date
 ) -> tuple[PlanActivity, Holding]:
     """Mark an item done and record what it gave: a holding at its target level
-    with source `activity`, unless a higher level is already held (kept as is)."""
+    (no higher than its activity reaches) with source `activity`, unless the
+    holding already held is worth as much: a higher level, or the same level
+    counting as long or longer (a certificate valid for years is not cut
+    short by a course that renews for one)."""
     require_day(completed_on, "completed_on")
     plan, item = await _plan_item(store, plan_activity_id)
     _open_plan(plan)
@@ -238,19 +261,31 @@ async def complete_plan_activity(
     done = item.model_copy(update={"status": PlanActivityStatus.DONE, "completed_on": completed_on})
     # What was decided from the holding holds only while it is the same.
     expected = ItemExpected(_OPEN_ITEM, holding=Was(current))
-    if current is not None and held_level(current, competence, completed_on) > item.target_level:
-        await store.update_plan_activity(done, expected=expected)
-        return done, current
-    # Equal level too: completing it again renews a holding that expires.
+    reach = _reach(catalog, item.activity_id, item.competence_id)
     holding = Holding(
         employee_id=plan.employee_id,
         competence_id=item.competence_id,
-        level=item.target_level,
+        level=item.target_level if reach is None else min(item.target_level, reach),
         assessed_on=completed_on,
         source=HoldingSource.ACTIVITY,
     )
+    if current is not None and not _betters(holding, current, competence, completed_on):
+        await store.update_plan_activity(done, expected=expected)
+        return done, current
     await store.update_plan_activity(done, holding=holding, expected=expected)
     return done, holding
+
+
+def _betters(new: Holding, current: Holding, competence: Competence | None, day: date) -> bool:
+    """Whether `new` is worth more than `current` on `day`: a higher held
+    level, or the same level counting longer (which renews an expiring one)."""
+    held = held_level(current, competence, day)
+    if new.level != held:
+        return new.level > held
+    until, was_until = expiry(new, competence), expiry(current, competence)
+    if was_until is None:
+        return False
+    return until is None or until > was_until
 
 
 async def cancel_plan_activity(*, store: Store, plan_activity_id: str) -> PlanActivity:
@@ -279,7 +314,10 @@ async def follow_up_plan(
             f"a plan cannot go back from {plan.status.value} to {new_status.value}",
             field="status",
         )
-    updated = plan.model_copy(update={"last_followup_on": followed_up_on, "status": new_status})
+    # A follow-up entered late, with an earlier day, is not the latest one:
+    # moving it back would drop the plan from planCoverage's current plans.
+    latest = max(filter(None, (plan.last_followup_on, followed_up_on)))
+    updated = plan.model_copy(update={"last_followup_on": latest, "status": new_status})
     # Against a concurrent follow-up: no status goes back, a closed plan stays.
     await store.upsert_plan(updated, expected=plan.status)
     return updated

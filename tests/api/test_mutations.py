@@ -347,6 +347,43 @@ async def test_a_completion_before_the_plan_was_created_is_refused(api: Api) -> 
     assert same_day["holding"]["assessedOn"] == "2025-01-20"
 
 
+async def test_an_item_aims_no_higher_than_its_activity_reaches(api: Api) -> None:
+    # kurs-evb develops evb 0 -> 2: an item for evb 5 through it, completed,
+    # recorded evb 5 (source ACTIVITY) from a course that gives 2.
+    async with unchanged(api):
+        result = await run(
+            api, "addPlanActivity", ITEM,
+            {"planId": "p-e03-2025",
+             "item": {"competenceId": "evb", "targetLevel": 5, "activityId": "kurs-evb"}},
+            user="e03",
+        )  # fmt: skip
+    assert fields(result) == ["item.targetLevel"]
+    assert result["message"] == "activity 'kurs-evb' develops 'evb' to level 2 at most"
+
+
+async def test_a_completion_never_cuts_a_longer_holding_short(api: Api) -> None:
+    # e03's manager records hlr 3 by certificate, valid to 2029. Completing
+    # the hlr course (to 3) on 2025-03-10 would renew it for 12 months only
+    # (hlr's validity): the certificate stays, and so does its end.
+    await run(
+        api, "assessCompetence", ASSESS,
+        {"employeeId": "e03", "competenceId": "hlr", "level": 3, "source": "CERTIFICATE",
+         "assessedOn": "2025-03-01", "expiresOn": "2029-12-31"},
+        user="e05",
+    )  # fmt: skip
+    result = await run(
+        api, "completePlanActivity", COMPLETE,
+        {"id": "p-e03-2025#2", "completedOn": "2025-03-10"}, user="e03",
+    )  # fmt: skip
+    assert result["planActivity"]["status"] == "DONE"
+    assert result["holding"] == {
+        "competence": {"id": "hlr"}, "level": 3, "source": "CERTIFICATE",
+        "assessedOn": "2025-03-01",
+    }  # fmt: skip
+    hlr = next(h for h in await api.store.holdings_of(["e03"]) if h.competence_id == "hlr")
+    assert str(hlr.expires_on) == "2029-12-31"
+
+
 async def test_cancel_a_plan_activity(api: Api) -> None:
     result = await run(api, "cancelPlanActivity", ITEM, {"id": "p-e03-2025#3"}, user="e05")
     assert result["planActivity"]["status"] == "CANCELLED"
@@ -369,6 +406,17 @@ async def test_follow_up_a_plan(api: Api) -> None:
     (stored,) = await api.store.get_plans(["p-e04-2025"])
     assert stored is not None
     assert str(stored.last_followup_on) == "2025-03-05"
+
+
+async def test_a_late_entered_earlier_follow_up_keeps_the_latest(api: Api) -> None:
+    # p-e08-2025 was followed up on 2024-12-01. One held on 2024-09-01 and
+    # entered now is not the latest: lastFollowupOn moved back to it and the
+    # plan dropped out of planCoverage's current plans.
+    result = await run(
+        api, "followUpPlan", PLAN, {"planId": "p-e08-2025", "followedUpOn": "2024-09-01"},
+        user="e10",
+    )  # fmt: skip
+    assert result["plan"]["lastFollowupOn"] == "2024-12-01"
 
 
 @pytest.mark.parametrize(
