@@ -173,33 +173,36 @@ async def start_mentorship(
 async def end_mentorship(
     *, store: Store, mentor_id: str, adept_id: str, ended_on: date
 ) -> Mentorship:
-    """End the mentorship between the two that is active on `ended_on`."""
-    active = [
-        m
-        for m in await store.mentorships_of([mentor_id], role="mentor", active_on=ended_on)
-        if m.adept_id == adept_id
+    """End the open mentorship between the two (started on or before
+    `ended_on`). Ending it again on the day it ended answers that mentorship
+    (a retry); on another day it is a conflict: moving the end would rewrite
+    the time it was active (knowledgeTransferRisks, capacity)."""
+    links = [
+        m for m in await store.mentorships_of([mentor_id], role="mentor") if m.adept_id == adept_id
     ]
+    open_links = [m for m in links if m.ended_on is None]
+    active = [m for m in open_links if m.started_on <= ended_on]
+    if open_links and not active:
+        raise ValidationError(
+            f"the mentorship started on {open_links[-1].started_on.isoformat()},"
+            f" after {ended_on.isoformat()}",
+            field="ended_on",
+            value=ended_on.isoformat(),
+        )
     if not active:
-        # Starting and ending the same day: active_on(day) is false, but it is still open.
-        open_links = [
-            m
-            for m in await store.mentorships_of([mentor_id], role="mentor")
-            if m.adept_id == adept_id and m.ended_on is None
-        ]
-        active = [m for m in open_links if m.started_on <= ended_on]
-        if open_links and not active:
-            raise ValidationError(
-                f"the mentorship started on {open_links[-1].started_on.isoformat()},"
-                f" after {ended_on.isoformat()}",
-                field="ended_on",
-                value=ended_on.isoformat(),
+        ended = [m for m in links if m.ended_on is not None and m.started_on <= ended_on]
+        if any(m.ended_on == ended_on for m in ended):
+            return next(m for m in ended if m.ended_on == ended_on)
+        covering = [m for m in ended if m.active_on(ended_on)]
+        if covering:
+            raise ConflictError(
+                f"the mentorship {mentor_id}->{adept_id} already ended on {covering[-1].ended_on}"
             )
-    if not active:
         raise NotFoundError("active mentorship", f"{mentor_id}->{adept_id}")
-    ended = active[-1].model_copy(update={"ended_on": ended_on})
+    closing = active[-1].model_copy(update={"ended_on": ended_on})
     # Against a concurrent end: the second would move the first's end day.
-    await store.upsert_mentorship(ended, expected=Was(active[-1]))
-    return ended
+    await store.upsert_mentorship(closing, expected=Was(active[-1]))
+    return closing
 
 
 # --- conversations, needs, employees -----------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from ladders.catalog import CatalogCache
-from ladders.commands import start_mentorship
+from ladders.commands import end_mentorship, start_mentorship
 from ladders.errors import ConflictError, IntegrityError
 from ladders.models import Dataset, Mentorship
 from ladders.ports import Store
@@ -191,6 +191,24 @@ async def test_a_start_must_fit_the_capacity_on_every_later_day(loaded: Store) -
         )
 
     assert await loaded.mentorships_of(["e01"], role="mentor") == before
+
+
+async def test_an_ended_mentorship_is_not_ended_again(loaded: Store) -> None:
+    # e01 -> e03 (since 2024-09-01) ends on AS_OF. Ending it again on an
+    # earlier day moved its end back: history rewritten (knowledgeTransferRisks
+    # of the months between lost it). A retry of the same end answers it.
+    ended = await end_mentorship(store=loaded, mentor_id="e01", adept_id="e03", ended_on=AS_OF)
+    assert ended.ended_on == AS_OF
+    stored = await loaded.mentorships_of(["e01"], role="mentor")
+
+    with pytest.raises(ConflictError, match=f"already ended on {AS_OF.isoformat()}"):
+        await end_mentorship(
+            store=loaded, mentor_id="e01", adept_id="e03", ended_on=date(2024, 10, 1)
+        )
+    again = await end_mentorship(store=loaded, mentor_id="e01", adept_id="e03", ended_on=AS_OF)
+
+    assert again == ended
+    assert await loaded.mentorships_of(["e01"], role="mentor") == stored
 
 
 async def test_concurrent_starts_never_exceed_the_capacity(loaded: Store) -> None:
