@@ -253,8 +253,9 @@ async def upsert_employee(
     *, store: Store, catalog: Catalog, employee_id: str, changes: Mapping[str, Any]
 ) -> Employee:
     """Create an employee, or change the given fields of an existing one (the
-    others are kept), after checking every reference. A new employee needs at
-    least `name` and `birth_year`."""
+    others are kept, but a new step without its day leaves the day unknown,
+    and clearing the step clears it), after checking every reference. A new
+    employee needs at least `name` and `birth_year`."""
     unknown = set(changes) - EMPLOYEE_FIELDS
     if unknown:
         raise ValidationError(f"unknown fields: {sorted(unknown)}", field=min(unknown))
@@ -272,6 +273,15 @@ async def upsert_employee(
     if changes.get("manages"):
         check_unique(changes["manages"], field="manages")
     merged = {**base, **changes}
+    if (
+        existing is not None
+        and merged.get("step_id") != existing.step_id
+        and "step_since" not in changes
+    ):
+        # A new step began on a day of its own: the old step's day would count
+        # its months as served at the new one (DESIGN §4's time rule). Unknown
+        # until given.
+        merged["step_since"] = None
     if merged.get("step_id") is None and merged.get("step_since") is not None:
         # Clearing the step clears the day it began; a day with no step is a mistake.
         if changes.get("step_since") is not None:

@@ -160,6 +160,27 @@ async def test_a_cleared_step_takes_its_day_with_it(loaded: Store) -> None:
     assert bad.value.field == "step_since"
 
 
+async def test_a_new_step_does_not_take_the_old_step_s_day(loaded: Store) -> None:
+    # e09 has been at ssk-2 since 2020-01-01. Moved to ssk-3 without a day,
+    # she kept 2020-01-01, so five years counted as served at ssk-3.
+    catalog = await CatalogCache().get(loaded)
+
+    async def upsert(**changes: Any) -> Employee:
+        return await upsert_employee(
+            store=loaded, catalog=catalog, employee_id="e09", changes=changes
+        )
+
+    moved = await upsert(step_id="ssk-3")
+    assert (moved.step_id, moved.step_since) == ("ssk-3", None)
+    assert await loaded.get_employees(["e09"]) == [moved]
+    dated = await upsert(step_since=date(2025, 2, 1))  # the day, given later, is kept
+    assert (dated.step_id, dated.step_since) == ("ssk-3", date(2025, 2, 1))
+    renamed = await upsert(name="Ida Ek-Berg")  # the same step: its day stays
+    assert renamed.step_since == date(2025, 2, 1)
+    promoted = await upsert(step_id="ssk-4", step_since=date(2025, 3, 1))
+    assert promoted.step_since == date(2025, 3, 1)
+
+
 @pytest.mark.parametrize(
     "fields",
     [
