@@ -23,6 +23,7 @@ from graphql import (
     ValueNode,
     ValuesOfCorrectTypeRule,
     VariableDefinitionNode,
+    VariableNode,
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.utils.str_converters import to_camel_case
@@ -94,6 +95,22 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
                 positions=error.positions,
                 extensions={"code": "BAD_USER_INPUT", "field": variable},
             )
+        if _invalid_argument(original):
+            # An argument's value, coerced as its field runs (a null variable
+            # where the type takes none): the caller's input, and it had no
+            # code at all. Named by the variable it came in, as above.
+            coded = {**(original.extensions or {}), "code": "BAD_USER_INPUT"}
+            variable = _variable_of(original)
+            if variable is not None:
+                coded["field"] = variable
+            return GraphQLError(
+                error.message,
+                nodes=error.nodes,
+                source=error.source,
+                positions=error.positions,
+                path=error.path,
+                extensions=coded,
+            )
         return error  # raised on purpose with its own message
     extensions: dict[str, Any] = {"code": code, "requestId": request_id}
     message = str(original)
@@ -130,6 +147,21 @@ def _invalid_variable(error: GraphQLError) -> str | None:
     nodes = error.nodes or []
     if error.path is None and len(nodes) == 1 and isinstance(nodes[0], VariableDefinitionNode):
         return nodes[0].variable.name.value
+    return None
+
+
+def _invalid_argument(original: GraphQLError) -> bool:
+    """Whether graphql-core raised `original` coercing an argument as its
+    field ran: it points at the value in the document (a result it could
+    not serialise points at the field instead)."""
+    nodes = original.nodes or []
+    return bool(nodes) and all(isinstance(node, ValueNode) for node in nodes)
+
+
+def _variable_of(original: GraphQLError) -> str | None:
+    nodes = original.nodes or []
+    if len(nodes) == 1 and isinstance(nodes[0], VariableNode):
+        return nodes[0].name.value
     return None
 
 

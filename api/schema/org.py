@@ -15,8 +15,13 @@ if TYPE_CHECKING:
     from api.schema.people import EmployeeConnection
 
 
+# Arguments with a default are nullable, as DESIGN §6 declares them: an
+# explicit null (a client passing on an unset variable) means the default.
+NULL_DEFAULT = " Null: the default."
+
 # The page arguments of the lists of people (Query.employees, Unit.employees).
-PAGE_FIRST = strawberry.argument(description="The page size, 0-200.")
+PAGE_SIZE = 50
+PAGE_FIRST = strawberry.argument(description="The page size, 0-200." + NULL_DEFAULT)
 PAGE_AFTER = strawberry.argument(
     description="A cursor of this list (an edge's, or pageInfo.endCursor): the page starts "
     "after it. Default: from the start."
@@ -63,7 +68,7 @@ class Unit:
     async def employees(
         self,
         info: Info,
-        first: Annotated[int, PAGE_FIRST] = 50,
+        first: Annotated[int | None, PAGE_FIRST] = PAGE_SIZE,
         after: Annotated[str | None, PAGE_AFTER] = None,
     ) -> Annotated[EmployeeConnection, strawberry.lazy("api.schema.people")] | None:
         from api.schema.people import employee_page

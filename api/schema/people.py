@@ -20,7 +20,7 @@ from strawberry.extensions import FieldExtension
 from api.context import Info
 from api.policy import Access, age_band, forbidden
 from api.schema.enums import ConversationKind, HoldingSource, from_domain
-from api.schema.org import Unit
+from api.schema.org import NULL_DEFAULT, PAGE_SIZE, Unit
 from api.schema.reference import Competence, Profession, Step, competence, competences
 from ladders import models as m
 from ladders.errors import ValidationError
@@ -114,7 +114,7 @@ LINKS_AS_OF = strawberry.argument(
     "or before it). Default: today."
 )
 INCLUDE_ENDED = strawberry.argument(
-    description="Also those not active on asOf: ended, or starting later."
+    description="Also those not active on asOf: ended, or starting later." + NULL_DEFAULT
 )
 
 
@@ -274,9 +274,9 @@ class Employee:
         self,
         info: Info,
         as_of: Annotated[date | None, LINKS_AS_OF] = None,
-        include_ended: Annotated[bool, INCLUDE_ENDED] = False,
+        include_ended: Annotated[bool | None, INCLUDE_ENDED] = False,
     ) -> list[Mentorship] | None:
-        return await self._links(info, as_of, include_ended, mentor=False)
+        return await self._links(info, as_of, include_ended is True, mentor=False)
 
     @strawberry.field(
         extensions=FULL,
@@ -287,9 +287,9 @@ class Employee:
         self,
         info: Info,
         as_of: Annotated[date | None, LINKS_AS_OF] = None,
-        include_ended: Annotated[bool, INCLUDE_ENDED] = False,
+        include_ended: Annotated[bool | None, INCLUDE_ENDED] = False,
     ) -> list[Mentorship] | None:
-        return await self._links(info, as_of, include_ended, mentor=True)
+        return await self._links(info, as_of, include_ended is True, mentor=True)
 
     async def _links(
         self, info: Info, as_of: date | None, include_ended: bool, *, mentor: bool
@@ -498,10 +498,12 @@ def decode_cursor(cursor: str) -> str:
 
 
 async def employee_page(
-    info: Info, *, unit_ids: list[str], first: int, after: str | None
+    info: Info, *, unit_ids: list[str], first: int | None, after: str | None
 ) -> EmployeeConnection:
     """One page of the people working in `unit_ids`, by id (the caller's rights
-    over those units are checked by the caller of this function)."""
+    over those units are checked by the caller of this function); `first`
+    null: the default page size."""
+    first = PAGE_SIZE if first is None else first
     if not 0 <= first <= MAX_PAGE:
         raise ValidationError(f"first must be between 0 and {MAX_PAGE}", field="first", value=first)
     after_id = decode_cursor(after) if after is not None else None

@@ -21,7 +21,7 @@ from api.schema.analytics import (
 )
 from api.schema.enums import ActivityKind, Horizon, to_domain
 from api.schema.inputs import opt_id
-from api.schema.org import PAGE_AFTER, PAGE_FIRST, Unit
+from api.schema.org import NULL_DEFAULT, PAGE_AFTER, PAGE_FIRST, PAGE_SIZE, Unit
 from api.schema.people import Employee, EmployeeConnection, employee_page
 from api.schema.privacy import AuditEntry, PersonalData, audit_entries, personal_data
 from api.schema.reference import Competence, Ladder, LearningActivity, Profession
@@ -55,6 +55,13 @@ AGGREGATE_UNIT = strawberry.argument(
     description="The unit, counted over its subtree: for its managers (of it or a unit "
     "above), admins and planners; else FORBIDDEN."
 )
+# The defaults of the counting arguments: DESIGN §6's, and what an explicit
+# null means too (the contract declares them nullable).
+PATHS = 3
+SUGGESTIONS = 5
+CANDIDATES = 10
+AUDIT_ENTRIES = 100
+
 AS_OF_UNIT = _as_of("holdings, ages and mentorships are taken as on it")
 THIS_YEAR_ONLY = (
     " Except for admins, only a day in this year (else BAD_USER_INPUT): mentors judged "
@@ -98,7 +105,7 @@ class Query:
                 "caller manages (FORBIDDEN when none; every unit for admins)."
             ),
         ] = None,
-        first: Annotated[int, PAGE_FIRST] = 50,
+        first: Annotated[int | None, PAGE_FIRST] = PAGE_SIZE,
         after: Annotated[str | None, PAGE_AFTER] = None,
     ) -> EmployeeConnection:
         unit_ids = await info.context.policy.people_units(opt_id(unit_id))
@@ -230,7 +237,9 @@ class Query:
                 description="Reach any step of any ladder of this profession instead."
             ),
         ] = None,
-        k: Annotated[int, strawberry.argument(description="How many paths, 1-50.")] = 3,
+        k: Annotated[
+            int | None, strawberry.argument(description="How many paths, 1-50." + NULL_DEFAULT)
+        ] = PATHS,
         as_of: Annotated[
             date | None,
             _as_of("holdings count with expiry applied on it, months served up to it"),
@@ -245,7 +254,7 @@ class Query:
             employee=employee,
             target_step_id=opt_id(target_step_id),
             target_profession_id=opt_id(target_profession_id),
-            k=k,
+            k=PATHS if k is None else k,
             as_of=ctx.as_of(as_of),
         )
         return [CareerPath.from_domain(p) for p in found]
@@ -263,8 +272,9 @@ class Query:
         employee_id: Annotated[strawberry.ID, PERSON],
         target_step_id: Annotated[strawberry.ID | None, TARGET_STEP] = None,
         limit: Annotated[
-            int, strawberry.argument(description="The most suggestions given, 1-50.")
-        ] = 5,
+            int | None,
+            strawberry.argument(description="The most suggestions given, 1-50." + NULL_DEFAULT),
+        ] = SUGGESTIONS,
         as_of: Annotated[
             date | None,
             _as_of(
@@ -283,7 +293,7 @@ class Query:
             rules=ctx.rules,
             employee=employee,
             target_step_id=opt_id(target_step_id),
-            limit=limit,
+            limit=SUGGESTIONS if limit is None else limit,
             as_of=ctx.as_of(as_of),
             with_mentors=ctx.policy.judges_ages_on(as_of),
         )
@@ -317,8 +327,9 @@ class Query:
             ),
         ] = None,
         limit: Annotated[
-            int, strawberry.argument(description="The most candidates given, 1-100.")
-        ] = 10,
+            int | None,
+            strawberry.argument(description="The most candidates given, 1-100." + NULL_DEFAULT),
+        ] = CANDIDATES,
         as_of: Annotated[
             date | None,
             _as_of("holdings, ages and mentorships as on it", THIS_YEAR_ONLY),
@@ -333,7 +344,7 @@ class Query:
             rules=ctx.rules,
             adept=adept,
             competence_ids=_ids(competence_ids),
-            limit=limit,
+            limit=CANDIDATES if limit is None else limit,
             as_of=ctx.as_of(as_of),
         )
         return [MentorCandidate.from_domain(c) for c in found]
@@ -381,18 +392,18 @@ class Query:
         info: Info,
         unit_id: Annotated[strawberry.ID, AGGREGATE_UNIT],
         horizon: Annotated[
-            Horizon,
+            Horizon | None,
             strawberry.argument(
                 description="NOW (0 years), SHORT (setting, 3) or LONG (setting, 10): which "
                 "need is in effect (the one with the largest horizon up to this), and who "
-                "retires and which development is due within it."
+                "retires and which development is due within it." + NULL_DEFAULT
             ),
         ] = Horizon.NOW,
         include_descendants: Annotated[
-            bool,
+            bool | None,
             strawberry.argument(
                 description="Also the rows of the needs declared on every unit below, each "
-                "counted over that unit's own subtree."
+                "counted over that unit's own subtree." + NULL_DEFAULT
             ),
         ] = False,
         as_of: Annotated[
@@ -407,8 +418,8 @@ class Query:
             catalog=await ctx.catalog(),
             rules=ctx.rules,
             unit_id=str(unit_id),
-            horizon=to_domain(horizon, m.Horizon),
-            include_descendants=include_descendants,
+            horizon=to_domain(Horizon.NOW if horizon is None else horizon, m.Horizon),
+            include_descendants=include_descendants is True,
             as_of=ctx.as_of(as_of),
         )
         # Built whole here, not by a resolver per row: a subtree's rows run to
@@ -499,14 +510,17 @@ class Query:
             datetime | None,
             strawberry.argument(description="Only reads recorded at or after this time."),
         ] = None,
-        first: Annotated[int, strawberry.argument(description="The most entries, 0-1000.")] = 100,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="The most entries, 0-1000." + NULL_DEFAULT),
+        ] = AUDIT_ENTRIES,
     ) -> list[AuditEntry]:
         return await audit_entries(
             info,
             who=opt_id(who),
             whom=opt_id(whom),
             since=since,
-            first=first,
+            first=AUDIT_ENTRIES if first is None else first,
         )
 
     @strawberry.field(description="Everything held about a person, GDPR art. 15 (admins).")
