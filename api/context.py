@@ -76,6 +76,11 @@ class Context(BaseContext):
             raise RuntimeError("the catalog is loaded by get_context before execution")
         return self._catalog
 
+    def forget_reads(self) -> None:
+        """After a write: the loaders' and the policy's caches may predate it."""
+        self.loaders.clear()
+        self.policy.forget()
+
     def as_of(self, value: date | None) -> date:
         return self.today if value is None else value
 

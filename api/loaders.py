@@ -1,9 +1,11 @@
 """Per-request DataLoaders over the store's batch reads.
 
 Built once per request (never shared: their caches would leak data between
-callers and go stale). Every loader turns the keys one event-loop tick asked
-for into ONE store call, so a page of employees with their units and
-competences costs a fixed number of calls, not one per employee.
+callers and go stale), and cleared after each mutation's write (the next
+field of the same document would otherwise see what it changed as before).
+Every loader turns the keys one event-loop tick asked for into ONE store
+call, so a page of employees with their units and competences costs a fixed
+number of calls, not one per employee.
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ class Loaders:
         self.mentorships: DataLoader[str, list[m.Mentorship]] = DataLoader(self._mentorships)
         self.conversations: DataLoader[str, list[m.Conversation]] = DataLoader(self._conversations)
         self._all_units: list[m.Unit] | None = None
+
+    def clear(self) -> None:
+        """Forget every read: after a write, which any of them may predate."""
+        for loader in vars(self).values():
+            if isinstance(loader, DataLoader):
+                loader.clear_all()
+        self._all_units = None
 
     async def all_units(self) -> list[m.Unit]:
         """Every unit (the tree is small); read once per request."""

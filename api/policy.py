@@ -112,6 +112,11 @@ class Policy:
         self._lock = asyncio.Lock()
         self.audit_log: dict[str, AuditEntry] = {}
 
+    def forget(self) -> None:
+        """Forget what was read of the caller (their managed units) after a
+        write, which may have changed it (upsertEmployee's `manages`)."""
+        self._managed = None
+
     # --- the caller ---------------------------------------------------------
 
     @property

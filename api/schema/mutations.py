@@ -68,10 +68,10 @@ P = TypeVar("P")
 MAX_SUGGESTED_ITEMS = 20
 
 
-async def attempt(work: Callable[[], Awaitable[P]]) -> P | ErrorMember:
+async def attempt(info: Info, work: Callable[[], Awaitable[P]]) -> P | ErrorMember:
     """The payload, or the typed error for a domain or input error."""
     try:
-        return await work()
+        payload = await work()
     except StoreUnavailableError:
         raise  # not the caller's fault: a top-level UNAVAILABLE error
     except (StegeError, pydantic.ValidationError) as exc:
@@ -79,6 +79,11 @@ async def attempt(work: Callable[[], Awaitable[P]]) -> P | ErrorMember:
         if member is None:
             raise
         return member
+    # The request's caches were filled before this write (by its checks, or
+    # by the mutations before it in the document): the payload's fields and
+    # the next mutation read the store again.
+    info.context.forget_reads()
+    return payload
 
 
 async def _held(info: Info, holding: m.Holding, as_of: date) -> HeldCompetence:
@@ -121,7 +126,7 @@ class Mutation:
                 employee=await person(info, employee), holding=await _held(info, holding, ctx.today)
             )
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(description="Create a development plan, optionally from nextSteps.")
     async def create_plan(
@@ -158,7 +163,7 @@ class Mutation:
             )
             return PlanPayload(plan=Plan.from_domain(plan))
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(description="Add an item to a plan that is not closed.")
     async def add_plan_activity(
@@ -182,7 +187,7 @@ class Mutation:
                 plan_activity=PlanActivity.from_domain(added, plan.employee_id)
             )
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(
         description="Mark an item done; records a holding at its target level (source "
@@ -212,7 +217,7 @@ class Mutation:
                 holding=await _held(info, holding, day),
             )
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(
         description="Cancel a planned or ongoing item of a plan that is not closed."
@@ -235,7 +240,7 @@ class Mutation:
                 plan_activity=PlanActivity.from_domain(cancelled, plan.employee_id)
             )
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(description="Record a follow-up of a plan (managers).")
     async def follow_up_plan(
@@ -258,7 +263,7 @@ class Mutation:
             )
             return PlanPayload(plan=Plan.from_domain(updated))
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(description="Start a mentorship (managers of the adept).")
     async def start_mentorship(
@@ -298,7 +303,7 @@ class Mutation:
                 ) from None
             return MentorshipPayload(mentorship=Mentorship.from_domain(started, day))
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(description="End a mentorship (managers of the adept).")
     async def end_mentorship(
@@ -319,7 +324,7 @@ class Mutation:
             )
             return MentorshipPayload(mentorship=Mentorship.from_domain(ended, day))
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(description="Record one of the yearly talks (managers).")
     async def record_conversation(
@@ -345,7 +350,7 @@ class Mutation:
                 employee=await person(info, employee), conversation=Conversation.from_domain(talk)
             )
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(description="Declare how many people a unit needs at a level.")
     async def set_unit_need(
@@ -373,7 +378,7 @@ class Mutation:
                 unit=await unit_of(info, need.unit_id), need=UnitNeed.from_domain(need)
             )
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(description="Create or change an employee (admins).")
     async def upsert_employee(
@@ -394,10 +399,9 @@ class Mutation:
                 employee_id=str(input.id),
                 changes=input.changes(),
             )
-            ctx.loaders.employee.prime(employee.id, employee, force=True)
             return EmployeePayload(employee=await person(info, employee))
 
-        return await attempt(work)
+        return await attempt(info, work)
 
     @strawberry.mutation(
         description="Erase a person and every link to them, GDPR art. 17 (admins). "
@@ -411,7 +415,7 @@ class Mutation:
         async def work() -> EraseEmployeePayload:
             return await erase(info, str(input.id))
 
-        return await attempt(work)
+        return await attempt(info, work)
 
 
 def _plan_of(plan_activity_id: str) -> str:
