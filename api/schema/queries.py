@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated
 
@@ -33,6 +34,12 @@ from ladders.orgtree import load_tree
 
 def _ids(values: list[strawberry.ID] | None) -> list[str] | None:
     return None if values is None else [str(v) for v in values]
+
+
+def _folded(text: str) -> str:
+    """`text` to compare in any case: NFC before and after casefolding, so
+    that a decomposed `ä` (macOS clients send them) is the composed one."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
 def _as_of(what: str, more: str = "") -> StrawberryArgumentAnnotation:
@@ -126,17 +133,19 @@ class Query:
             str | None,
             strawberry.argument(
                 description="Only those whose id, name or English name contains this text, "
-                "in any case."
+                "in any case; composed and decomposed letters (`ä`, `a` + `¨`) match alike."
             ),
         ] = None,
     ) -> list[Competence]:
         catalog = await info.context.catalog()
-        needle = (search or "").casefold()
+        needle = _folded(search or "")
         return [
             Competence.from_domain(c)
             for c in catalog.competences.values()
             if (category is None or c.category.value == category.casefold())
-            and needle in f"{c.id} {c.name} {c.name_en or ''}".casefold()
+            # Each field on its own: joined, a text spanning two ("vård
+            # evidence", a space) matched what no field contains.
+            and any(needle in _folded(text) for text in (c.id, c.name, c.name_en or ""))
         ]
 
     @strawberry.field(description="Every profession, by id.")

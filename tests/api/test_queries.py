@@ -8,6 +8,7 @@ on the same store (the API must translate, not recompute).
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from typing import Any
 
@@ -185,6 +186,26 @@ async def test_competences_filter_by_category_and_search(api: Api) -> None:
             "description": "Renewed every year",
         }
     ]
+
+
+async def test_competence_search_matches_within_one_field_in_either_normal_form(
+    api: Api,
+) -> None:
+    async def found(text: str) -> list[str]:
+        body = await api.gql("query($s: String) { competences(search: $s) { id } }", {"s": text})
+        return [c["id"] for c in data(body)["competences"]]
+
+    # Across two fields (id, name, English name) is no match: the text is in none.
+    assert await found("vård evidence") == []
+    assert await found("team Teamwork") == []
+    assert await found("evb Evidens") == []
+    # A space matches the names with one, not every competence.
+    assert "hlr" not in await found(" ")
+    assert await found("VÅRD") == ["evb", "pcv"]
+    # Decomposed (NFD: macOS clients send them) as composed, either side of a case fold.
+    assert await found(unicodedata.normalize("NFD", "VÅRD")) == ["evb", "pcv"]
+    assert await found(unicodedata.normalize("NFD", "hjärt")) == ["hlr"]
+    assert await found(unicodedata.normalize("NFD", "BEMÖTANDE")) == ["bem"]
 
 
 async def test_professions_ladders_steps_and_transitions(api: Api) -> None:
