@@ -289,12 +289,14 @@ class Policy:
     async def may_list_people(self, unit_id: str) -> bool:
         return self.is_admin or unit_id in await self.managed_unit_ids()
 
-    async def people_units(self, unit_id: str | None) -> list[str]:
+    async def people_units(self, unit_id: str | None) -> list[str] | None:
         """The units whose people the caller may list: one unit's subtree, or
-        with no unit every unit the caller may see people in."""
+        with no unit every unit the caller may see people in; None: everyone,
+        in a unit or not (an admin with no unit)."""
         if unit_id is None:
             if self.is_admin:
-                return [u.id for u in await self._loaders.all_units()]
+                # Everyone, not every unit's people: some work in none.
+                return None
             managed = await self.managed_unit_ids()
             if not managed:
                 raise forbidden()

@@ -167,16 +167,19 @@ class Store(Protocol):
 
     async def employees_in_units(
         self,
-        unit_ids: Sequence[str],
+        unit_ids: Sequence[str] | None,
         *,
         first: int | None = None,
         after: str | None = None,
     ) -> list[Employee]:
-        """Employees working in any of these units, by id; `after` is an
-        exclusive employee-id cursor, `first` a limit."""
+        """Employees working in any of these units (None: every employee, in
+        a unit or not), by id; `after` is an exclusive employee-id cursor,
+        `first` a limit."""
         ...
 
-    async def count_employees_in_units(self, unit_ids: Sequence[str]) -> int: ...
+    async def count_employees_in_units(self, unit_ids: Sequence[str] | None) -> int:
+        """How many `employees_in_units` lists (None: every employee)."""
+        ...
 
     async def holdings_of(self, employee_ids: Sequence[str]) -> list[Holding]:
         """Holdings of these employees, by (employee, competence)."""

@@ -476,7 +476,7 @@ class EmployeeConnection:
         description="The people of this page, by id: at most `first`."
     )
     page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
-    unit_ids: strawberry.Private[list[str]]
+    unit_ids: strawberry.Private[list[str] | None]
 
     @strawberry.field(description="How many people the whole list has.")
     async def total_count(self, info: Info) -> int:
@@ -498,11 +498,11 @@ def decode_cursor(cursor: str) -> str:
 
 
 async def employee_page(
-    info: Info, *, unit_ids: list[str], first: int | None, after: str | None
+    info: Info, *, unit_ids: list[str] | None, first: int | None, after: str | None
 ) -> EmployeeConnection:
-    """One page of the people working in `unit_ids`, by id (the caller's rights
-    over those units are checked by the caller of this function); `first`
-    null: the default page size."""
+    """One page of the people working in `unit_ids` (None: everyone), by id
+    (the caller's rights over those units are checked by the caller of this
+    function); `first` null: the default page size."""
     first = PAGE_SIZE if first is None else first
     if not 0 <= first <= MAX_PAGE:
         raise ValidationError(f"first must be between 0 and {MAX_PAGE}", field="first", value=first)

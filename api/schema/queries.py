@@ -109,7 +109,8 @@ class Query:
             strawberry.argument(
                 description="List this unit's subtree: a unit the caller manages or one "
                 "below it (any unit for admins), else FORBIDDEN. Default: every unit the "
-                "caller manages (FORBIDDEN when none; every unit for admins)."
+                "caller manages (FORBIDDEN when none); for admins, everyone, also those "
+                "in no unit."
             ),
         ] = None,
         first: Annotated[int | None, PAGE_FIRST] = PAGE_SIZE,

@@ -181,10 +181,9 @@ def all_employees(conn: sqlite3.Connection) -> list[Employee]:
 
 
 def employees_in_units(
-    conn: sqlite3.Connection, unit_ids: Sequence[str], first: int | None, after: str | None
+    conn: sqlite3.Connection, unit_ids: Sequence[str] | None, first: int | None, after: str | None
 ) -> list[Employee]:
-    where = f"unit_id IN {IDS}"
-    params: tuple[Any, ...] = (as_json(unit_ids),)
+    where, params = _in_units(unit_ids)
     if after is not None:
         where += " AND id > ?"
         params += (after,)
@@ -196,11 +195,17 @@ def employees_in_units(
     return _employees(conn, found)
 
 
-def count_employees_in_units(conn: sqlite3.Connection, unit_ids: Sequence[str]) -> int:
-    row = conn.execute(
-        f"SELECT COUNT(*) FROM employee WHERE unit_id IN {IDS}", (as_json(unit_ids),)
-    ).fetchone()
+def count_employees_in_units(conn: sqlite3.Connection, unit_ids: Sequence[str] | None) -> int:
+    where, params = _in_units(unit_ids)
+    row = conn.execute(f"SELECT COUNT(*) FROM employee WHERE {where}", params).fetchone()
     return int(row[0])
+
+
+def _in_units(unit_ids: Sequence[str] | None) -> tuple[str, tuple[Any, ...]]:
+    """The employee rows of these units; None: every row, in a unit or not."""
+    if unit_ids is None:
+        return "1", ()
+    return f"unit_id IN {IDS}", (as_json(unit_ids),)
 
 
 def holdings_of(conn: sqlite3.Connection, employee_ids: Sequence[str] | None) -> list[Holding]:

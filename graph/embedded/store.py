@@ -128,7 +128,7 @@ class EmbeddedStore:
 
     async def employees_in_units(
         self,
-        unit_ids: Sequence[str],
+        unit_ids: Sequence[str] | None,
         *,
         first: int | None = None,
         after: str | None = None,
@@ -139,7 +139,7 @@ class EmbeddedStore:
             lambda conn: reads.employees_in_units(conn, unit_ids, first, after)
         )
 
-    async def count_employees_in_units(self, unit_ids: Sequence[str]) -> int:
+    async def count_employees_in_units(self, unit_ids: Sequence[str] | None) -> int:
         return await self._db.read(lambda conn: reads.count_employees_in_units(conn, unit_ids))
 
     async def holdings_of(self, employee_ids: Sequence[str]) -> list[Holding]:

@@ -108,6 +108,13 @@ EMPLOYEES_IN_UNITS: Final = (
 COUNT_EMPLOYEES_IN_UNITS: Final = (
     "MATCH (u:Unit)<-[:WORKS_IN]-(e:Employee) WHERE u.id IN $unit_ids RETURN count(DISTINCT e) AS n"
 )
+# Every employee, in a unit or not.
+ALL_EMPLOYEES: Final = (
+    "MATCH (e:Employee) WHERE $after IS NULL OR e.id > $after"
+    " WITH e ORDER BY e.id LIMIT $first"
+    " RETURN collect(" + _EMPLOYEE + ") AS rows"
+)
+COUNT_ALL_EMPLOYEES: Final = "MATCH (e:Employee) RETURN count(e) AS n"
 
 HOLDINGS_OF: Final = (
     "MATCH (e:Employee)-[h:HOLDS]->(c:Competence) WHERE e.id IN $ids"

@@ -293,25 +293,33 @@ class Neo4jStore:
 
     async def employees_in_units(
         self,
-        unit_ids: Sequence[str],
+        unit_ids: Sequence[str] | None,
         *,
         first: int | None = None,
         after: str | None = None,
     ) -> list[Employee]:
-        if not unit_ids or (first is not None and first <= 0):
+        if (unit_ids is not None and not unit_ids) or (first is not None and first <= 0):
             return []
         limit = _NO_LIMIT if first is None else first
-        rows = await self._rows(
-            Q.EMPLOYEES_IN_UNITS, unit_ids=list(unit_ids), after=after, first=limit
-        )
+        if unit_ids is None:
+            rows = await self._rows(Q.ALL_EMPLOYEES, after=after, first=limit)
+        else:
+            rows = await self._rows(
+                Q.EMPLOYEES_IN_UNITS, unit_ids=list(unit_ids), after=after, first=limit
+            )
         return [to_model(Employee, r) for r in rows]
 
-    async def count_employees_in_units(self, unit_ids: Sequence[str]) -> int:
-        if not unit_ids:
+    async def count_employees_in_units(self, unit_ids: Sequence[str] | None) -> int:
+        if unit_ids is not None and not unit_ids:
             return 0
+        query, params = (
+            (Q.COUNT_ALL_EMPLOYEES, {})
+            if unit_ids is None
+            else (Q.COUNT_EMPLOYEES_IN_UNITS, {"unit_ids": list(unit_ids)})
+        )
 
         async def work(tx: AsyncManagedTransaction) -> int:
-            result = await tx.run(Q.COUNT_EMPLOYEES_IN_UNITS, {"unit_ids": list(unit_ids)})
+            result = await tx.run(query, params)
             record = await result.single(strict=True)
             return int(record["n"])
 

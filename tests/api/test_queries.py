@@ -156,6 +156,26 @@ async def test_employees_without_unit_lists_what_the_caller_manages(api: Api) ->
     assert everyone["employees"]["totalCount"] == 10
 
 
+async def test_employees_without_unit_for_an_admin_lists_those_in_no_unit_too(api: Api) -> None:
+    added = 'mutation { upsertEmployee(input: {id: "e055", name: "Utan Enhet", birthYear: 1980}) '
+    assert data(await api.gql(added + "{ __typename } }", roles="admin"))
+    query = """query($after: String) { employees(first: 5, after: $after) {
+        totalCount edges { node { id unit { id } } } pageInfo { endCursor hasNextPage } } }"""
+    seen: list[str] = []
+    after = None
+    while True:
+        page = data(await api.gql(query, {"after": after}, roles="admin"))["employees"]
+        assert page["totalCount"] == 11
+        seen += [e["node"]["id"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert seen == sorted([f"e{n:02}" for n in range(1, 11)] + ["e055"])
+    # A unit's subtree, even the root's, still has only its units' people.
+    body = await api.gql('{ employees(unitId: "reg") { totalCount } }', roles="admin")
+    assert data(body)["employees"]["totalCount"] == 10
+
+
 async def test_employees_rejects_a_bad_page(api: Api) -> None:
     body = await api.gql('{ employees(unitId: "enh-akut", first: 500) { totalCount } }')
     assert error_codes(body) == ["BAD_USER_INPUT"]
