@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import strawberry
@@ -42,6 +42,7 @@ from api.schema.errors import (
 )
 from api.schema.mutations import Mutation
 from api.schema.queries import Query
+from api.schema.scalars import DATE
 from ladders.ports import AuditRecord
 
 audit_log = logging.getLogger("stege.audit")
@@ -205,7 +206,11 @@ def build_schema(*, introspection: bool = False, limits: Limits = Limits()) -> s
         mutation=Mutation,
         extensions=extensions,
         # Without introspection, "did you mean ...?" would leak the schema.
-        config=StrawberryConfig(disable_field_suggestions=not introspection),
+        config=StrawberryConfig(
+            disable_field_suggestions=not introspection,
+            # YYYY-MM-DD only, as the dataset takes dates (api.schema.scalars).
+            scalar_map={date: DATE},
+        ),
     )
     check_as_of_arguments(schema)
     return schema

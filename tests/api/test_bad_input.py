@@ -135,3 +135,45 @@ async def test_errors_about_the_document_are_coded_parse_or_validation(api: Api)
         headers={"X-Stege-User": "e05"},
     )
     assert error_codes(unknown.json()) == ["GRAPHQL_VALIDATION_FAILED"], unknown.text
+
+
+# Python's date.fromisoformat (strawberry's Date) takes the basic and week
+# forms too; the dataset files, and so the API, take YYYY-MM-DD only.
+NOT_YYYY_MM_DD = ["20250301", "2025-W09-6", "2025W096", "2025-3-1", "2025-03-1", "25-03-01",
+                  "2025-03-01T00:00", "2025-03-01\n", " 2025-03-01"]  # fmt: skip
+
+
+async def test_a_date_other_than_yyyy_mm_dd_is_bad_user_input_naming_the_form(api: Api) -> None:
+    query = 'query($d: Date) { gap(employeeId: "e03", asOf: $d) { ready } }'
+    for text in NOT_YYYY_MM_DD:
+        body = await api.gql(query, {"d": text}, roles="admin")
+        assert error_codes(body) == ["BAD_USER_INPUT"], (text, body)
+        (error,) = body["errors"]
+        assert error["extensions"]["field"] == "d", text
+        assert "Expected YYYY-MM-DD" in error["message"], text
+        assert "isoformat" not in error["message"], text
+        literal = f'{{ gap(employeeId: "e03", asOf: "{text.strip()}") {{ ready }} }}'
+        if text.strip() != "2025-03-01":
+            body = await api.gql(literal, roles="admin")
+            assert error_codes(body) == ["BAD_USER_INPUT"], (text, body)
+            assert body["errors"][0]["extensions"]["field"] == "asOf", text
+    # No such day: the form is right, the calendar says no.
+    body = await api.gql(query, {"d": "2025-02-29"}, roles="admin")
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert "No such day (expected YYYY-MM-DD" in body["errors"][0]["message"]
+
+
+async def test_a_mutation_stores_no_day_written_in_another_form(api: Api) -> None:
+    assess = (
+        'mutation($d: Date) { assessCompetence(input: {employeeId: "e03", competenceId: "team", '
+        "level: 2, assessedOn: $d}) { ... on AssessCompetencePayload { holding { assessedOn } } } }"
+    )
+    body = await api.gql(assess, {"d": "2025W096"}, roles="admin")
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["data"] is None
+    held = data(await api.gql('{ employee(id: "e03") { competences { competence { id } } } }',
+                              roles="admin"))  # fmt: skip
+    assert "team" not in [c["competence"]["id"] for c in held["employee"]["competences"]]
+    # The one form is taken and given back as it was.
+    body = data(await api.gql(assess, {"d": "2025-03-01"}, roles="admin"))
+    assert body["assessCompetence"]["holding"]["assessedOn"] == "2025-03-01"
