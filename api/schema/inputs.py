@@ -217,7 +217,8 @@ class UpsertEmployeeInput:
     step_since: date | None = strawberry.field(
         default=strawberry.UNSET,
         description="Since when they are at the step (time at it counts towards its "
-        "minMonths; unknown counts as none).",
+        "minMonths; unknown counts as none). Give it with a new stepId: a new step "
+        "without it leaves it unknown, and clearing the step clears it.",
     )
     employed_since: date | None = strawberry.field(
         default=strawberry.UNSET, description="Since when they are employed."
