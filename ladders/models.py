@@ -28,12 +28,23 @@ LIST_SEPARATOR: Final = ";"
 seed.layout.LIST_SEPARATOR is this one)."""
 
 
+MAX_ID_CHARS: Final = 200
+"""The longest id: HR numbers and slugs are far shorter, and Neo4j refuses to
+index a value past ~8 kB (it answered a 9,000-character id with an internal
+error where SQLite took it)."""
+
+MAX_NAME_CHARS: Final = 500
+"""The longest name (of a person, unit, step...): a name, not a document."""
+
+
 def _check_id(value: str) -> str:
     # The dataset format reads ids stripped, an empty cell as "not set" and
     # `;` in a list cell as the end of an id: an id it could not read back
     # would break export -> import.
     if not value:
         raise ValueError("must not be empty")
+    if len(value) > MAX_ID_CHARS:
+        raise ValueError(f"must be at most {MAX_ID_CHARS} characters long")
     if value != value.strip():
         raise ValueError("must not start or end with whitespace")
     if LIST_SEPARATOR in value:
@@ -50,16 +61,19 @@ def _check_name(value: str) -> str:
     # Names are kept verbatim, but a blank one reads back as "not set".
     if not value.strip():
         raise ValueError("must not be blank")
+    if len(value) > MAX_NAME_CHARS:
+        raise ValueError(f"must be at most {MAX_NAME_CHARS} characters long")
     return value
 
 
 Id = Annotated[str, AfterValidator(_check_id)]
 """An identifier (also a reference to one): non-empty, no whitespace around it,
-no `;`, as the dataset format reads it (DESIGN §7), and no character beyond
-U+FFFF."""
+no `;`, as the dataset format reads it (DESIGN §7), no character beyond
+U+FFFF, at most `MAX_ID_CHARS` long."""
 
 Name = Annotated[str, AfterValidator(_check_name)]
-"""A required name: not blank (spaces around it are kept)."""
+"""A required name: not blank (spaces around it are kept), at most
+`MAX_NAME_CHARS` long."""
 
 
 def _check_unique(ids: tuple[str, ...]) -> tuple[str, ...]:

@@ -22,8 +22,10 @@ from ladders.models import (
     MAX_COST_SEK,
     MAX_COUNT,
     MAX_HOURS,
+    MAX_ID_CHARS,
     MAX_MENTOR_CAPACITY,
     MAX_MONTHS,
+    MAX_NAME_CHARS,
     MAX_YEARS,
     Competence,
     Conversation,
@@ -106,6 +108,18 @@ def test_an_id_with_the_list_separator_is_rejected(make: object, field: str) -> 
     with pytest.raises(ValidationError, match="must not contain ';'") as caught:
         make()  # type: ignore[operator]
     assert caught.value.errors()[0]["loc"][0] == field
+
+
+def test_ids_and_names_have_a_length_limit() -> None:
+    # Neo4j refused to index a 9,000-character id (an internal error over the
+    # API, a traceback on import) where SQLite took 200,000 characters.
+    Employee(id="e" * MAX_ID_CHARS, name="n" * MAX_NAME_CHARS, birth_year=1980)
+    with pytest.raises(ValidationError, match=f"at most {MAX_ID_CHARS} characters") as long_id:
+        Employee(id="e" * (MAX_ID_CHARS + 1), name="N", birth_year=1980)
+    assert long_id.value.errors()[0]["loc"] == ("id",)
+    with pytest.raises(ValidationError, match=f"at most {MAX_NAME_CHARS} characters") as long:
+        Employee(id="e1", name="n" * (MAX_NAME_CHARS + 1), birth_year=1980)
+    assert long.value.errors()[0]["loc"] == ("name",)
 
 
 def test_an_id_holds_no_character_beyond_u_ffff() -> None:

@@ -92,6 +92,12 @@ CASES = {
         "step_since 1899-12-31 is not a date from 1900-01-01 to 2200-12-31",
         "step_since",
     ),
+    "id too long": Case(
+        "plans.csv",
+        "p2,e3,2023-01-01",
+        "p" + "2" * 200 + ",e3,2023-01-01",
+        "must be at most 200 characters long",
+    ),
     "step_since without a step": Case(
         "employees.csv",
         "usk,usk-2,2012-01-01",
