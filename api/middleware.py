@@ -8,13 +8,17 @@ millisecond-scale GraphQL request.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse
 
 from api.guard import check_request
+
+log = logging.getLogger("stege.api")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -51,20 +55,44 @@ class RequestEnvelope:
             # Loud on every answer, not only in the start-up log.
             extra.append((DEV_WARNING_HEADER.lower().encode(), self.dev_warning.encode()))
 
+        started = False
+
         async def send_stamped(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 message = {**message, "headers": [*message.get("headers", ()), *extra]}
             await send(message)
 
-        if scope["method"] == "POST" and scope["path"].rstrip("/") == self.graphql_path:
-            request = Request(scope, receive)
-            refused = await check_request(request, self.max_body_bytes)
-            if refused is not None:
-                await refused(scope, receive, send_stamped)
-                return
-            receive = _replay(await request.body(), receive)
-            scope = {**scope, "headers": _plain_json(scope["headers"])}
-        await self.app(scope, receive, send_stamped)
+        try:
+            if scope["method"] == "POST" and scope["path"].rstrip("/") == self.graphql_path:
+                request = Request(scope, receive)
+                refused = await check_request(request, self.max_body_bytes)
+                if refused is not None:
+                    await refused(scope, receive, send_stamped)
+                    return
+                receive = _replay(await request.body(), receive)
+                scope = {**scope, "headers": _plain_json(scope["headers"])}
+            await self.app(scope, receive, send_stamped)
+        except ClientDisconnect:
+            # The client went away mid-body: nobody to answer, nothing wrong here.
+            log.debug("client disconnected before its request was read (request id %s)", request_id)
+        except Exception:
+            # Outside GraphQL execution (whose errors strawberry masks): without
+            # this, starlette answers a bare text 500 with no request id.
+            log.exception("unexpected error (request id %s)", request_id)
+            if started:
+                raise  # an answer is under way: only the server can end it
+            await unexpected(request_id)(scope, receive, send_stamped)
+
+
+def unexpected(request_id: str) -> JSONResponse:
+    """The masked answer to an error outside execution, as inside it (docs/api.md, Errors)."""
+    error = {
+        "message": f"Unexpected error (request id {request_id}).",
+        "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+    }
+    return JSONResponse({"data": None, "errors": [error]}, status_code=500)
 
 
 def _plain_json(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:

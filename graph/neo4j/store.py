@@ -26,6 +26,8 @@ from neo4j import (
     NotificationDisabledClassification,
 )
 from neo4j.exceptions import (
+    AuthError,
+    ClientError,
     ConfigurationError,
     ConnectionAcquisitionTimeoutError,
     ConstraintError,
@@ -104,6 +106,24 @@ def translate_errors() -> Iterator[None]:
     except TransientError as exc:
         # Still failing after the driver's retries (deadlocks, memory limits).
         raise StoreUnavailableError(f"Neo4j transient failure: {exc.message or exc}") from exc
+    except ClientError as exc:
+        # A database that does not exist or credentials the server refuses are
+        # the deployment's fault, not the request's: "unavailable" (503 and a
+        # one-line message from the CLI), never a 500 or a driver traceback.
+        code = exc.code or ""
+        if code == _DATABASE_NOT_FOUND:
+            raise StoreUnavailableError(
+                f"Neo4j has no such database (STEGE_NEO4J_DATABASE): {exc.message or exc}"
+            ) from exc
+        if isinstance(exc, AuthError) or code.startswith(_SECURITY):
+            raise StoreUnavailableError(
+                f"Neo4j refused the credentials (STEGE_NEO4J_USER/PASSWORD): {exc.message or exc}"
+            ) from exc
+        raise
+
+
+_DATABASE_NOT_FOUND: Final = "Neo.ClientError.Database.DatabaseNotFound"
+_SECURITY: Final = "Neo.ClientError.Security."
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ import gc
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator, MutableMapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,102 @@ async def test_unexpected_errors_are_masked_with_a_request_id(
     assert logged
     assert logged[0].exc_info is not None
     assert "secret detail of the bug" in str(logged[0].exc_info[1])
+
+
+async def test_an_unexpected_error_before_execution_is_masked_with_a_request_id(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The catalog is checked before strawberry runs the operation, so its
+    # masking does not apply there: this was a bare text/plain 500.
+    broken = FailingStore(store, {"reference_version": RuntimeError("secret detail of the bug")})
+    async with serving(broken) as api:  # type: ignore[arg-type]
+        with caplog.at_level(logging.ERROR, logger="stege.api"):
+            response = await api.post("{ competences { id } }", user="e03")
+    assert response.status_code == 500
+    request_id = response.headers["X-Request-Id"]
+    assert response.json() == {
+        "data": None,
+        "errors": [
+            {
+                "message": f"Unexpected error (request id {request_id}).",
+                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+            }
+        ],
+    }
+    assert "secret" not in response.text
+    logged = [r for r in caplog.records if request_id in r.getMessage()]
+    assert logged
+    assert logged[0].exc_info is not None
+    assert "secret detail of the bug" in str(logged[0].exc_info[1])
+
+
+async def test_a_client_that_goes_away_mid_body_gets_nothing_and_logs_no_error(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    # What uvicorn hands the app when the client closes before sending all
+    # of its Content-Length: part of the body, then a disconnect.
+    messages: Iterator[dict[str, Any]] = iter(
+        [
+            {"type": "http.request", "body": b'{"query":', "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+    )
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return next(messages)
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/graphql",
+        "raw_path": b"/graphql",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"stege.test"),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"1000"),
+            (b"x-stege-user", b"e03"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 80),
+    }
+    with caplog.at_level(logging.DEBUG, logger="stege.api"):
+        await api.app(scope, receive, send)  # raises nothing
+    assert sent == []
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    (gone,) = [r for r in caplog.records if "disconnected" in r.getMessage()]
+    assert gone.levelno == logging.DEBUG
+    assert gone.exc_info is None
+
+
+@pytest.mark.neo4j
+async def test_a_neo4j_database_that_does_not_exist_is_a_coded_503(
+    neo4j_uri: str, neo4j_auth: tuple[str, str] | None
+) -> None:
+    from graph.neo4j import Neo4jStore
+
+    store = await Neo4jStore.open(uri=neo4j_uri, auth=neo4j_auth, database="nosuch")
+    try:
+        async with serving(store) as api:
+            response = await api.post("{ me { name } }", user="e03")
+            ready = await api.client.get("/readyz")
+    finally:
+        await store.close()
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"] == "5"
+    body = response.json()
+    assert error_codes(body) == ["UNAVAILABLE"]
+    assert body["errors"][0]["extensions"]["requestId"] == response.headers["x-request-id"]
+    assert "nosuch" not in response.text
+    assert ready.status_code == 503
 
 
 async def test_an_unavailable_store_is_a_coded_503(store: Store) -> None:

@@ -369,6 +369,57 @@ async def test_unreachable_server_is_store_unavailable() -> None:
         await store.close()
 
 
+async def test_a_database_that_does_not_exist_is_store_unavailable(
+    neo4j_uri: str, neo4j_auth: tuple[str, str] | None
+) -> None:
+    # STEGE_NEO4J_DATABASE naming no database: the driver's ClientError
+    # reached the API as a bare 500 and the CLI as a traceback.
+    store = await Neo4jStore.open(uri=neo4j_uri, auth=neo4j_auth, database="nosuch")
+    try:
+        with pytest.raises(StoreUnavailableError, match="no such database"):
+            await store.ping()
+        with pytest.raises(StoreUnavailableError, match="no such database"):
+            await store.reference_version()
+    finally:
+        await store.close()
+
+
+def test_db_init_on_a_database_that_does_not_exist_is_one_line(
+    neo4j_uri: str, neo4j_auth: tuple[str, str] | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir("/")  # no .env file
+    monkeypatch.setenv("STEGE_STORE", "neo4j")
+    monkeypatch.setenv("STEGE_NEO4J_URI", neo4j_uri)
+    monkeypatch.setenv("STEGE_NEO4J_DATABASE", "nosuch")
+    if neo4j_auth is not None:
+        monkeypatch.setenv("STEGE_NEO4J_USER", neo4j_auth[0])
+        monkeypatch.setenv("STEGE_NEO4J_PASSWORD", neo4j_auth[1])
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli.app, ["db", "init"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "no such database" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serving_a_database_that_does_not_exist_says_so_in_one_line(
+    serving: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    neo4j_uri: str,
+    neo4j_auth: tuple[str, str] | None,
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="stege.serve"):
+        result = _serve_on(monkeypatch, neo4j_uri, neo4j_auth, "nosuch")
+
+    assert result.exit_code == 0, result.output
+    assert len(serving) == 1
+    assert any("no such database" in r.getMessage() for r in caplog.records)
+
+
 async def test_a_step_keeps_by_id_lookup_after_reimport(store: Neo4jStore, raw: Any) -> None:
     region = tiny_region()
     await store.import_dataset(region)
