@@ -41,6 +41,12 @@ _WAL_LIMIT_BYTES = 64 * 1024 * 1024
 _SQLITE_MAX_INTEGER = 2**63 - 1
 
 
+def _identity(path: Path) -> tuple[int, int]:
+    """The file `path` names now (device, inode)."""
+    st = path.stat()
+    return st.st_dev, st.st_ino
+
+
 def _connect(path: Path, *, writer: bool, create: bool = True) -> sqlite3.Connection:
     # isolation_level=None: autocommit, so the transactions are exactly the
     # BEGIN/COMMIT this module issues and Python's sqlite3 adds none of its own.
@@ -75,6 +81,7 @@ class Database:
         self._writer_pool = ThreadPoolExecutor(1, thread_name_prefix="stege-sqlite-writer")
         self._reader_pool = ThreadPoolExecutor(readers, thread_name_prefix="stege-sqlite-reader")
         self._writer: sqlite3.Connection | None = None
+        self._file: tuple[int, int] | None = None
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
@@ -92,9 +99,25 @@ class Database:
             if not self.path.exists():
                 raise StoreUnavailableError(f"no database at {self.path}")
             self._writer = _connect(self.path, writer=True, create=False)
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = _connect(self.path, writer=True)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = _connect(self.path, writer=True)
+        self._file = _identity(self.path)
+
+    def _check_file(self) -> None:
+        """Fail unless the path still names the file opened. Deleted or
+        replaced under a running server, the connections kept writing to the
+        old file: every write after it answered success and was gone at the
+        next start (and a reader opened then made a new, empty file)."""
+        try:
+            same = _identity(self.path) == self._file
+        except OSError:
+            same = False
+        if not same:
+            raise StoreUnavailableError(
+                f"SQLite store {self.path}: the database file was removed or replaced "
+                "while open; restart to open it again"
+            )
 
     async def migrate(self) -> int:
         return await self._in(self._writer_pool, lambda: apply_migrations(self._writer_conn()))
@@ -127,7 +150,12 @@ class Database:
         found at COMMIT can be reported by its row without scanning the file.
         """
         checked = tuple(tables)
-        return await self._in(self._writer_pool, lambda: self._transact(work, checked))
+
+        def checked_work() -> T:
+            self._check_file()  # a stat, on the writer thread: ~µs
+            return self._transact(work, checked)
+
+        return await self._in(self._writer_pool, checked_work)
 
     async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` on a reader connection, in one snapshot of the file."""
@@ -137,6 +165,7 @@ class Database:
         """Fails unless the file answers a read: the schema and one row of a
         real table (`meta`, one page). `SELECT 1` reads nothing of the file,
         so it passed while a broken or emptied file failed every request."""
+        self._check_file()
         await self.read(_read_meta)
 
     async def _in(self, pool: ThreadPoolExecutor, work: Callable[[], T]) -> T:
@@ -200,7 +229,9 @@ class Database:
     def _reader_conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = _connect(self.path, writer=False, create=self._create)
+            # Never create: the writer made the file at open, and a reader
+            # opened after it was removed must not make a new, empty one.
+            conn = _connect(self.path, writer=False, create=False)
             self._local.conn = conn
             with self._readers_lock:
                 self._readers.append(conn)

@@ -197,6 +197,36 @@ async def test_a_closed_store_is_unavailable(embedded: EmbeddedStore) -> None:
         await embedded.upsert_employee(make_employee("e99"))
 
 
+def _remove_database(path: Path) -> None:
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        (path.parent / name).unlink(missing_ok=True)
+
+
+@pytest.mark.parametrize("how", ["removed", "replaced"])
+async def test_a_file_removed_or_replaced_while_open_takes_no_more_writes(
+    tmp_path: Path, how: str
+) -> None:
+    # The connections kept the old file open: every write after it answered
+    # success and was gone at the next start, /readyz still said ready, and a
+    # reader opened afterwards made a new, empty file at the path.
+    path = tmp_path / "stege.db"
+    store = await EmbeddedStore.open(path)
+    try:
+        await store.import_dataset(tiny_region())
+        _remove_database(path)
+        if how == "replaced":
+            other = await EmbeddedStore.open(path)
+            await other.close()
+
+        with pytest.raises(StoreUnavailableError, match="removed or replaced"):
+            await store.upsert_employee(make_employee("e99"))
+        with pytest.raises(StoreUnavailableError, match="removed or replaced"):
+            await store.ping()
+    finally:
+        await store.close()
+    assert path.exists() == (how == "replaced")  # nothing made a new file at the path
+
+
 async def test_an_unopenable_file_is_unavailable(tmp_path: Path) -> None:
     (tmp_path / "a-directory.db").mkdir()
 
