@@ -58,6 +58,12 @@ class Limits:
     """Fields with every fragment spread out (`documents`): what the rules walk."""
 
 
+ANSWER_WITHHELD_MESSAGE = (
+    "The change may have been saved, but its answer is withheld: the audit log "
+    "could not be written. Read it back before making it again."
+)
+
+
 class AuditExtension(SchemaExtension):
     """Records who read which fields of whom in this request: one batch in the
     store (one write per request, not per field) and one JSON line per person
@@ -107,15 +113,26 @@ class AuditExtension(SchemaExtension):
                 exc_info=exc,
             )
             result = self.execution_context.result
+            if self.execution_context.operation_type is OperationType.MUTATION:
+                # Its writes committed before the audit was tried: "try again"
+                # (UNAVAILABLE, Retry-After) made a client repeat a change
+                # that was made (a second plan item, say).
+                error = GraphQLError(
+                    ANSWER_WITHHELD_MESSAGE,
+                    extensions={"code": "ANSWER_WITHHELD", "requestId": request_id},
+                )
+                response = getattr(context, "response", None)
+                if response is not None:
+                    response.status_code = 503
+            else:
+                error = GraphQLError(
+                    UNAVAILABLE_MESSAGE,
+                    extensions={"code": "UNAVAILABLE", "requestId": request_id},
+                )
+                unavailable(context)
             if result is not None:
                 result.data = None
-                result.errors = [
-                    GraphQLError(
-                        UNAVAILABLE_MESSAGE,
-                        extensions={"code": "UNAVAILABLE", "requestId": request_id},
-                    )
-                ]
-            unavailable(context)
+                result.errors = [error]
 
 
 SUGGESTION = "Did you mean"

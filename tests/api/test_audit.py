@@ -215,3 +215,21 @@ async def test_no_answer_about_others_when_the_audit_cannot_be_written(api: Api)
     # Reading oneself records nothing, so it is answered.
     assert own.status_code == 200
     assert own.json()["data"] == {"me": {"name": "Eva Holm"}}
+
+
+async def test_a_mutation_whose_answer_cannot_be_audited_says_it_may_be_saved(api: Api) -> None:
+    # The write commits before the audit is tried. Answered UNAVAILABLE with
+    # Retry-After ("try again"), a client repeated a change that was made.
+    broken = FailingStore(api.store, {"record_audit": StoreUnavailableError("disk full")})
+    query = """mutation { addPlanActivity(input: {planId: "p-e03-2025",
+      item: {competenceId: "team", targetLevel: 2}}) {
+      ... on PlanActivityPayload { planActivity { id } } } }"""
+    async with serving(broken) as failing:  # type: ignore[arg-type]
+        response = await failing.post(query, user="e05")
+    assert response.status_code == 503
+    assert "retry-after" not in response.headers
+    body = response.json()
+    assert body["data"] is None
+    assert error_codes(body) == ["ANSWER_WITHHELD"]
+    assert "may have been saved" in body["errors"][0]["message"]
+    assert [a.seq for a in await api.store.plan_activities(["p-e03-2025"])] == [1, 2, 3, 4]
