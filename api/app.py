@@ -9,6 +9,7 @@ the catalog checked against the store before execution.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import uuid
@@ -151,7 +152,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         """The store answers too."""
         services: Services = request.app.state.services
         try:
-            await services.store.ping()
+            # Bounded: a frozen server (or a partition) answers nothing at all.
+            async with asyncio.timeout(settings.readyz_timeout_seconds):
+                await services.store.ping()
         except Exception:  # any failure means "not ready", never a 500
             log.warning("readiness check failed", exc_info=True)
             return JSONResponse({"status": "unavailable"}, status_code=503)

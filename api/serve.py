@@ -202,4 +202,6 @@ def serve(
         workers=workers,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        # Requests stuck on a frozen store must not hold a SIGTERM for minutes.
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )

@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     max_query_aliases: int = Field(default=30, ge=1)
     max_body_bytes: int = Field(default=256 * 1024, ge=1024)
     """Larger request bodies get 413 (a document within the token limit is far smaller)."""
+    readyz_timeout_seconds: float = Field(default=2.5, gt=0)
+    """/readyz answers 503 when the store's ping takes longer (a frozen server
+    never answers, and the orchestrator's probe must not hang with it)."""
+    graceful_shutdown_seconds: int = Field(default=10, ge=0)
+    """On SIGTERM, how long requests in flight may finish before they are cut."""
 
     # --- domain rules (DESIGN §4) -------------------------------------------
     retirement_age: int = Field(default=65, ge=0)

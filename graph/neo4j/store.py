@@ -173,18 +173,25 @@ class Neo4jStore:
         auth: tuple[str, str] | None = None,
         database: str = "neo4j",
         max_transaction_retry_time: float = 30.0,
+        connection_timeout: float = 5.0,
+        connection_acquisition_timeout: float = 10.0,
     ) -> Neo4jStore:
         """Create the one driver of this store; it connects lazily (see `ping`).
 
         `max_transaction_retry_time` bounds how long a read or write keeps
         retrying while the server is unreachable or a cluster changes leader
         (the driver's default), before `StoreUnavailableError`.
+        `connection_timeout` bounds opening one connection and
+        `connection_acquisition_timeout` the wait for one (the driver's 30 s
+        and 60 s held a request through a frozen server for minutes).
         """
         with translate_errors(), _bad_uri(uri):
             driver = AsyncGraphDatabase.driver(
                 uri,
                 auth=auth,
                 max_transaction_retry_time=max_transaction_retry_time,
+                connection_timeout=connection_timeout,
+                connection_acquisition_timeout=connection_acquisition_timeout,
                 # Unset properties are simply absent, so "property key does not
                 # exist" (UNRECOGNIZED) is expected; other notifications stay on.
                 notifications_disabled_classifications=[

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -27,3 +30,17 @@ def test_serve_refuses_jwt_auth_without_a_key(fresh_settings: pytest.MonkeyPatch
     assert result.exit_code == 1
     assert "STEGE_JWT_SECRET" in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_bounds_the_graceful_shutdown(
+    fresh_settings: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Requests stuck on a frozen store held a SIGTERM for minutes.
+    started: list[dict[str, Any]] = []
+    fresh_settings.setattr(uvicorn, "run", lambda *_, **kw: started.append(kw))
+    fresh_settings.setenv("STEGE_AUTH_MODE", "dev")
+    fresh_settings.setenv("STEGE_DB_PATH", str(tmp_path / "stege.db"))
+    result = CliRunner().invoke(app, ["serve", "--port", "0"])
+    assert result.exit_code == 0, result.output
+    (run,) = started
+    assert run["timeout_graceful_shutdown"] == 10
