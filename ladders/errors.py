@@ -63,6 +63,11 @@ class StoreUnavailableError(StegeError):
     """The store cannot be reached right now; the caller may retry later."""
 
 
+class OutcomeUnknownError(StoreUnavailableError):
+    """A write was sent to be committed, but its answer never came back: it
+    may have been made. Retrying it blindly could make it twice."""
+
+
 class IntegrityError(StegeError):
     """A write would break a reference (unknown id) or a key; nothing was written."""
 

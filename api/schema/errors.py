@@ -38,6 +38,7 @@ CODES: dict[type[Exception], str] = {
     de.ValidationError: "BAD_USER_INPUT",
     de.ConflictError: "CONFLICT",
     de.IntegrityError: "CONFLICT",
+    de.OutcomeUnknownError: "OUTCOME_UNKNOWN",  # before its base class: matched in order
     de.StoreUnavailableError: "UNAVAILABLE",
 }
 
@@ -202,8 +203,14 @@ class CodedValuesOfCorrectType(ValuesOfCorrectTypeRule):
 def shape_errors(errors: list[GraphQLError], context: Any) -> list[GraphQLError]:
     """`shape_error` of each (a no-op on shaped ones); a 503 when the store is down."""
     request_id = _request_id(context)
-    if any(code_of(e.original_error) == "UNAVAILABLE" for e in errors):
+    codes = {code_of(e.original_error) for e in errors}
+    if "UNAVAILABLE" in codes:
         unavailable(context)
+    elif "OUTCOME_UNKNOWN" in codes:
+        # Unavailable too, but no Retry-After: the write may have been made.
+        response = getattr(context, "response", None)
+        if response is not None:
+            response.status_code = 503
     return [shape_error(e, request_id) for e in errors]
 
 

@@ -33,6 +33,7 @@ from neo4j.exceptions import (
     ConstraintError,
     DatabaseUnavailable,
     DriverError,
+    IncompleteCommit,
     Neo4jError,
     ServiceUnavailable,
     SessionExpired,
@@ -45,7 +46,12 @@ from graph.neo4j import cypher as Q
 from graph.neo4j import cypher_write as W
 from graph.neo4j.mapping import aligned, to_model
 from graph.neo4j.reads import Runner, export, fetch, reference_data, reference_version
-from ladders.errors import IntegrityError, StoreUnavailableError, ValidationError
+from ladders.errors import (
+    IntegrityError,
+    OutcomeUnknownError,
+    StoreUnavailableError,
+    ValidationError,
+)
 from ladders.models import (
     Conversation,
     Dataset,
@@ -93,6 +99,13 @@ def translate_errors() -> Iterator[None]:
     """Driver errors -> the domain's, at the boundary."""
     try:
         yield
+    except IncompleteCommit as exc:
+        # The commit went out and its answer was lost (a subclass of
+        # ServiceUnavailable): "try again" made a retried write twice.
+        raise OutcomeUnknownError(
+            "Neo4j did not confirm the commit: the change may have been made; "
+            "read it back before making it again"
+        ) from exc
     except (
         ServiceUnavailable,
         SessionExpired,

@@ -16,7 +16,7 @@ import graphql
 import pytest
 
 from graph.embedded import EmbeddedStore
-from ladders.errors import StoreUnavailableError
+from ladders.errors import OutcomeUnknownError, StoreUnavailableError
 from ladders.ports import Store
 from tests.api.conftest import Api, data, dev_settings, error_codes, serving
 from tests.builders import tiny_region
@@ -192,6 +192,23 @@ async def test_an_unavailable_store_is_a_coded_503(store: Store) -> None:
     assert response.headers["retry-after"] == "5"
     assert error_codes(response.json()) == ["UNAVAILABLE"]
     assert "connection refused" not in response.text
+
+
+async def test_a_write_of_unknown_outcome_is_a_503_without_retry_after(store: Store) -> None:
+    # The commit went out and its answer was lost: the change may have been
+    # made, so no "try again" (UNAVAILABLE, Retry-After) that a client would
+    # follow into making it twice.
+    lost = OutcomeUnknownError("the change may have been made; read it back")
+    broken = FailingStore(store, {"add_conversation": lost})
+    query = """mutation { recordConversation(input: {employeeId: "e03", kind: LONESAMTAL,
+      heldOn: "2025-03-02"}) { __typename } }"""
+    async with serving(broken) as api:  # type: ignore[arg-type]
+        response = await api.post(query, user="e05")
+    assert response.status_code == 503
+    assert "retry-after" not in response.headers
+    body = response.json()
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["OUTCOME_UNKNOWN"]
+    assert body["errors"][0]["message"] == str(lost)
 
 
 async def test_a_store_down_before_execution_is_the_same_coded_503(store: Store) -> None:
