@@ -77,25 +77,12 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         # the message (the codes are Apollo's, which GraphQL clients know).
         if (error.extensions or {}).get("code"):
             return error
-        return GraphQLError(
-            error.message,
-            nodes=error.nodes,
-            source=error.source,
-            positions=error.positions,
-            path=error.path,
-            extensions={**(error.extensions or {}), "code": document_code(error)},
-        )
+        return _reshaped(error, {**(error.extensions or {}), "code": document_code(error)})
     code = code_of(original)
     if code is None and isinstance(original, GraphQLError):
         variable = _invalid_variable(error)
         if variable is not None:
-            return GraphQLError(
-                error.message,
-                nodes=error.nodes,
-                source=error.source,
-                positions=error.positions,
-                extensions={"code": "BAD_USER_INPUT", "field": variable},
-            )
+            return _reshaped(error, {"code": "BAD_USER_INPUT", "field": variable}, with_path=False)
         if _invalid_argument(original):
             # An argument's value, coerced as its field runs (a null variable
             # where the type takes none): the caller's input, and it had no
@@ -104,14 +91,7 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
             variable = _variable_of(original)
             if variable is not None:
                 coded["field"] = variable
-            return GraphQLError(
-                error.message,
-                nodes=error.nodes,
-                source=error.source,
-                positions=error.positions,
-                path=error.path,
-                extensions=coded,
-            )
+            return _reshaped(error, coded)
         return error  # raised on purpose with its own message
     extensions: dict[str, Any] = {"code": code, "requestId": request_id}
     message = str(original)
@@ -122,12 +102,24 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         message = UNAVAILABLE_MESSAGE
     elif isinstance(original, de.ValidationError) and original.field:
         extensions["field"] = api_field(original.field)
+    return _reshaped(error, extensions, message=message)
+
+
+def _reshaped(
+    error: GraphQLError,
+    extensions: dict[str, Any],
+    *,
+    message: str | None = None,
+    with_path: bool = True,
+) -> GraphQLError:
+    """`error` as the client sees it: at the same place in the document, with
+    these extensions (and `message` instead of its own, when given)."""
     return GraphQLError(
-        message,
+        error.message if message is None else message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
-        path=error.path,
+        path=error.path if with_path else None,
         extensions=extensions,
     )
 
