@@ -31,6 +31,7 @@ from api.loaders import Loaders
 from ladders import models as m
 from ladders.errors import ConflictError, ForbiddenError, NotFoundError, StegeError, ValidationError
 from ladders.holding import age
+from ladders.mentor_pool import blocks_start
 
 SMALL_CELL = range(1, 5)
 """Age-derived counts in this range are suppressed for planners (1-4 people)."""
@@ -261,15 +262,10 @@ class Policy:
 
     async def _adept_has_link(self, mentor_id: str, adept_id: str, day: date) -> bool:
         """The adept has a link with the mentor that a start on `day` clashes
-        with (`commands.start_mentorship`'s rule: open past `day`, or starting
-        that same day), judged on the adept's own mentorships."""
+        with (`commands.start_mentorship`'s rule), judged on the adept's own
+        mentorships."""
         links = await self._loaders.mentorships.load(adept_id)
-        return any(
-            x.mentor_id == mentor_id
-            and x.adept_id == adept_id
-            and (x.ended_on is None or x.ended_on > day or x.started_on == day)
-            for x in links
-        )
+        return any(blocks_start(x, mentor_id=mentor_id, adept_id=adept_id, day=day) for x in links)
 
     def audit(self, employee_id: str, field_name: str) -> None:
         """Note that the caller read a field of another person (flushed per request)."""

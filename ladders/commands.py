@@ -17,7 +17,7 @@ from typing import Any
 from ladders.catalog import Catalog
 from ladders.errors import ConflictError, NotFoundError, ValidationError, check_unique
 from ladders.holding import age
-from ladders.mentor_pool import at_capacity, busiest_day
+from ladders.mentor_pool import at_capacity, blocks_start, busiest_day
 from ladders.mentors import capacity_of, mentorship_problems
 from ladders.models import (
     DAY_RANGE,
@@ -133,9 +133,7 @@ async def start_mentorship(
     mentor = await require_employee(store, mentor_id)
     adept = await require_employee(store, adept_id)
     links = await store.mentorships_of([mentor_id], role="mentor")
-    if any(
-        m.adept_id == adept_id and (m.ended_on is None or m.ended_on > started_on) for m in links
-    ) or any(m.adept_id == adept_id and m.started_on == started_on for m in links):
+    if any(blocks_start(m, mentor_id=mentor_id, adept_id=adept_id, day=started_on) for m in links):
         raise ConflictError(f"{mentor_id!r} already mentors {adept_id!r}")
     if age(mentor, started_on) < rules.mentor_min_age:
         raise ValidationError(

@@ -65,6 +65,17 @@ def capacity_of(employee: Employee, rules: Rules) -> int:
     return rules.default_mentor_capacity
 
 
+def blocks_start(link: Mentorship, *, mentor_id: str, adept_id: str, day: date) -> bool:
+    """Whether `link` stops `mentor_id` from starting to mentor `adept_id` on
+    `day`: a link between the two still open after it, or one started that
+    same day (its key)."""
+    return (
+        link.mentor_id == mentor_id
+        and link.adept_id == adept_id
+        and (link.ended_on is None or link.ended_on > day or link.started_on == day)
+    )
+
+
 def busiest_day(links: Iterable[Mentorship], start: date) -> tuple[int, date]:
     """(the most of `links` active on one day from `start` on, the first such
     day). A mentorship started on `start` is open-ended, so it must fit under
