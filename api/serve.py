@@ -24,6 +24,7 @@ from api.app import GRAPHQL_PATH, auth_config, create_app, warn_dev_auth
 from api.logs import configure_logging
 from api.settings import Settings, get_settings
 from api.stores import describe_store, open_store, opened_store
+from graph.embedded import SQLITE_VERSION, several_writers_safe
 from ladders.catalog import Catalog
 from ladders.errors import StoreUnavailableError
 from ladders.ports import Store
@@ -177,17 +178,21 @@ def serve(
         settings = get_settings()
         people = asyncio.run(prepare_demo(settings))
         warn_dev_auth(log)
-        if workers > 1:
-            log.warning("the embedded store keeps one writing process: serving with 1 worker")
-            workers = 1
         url = f"http://{host}:{port}{GRAPHQL_PATH}"
         print(f"\nStege demo on {describe_store(settings)}\n\n{examples(url, people)}", flush=True)
     # Refuse here, with a message, an auth setup every worker would refuse.
     auth_config(settings).check()
     if not demo:  # the demo's is done by `prepare_demo`
         asyncio.run(ensure_schema(settings))
-    if not demo and settings.store == "embedded" and workers > 1:
-        log.warning("several workers writing one SQLite file: see DESIGN §8 on the WAL race")
+    if settings.store == "embedded" and workers > 1 and not several_writers_safe(SQLITE_VERSION):
+        # Each worker writes the file (audit records, mutations): a SQLite
+        # with the WAL-reset race could corrupt it (DESIGN §8).
+        version = ".".join(map(str, SQLITE_VERSION))
+        raise ValueError(
+            f"--workers {workers}: the embedded store's SQLite {version} "
+            "is older than 3.51.3, which several writing processes need; serve with 1 worker "
+            "or install apsw with a current SQLite"
+        )
     print(
         f"Stege starting on http://{host}:{port}{GRAPHQL_PATH}: {describe_store(settings)}, "
         f"{settings.auth_mode} auth, {workers} worker{'s' if workers > 1 else ''}",

@@ -11,12 +11,13 @@ a seeded region, e.g.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import statistics
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
+import apsw
 import httpx
 
 QUERY = """query($id: ID!, $d: Date) {
@@ -57,10 +58,10 @@ def main() -> None:
     if not Path(args.db).is_file():
         parser.error(f"--db {args.db}: no such file (the server's embedded store)")
     # Read-only: a wrong path must not leave an empty database behind.
-    with sqlite3.connect(f"{Path(args.db).resolve().as_uri()}?mode=ro", uri=True) as db:
+    with closing(apsw.Connection(args.db, flags=apsw.SQLITE_OPEN_READONLY)) as db:
         try:
             ids = [row[0] for row in db.execute(PEOPLE, (args.people,))]
-        except sqlite3.DatabaseError as exc:
+        except apsw.Error as exc:
             parser.error(f"--db {args.db}: not a Stege store ({exc})")
     with httpx.Client(base_url=args.url) as client:
         own = timed(client, ids, lambda person: {"X-Stege-User": person}, args.rounds)

@@ -43,6 +43,7 @@ from bench.measure import Budget, ratio, throughput, timed  # noqa: E402
 from bench.processes import ApiServer, Neo4jServer, rss_mib, seed, store_env  # noqa: E402
 from bench.subjects import Subjects, pick_subjects  # noqa: E402
 from bench.workloads import WORKLOADS, Workload, cypher_params  # noqa: E402
+from graph.embedded import SQLITE_VERSION  # noqa: E402
 from ladders.catalog import CatalogCache  # noqa: E402
 from ladders.ports import Store  # noqa: E402
 from ladders.rules import Rules  # noqa: E402
@@ -88,9 +89,7 @@ def machine() -> dict[str, Any]:
         info["java"] = (java.stderr or java.stdout).splitlines()[0]
     except (OSError, subprocess.SubprocessError, IndexError):
         info["java"] = None
-    import sqlite3
-
-    info["sqlite"] = sqlite3.sqlite_version
+    info["sqlite"] = ".".join(map(str, SQLITE_VERSION))
     return info
 
 

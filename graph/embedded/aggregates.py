@@ -15,12 +15,14 @@ has none and it was assessed on or after its competence's bound from
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+import apsw
+
 from graph.embedded.reads import IDS
+from graph.embedded.rows import every, one
 from graph.validity import validity_bounds
 from ladders.models import ConversationKind, PlanStatus
 from ladders.ports import CoverageCount, SupplyCount, TransferCount
@@ -62,19 +64,19 @@ _WITH = f"""WITH
     {BOUNDS}"""
 
 
-def bounds(conn: sqlite3.Connection, as_of: date) -> dict[str, str]:
+def bounds(conn: apsw.Connection, as_of: date) -> dict[str, str]:
     """Competence id -> its earliest valid assessment day on `as_of`, for
     the competencies with a validity."""
     found = conn.execute("SELECT id, valid_months FROM competence WHERE valid_months IS NOT NULL")
     return validity_bounds(((r[0], r[1]) for r in found), as_of)
 
 
-def bounds_json(conn: sqlite3.Connection, as_of: date) -> str:
+def bounds_json(conn: apsw.Connection, as_of: date) -> str:
     return json.dumps(bounds(conn, as_of))
 
 
 def supply_counts(
-    conn: sqlite3.Connection,
+    conn: apsw.Connection,
     wanted: Mapping[str, Sequence[tuple[str, int]]],
     as_of: date,
     retiring_born_by: int | None,
@@ -206,7 +208,7 @@ def supply_counts(
 
 
 def transfer_counts(
-    conn: sqlite3.Connection,
+    conn: apsw.Connection,
     unit_ids: Sequence[str],
     min_level: int,
     senior_born_by: int,
@@ -263,7 +265,7 @@ def transfer_counts(
 
 
 def coverage_counts(
-    conn: sqlite3.Connection, unit_ids: Sequence[str], as_of: date, since: date
+    conn: apsw.Connection, unit_ids: Sequence[str], as_of: date, since: date
 ) -> CoverageCount:
     params: dict[str, Any] = {
         "units": json.dumps(list(unit_ids)),
@@ -272,27 +274,31 @@ def coverage_counts(
         "bounds": "{}",
         "active": PlanStatus.ACTIVE.value,
     }
-    (employees,) = conn.execute(
-        f"SELECT COUNT(*) FROM employee WHERE unit_id IN {IDS}", (params["units"],)
-    ).fetchone()
-    (with_plan,) = conn.execute(
-        _WITH
-        + """
+    (employees,) = one(
+        conn.execute(f"SELECT COUNT(*) FROM employee WHERE unit_id IN {IDS}", (params["units"],))
+    )
+    (with_plan,) = one(
+        conn.execute(
+            _WITH
+            + """
         SELECT COUNT(DISTINCT p.employee_id) FROM plan p JOIN e ON e.id = p.employee_id
         WHERE p.status = :active AND p.period_start <= :as_of AND p.period_end >= :as_of
           AND ((p.created_on BETWEEN :since AND :as_of)
                OR (p.last_followup_on BETWEEN :since AND :as_of))""",
-        params,
-    ).fetchone()
-    had = dict(
-        conn.execute(
-            _WITH
-            + """
+            params,
+        )
+    )
+    had: dict[str, int] = dict(
+        every(
+            conn.execute(
+                _WITH
+                + """
             SELECT c.kind, COUNT(DISTINCT c.employee_id)
             FROM conversation c JOIN e ON e.id = c.employee_id
             WHERE c.held_on BETWEEN :since AND :as_of GROUP BY c.kind""",
-            params,
-        ).fetchall()
+                params,
+            )
+        )
     )
     return CoverageCount(
         employees=employees,

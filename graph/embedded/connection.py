@@ -6,8 +6,11 @@ serialised without a lock and each runs in its own `BEGIN IMMEDIATE`
 transaction. Reads run on a few reader threads, each with its own connection
 and, in WAL mode, its own snapshot, so they never wait for a writer.
 
-One writer also keeps clear of the WAL-reset race that SQLite before 3.51.3
-has between concurrent writers (DESIGN §8): run one writing process per file.
+SQLite comes from apsw, which bundles a current SQLite (the system's may be
+older): SQLite before 3.51.3 has a WAL-reset race between writers in several
+processes (DESIGN §8), and `stege serve --workers N` runs N writing processes
+on one file. `SQLITE_VERSION` is the library in use; `several_writers_safe`
+says whether it has the fix.
 
 Driver errors are translated here, at the boundary: broken keys and
 references become `IntegrityError` (naming the unknown id when it can), a
@@ -19,13 +22,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+import apsw
+
+from graph.embedded.rows import one
 from graph.embedded.schema import apply_migrations
 from ladders.errors import IntegrityError, StoreUnavailableError, ValidationError
 
@@ -40,6 +45,15 @@ _WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
 _SQLITE_MAX_INTEGER = 2**63 - 1
 
+SQLITE_VERSION: tuple[int, ...] = tuple(int(part) for part in apsw.sqlite_lib_version().split("."))
+# The first SQLite without the WAL-reset race between writing processes.
+_WAL_RESET_FIXED = (3, 51, 3)
+
+
+def several_writers_safe(version: tuple[int, ...] = SQLITE_VERSION) -> bool:
+    """Whether several processes may write one file with this SQLite."""
+    return version >= _WAL_RESET_FIXED
+
 
 def _identity(path: Path) -> tuple[int, int]:
     """The file `path` names now (device, inode)."""
@@ -47,20 +61,20 @@ def _identity(path: Path) -> tuple[int, int]:
     return st.st_dev, st.st_ino
 
 
-def _connect(path: Path, *, writer: bool, create: bool = True) -> sqlite3.Connection:
-    # isolation_level=None: autocommit, so the transactions are exactly the
-    # BEGIN/COMMIT this module issues and Python's sqlite3 adds none of its own.
-    # mode=rw opens an existing file only: SQLite itself refuses to create
-    # one, so no check-then-open race can leave an empty database behind.
-    target = f"{path.absolute().as_uri()}?mode=rw" if not create else path
-    conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, uri=not create)
+def _connect(path: Path, *, writer: bool, create: bool = True) -> apsw.Connection:
+    # apsw never begins a transaction of its own, so the transactions are
+    # exactly the BEGIN/COMMIT this module issues. Without SQLITE_OPEN_CREATE
+    # SQLite itself refuses to create the file, so no check-then-open race
+    # can leave an empty database behind.
+    flags = apsw.SQLITE_OPEN_READWRITE | (apsw.SQLITE_OPEN_CREATE if create else 0)
+    conn = apsw.Connection(str(path), flags=flags)
     conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if writer:
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = one(conn.execute("PRAGMA journal_mode = WAL"))[0]
         if str(mode).lower() != "wal":
             conn.close()
-            raise sqlite3.OperationalError(f"cannot switch {path} to WAL (got {mode})")
+            raise apsw.Error(f"cannot switch {path} to WAL (got {mode})")
         # FULL: a commit survives power loss, not only a crash of the process.
         conn.execute("PRAGMA synchronous = FULL")
         # A bigger page cache speeds up index maintenance in bulk imports; the
@@ -80,10 +94,10 @@ class Database:
         self._create = create
         self._writer_pool = ThreadPoolExecutor(1, thread_name_prefix="stege-sqlite-writer")
         self._reader_pool = ThreadPoolExecutor(readers, thread_name_prefix="stege-sqlite-reader")
-        self._writer: sqlite3.Connection | None = None
+        self._writer: apsw.Connection | None = None
         self._file: tuple[int, int] | None = None
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: list[apsw.Connection] = []
         self._readers_lock = threading.Lock()
         self._closed = False
 
@@ -141,9 +155,7 @@ class Database:
 
     # --- running work -------------------------------------------------------
 
-    async def write(
-        self, work: Callable[[sqlite3.Connection], T], *, tables: Iterable[str] = ()
-    ) -> T:
+    async def write(self, work: Callable[[apsw.Connection], T], *, tables: Iterable[str] = ()) -> T:
         """Run `work` in one write transaction on the writer thread.
 
         `tables` names the tables `work` writes, so that a broken reference
@@ -157,7 +169,7 @@ class Database:
 
         return await self._in(self._writer_pool, checked_work)
 
-    async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    async def read(self, work: Callable[[apsw.Connection], T]) -> T:
         """Run `work` on a reader connection, in one snapshot of the file."""
         return await self._in(self._reader_pool, lambda: self._snapshot(work))
 
@@ -174,37 +186,37 @@ class Database:
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(pool, work)
-        except sqlite3.IntegrityError as exc:
+        except apsw.ConstraintError as exc:
             log.info("SQLite refused a write: %s", exc)
             raise IntegrityError(IntegrityError.REFUSED) from exc
         except OverflowError as exc:
-            # sqlite3 raises it while binding an int beyond 64 bits; the
+            # apsw raises it while binding an int beyond 64 bits; the
             # models' bounds keep valid data below that, this keeps anything
             # else from escaping as a traceback. A write is rolled back first.
             log.info("SQLite refused a value: %s", exc)
             raise ValidationError(
                 f"a number is too large to store (at most {_SQLITE_MAX_INTEGER})"
             ) from exc
-        except (sqlite3.Error, OSError) as exc:
+        except (apsw.Error, OSError) as exc:
             raise StoreUnavailableError(f"SQLite store {self.path}: {exc}") from exc
         except RuntimeError as exc:  # the pool was shut down under us
             if self._closed:
                 raise StoreUnavailableError("the embedded store is closed") from exc
             raise
 
-    def _writer_conn(self) -> sqlite3.Connection:
+    def _writer_conn(self) -> apsw.Connection:
         if self._writer is None:
-            raise sqlite3.OperationalError("the writer connection is not open")
+            raise apsw.Error("the writer connection is not open")
         return self._writer
 
-    def _transact(self, work: Callable[[sqlite3.Connection], T], tables: tuple[str, ...]) -> T:
+    def _transact(self, work: Callable[[apsw.Connection], T], tables: tuple[str, ...]) -> T:
         conn = self._writer_conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
             result = work(conn)
             try:
                 conn.execute("COMMIT")
-            except sqlite3.IntegrityError as exc:
+            except apsw.ConstraintError as exc:
                 # Deferred foreign keys fail here; the transaction is still
                 # open, so the offending rows can be named before rolling back.
                 problems = broken_references(conn, tables)
@@ -217,7 +229,7 @@ class Database:
             raise
         return result
 
-    def _snapshot(self, work: Callable[[sqlite3.Connection], T]) -> T:
+    def _snapshot(self, work: Callable[[apsw.Connection], T]) -> T:
         conn = self._reader_conn()
         conn.execute("BEGIN")
         try:
@@ -226,8 +238,8 @@ class Database:
             if conn.in_transaction:
                 conn.execute("COMMIT")
 
-    def _reader_conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+    def _reader_conn(self) -> apsw.Connection:
+        conn: apsw.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             # Never create: the writer made the file at open, and a reader
             # opened after it was removed must not make a new, empty one.
@@ -238,11 +250,11 @@ class Database:
         return conn
 
 
-def _read_meta(conn: sqlite3.Connection) -> None:
+def _read_meta(conn: apsw.Connection) -> None:
     conn.execute("SELECT value FROM meta WHERE key = 'reference_version'").fetchone()
 
 
-def broken_references(conn: sqlite3.Connection, tables: Iterable[str], limit: int = 5) -> list[str]:
+def broken_references(conn: apsw.Connection, tables: Iterable[str], limit: int = 5) -> list[str]:
     """Describe up to `limit` rows of `tables` whose foreign keys point nowhere."""
     problems: list[str] = []
     for table in tables:
@@ -256,9 +268,9 @@ def broken_references(conn: sqlite3.Connection, tables: Iterable[str], limit: in
                 problems.append(f"{table}: unknown {parent}")
             else:
                 select = ", ".join(names)
-                values = conn.execute(
-                    f"SELECT {select} FROM {table} WHERE rowid = ?", (rowid,)
-                ).fetchone()
+                values = one(
+                    conn.execute(f"SELECT {select} FROM {table} WHERE rowid = ?", (rowid,))
+                )
                 shown = ", ".join(repr(v) for v in values)
                 problems.append(f"{table}.{select} = {shown}: unknown {parent}")
             if len(problems) >= limit:

@@ -12,9 +12,10 @@ before it is on disk; a lone request pays what it paid before.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
+
+import apsw
 
 from graph.embedded.connection import Database
 
@@ -22,9 +23,7 @@ T = TypeVar("T")
 
 
 class GroupCommit(Generic[T]):
-    def __init__(
-        self, db: Database, write: Callable[[sqlite3.Connection, Sequence[T]], None]
-    ) -> None:
+    def __init__(self, db: Database, write: Callable[[apsw.Connection, Sequence[T]], None]) -> None:
         self._db = db
         self._write = write
         self._pending: list[tuple[Sequence[T], asyncio.Future[None]]] = []

@@ -13,11 +13,13 @@ employees with the per-row lookup, 12 ms like this).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
+import apsw
+
 from graph.embedded.aggregates import valid
+from graph.embedded.rows import one
 from graph.validity import earliest_valid_assessment
 from ladders.models import PlanActivityStatus, PlanStatus
 
@@ -47,7 +49,7 @@ WHERE x.competence_id = :competence AND x.status IN (:planned, :ongoing)
   )"""
 
 
-def _earliest(conn: sqlite3.Connection, competence_id: str, as_of: date) -> str | None:
+def _earliest(conn: apsw.Connection, competence_id: str, as_of: date) -> str | None:
     """The competence's earliest valid assessment day on `as_of` (None: no validity)."""
     found = conn.execute(
         "SELECT valid_months FROM competence WHERE id = ?", (competence_id,)
@@ -57,25 +59,27 @@ def _earliest(conn: sqlite3.Connection, competence_id: str, as_of: date) -> str 
 
 
 def holder_count(
-    conn: sqlite3.Connection, competence_id: str, level: int, unit_ids: Sequence[str], as_of: date
+    conn: apsw.Connection, competence_id: str, level: int, unit_ids: Sequence[str], as_of: date
 ) -> int:
     if not unit_ids:
         return 0
-    (count,) = conn.execute(
-        _COUNT,
-        {
-            "competence": competence_id,
-            "level": level,
-            "units": json.dumps(list(unit_ids)),
-            "as_of": as_of.isoformat(),
-            "earliest": _earliest(conn, competence_id, as_of),
-        },
-    ).fetchone()
+    (count,) = one(
+        conn.execute(
+            _COUNT,
+            {
+                "competence": competence_id,
+                "level": level,
+                "units": json.dumps(list(unit_ids)),
+                "as_of": as_of.isoformat(),
+                "earliest": _earliest(conn, competence_id, as_of),
+            },
+        )
+    )
     return int(count)
 
 
 def developing_count(
-    conn: sqlite3.Connection,
+    conn: apsw.Connection,
     competence_id: str,
     level: int,
     unit_ids: Sequence[str],
@@ -84,18 +88,20 @@ def developing_count(
 ) -> int:
     if not unit_ids:
         return 0
-    (count,) = conn.execute(
-        _DEVELOPING,
-        {
-            "competence": competence_id,
-            "level": level,
-            "units": json.dumps(list(unit_ids)),
-            "as_of": as_of.isoformat(),
-            "due_by": due_by.isoformat(),
-            "earliest": _earliest(conn, competence_id, as_of),
-            "planned": PlanActivityStatus.PLANNED.value,
-            "ongoing": PlanActivityStatus.ONGOING.value,
-            "closed": PlanStatus.CLOSED.value,
-        },
-    ).fetchone()
+    (count,) = one(
+        conn.execute(
+            _DEVELOPING,
+            {
+                "competence": competence_id,
+                "level": level,
+                "units": json.dumps(list(unit_ids)),
+                "as_of": as_of.isoformat(),
+                "due_by": due_by.isoformat(),
+                "earliest": _earliest(conn, competence_id, as_of),
+                "planned": PlanActivityStatus.PLANNED.value,
+                "ongoing": PlanActivityStatus.ONGOING.value,
+                "closed": PlanStatus.CLOSED.value,
+            },
+        )
+    )
     return int(count)

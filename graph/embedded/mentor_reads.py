@@ -13,11 +13,13 @@ Only ids, levels and numbers travel back: no model per holding.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Mapping, MutableMapping, Sequence
 from datetime import date
 
+import apsw
+
 from graph.embedded.aggregates import valid
+from graph.embedded.rows import one
 from graph.pivots import choose_pivots
 from graph.validity import validity_bounds
 from ladders.ports import MentorRow
@@ -103,7 +105,7 @@ WHERE mentor_id IN (SELECT value FROM json_each(:ids))
 
 
 def mentor_rows(
-    conn: sqlite3.Connection,
+    conn: apsw.Connection,
     min_levels: Mapping[str, int],
     born_by: int,
     as_of: date,
@@ -181,7 +183,7 @@ def mentor_rows(
 
 
 def _pivots(
-    conn: sqlite3.Connection,
+    conn: apsw.Connection,
     min_levels: Mapping[str, int],
     weights: Mapping[str, int],
     min_weight: int,
@@ -202,7 +204,7 @@ def _pivots(
     for c in weighed:
         key = (c, min_levels[c], born_by)
         if key not in known:
-            known[key] = conn.execute(_COUNT, (*key, _COUNT_CAP)).fetchone()[0]
+            known[key] = one(conn.execute(_COUNT, (*key, _COUNT_CAP)))[0]
         holders[c] = known[key]
     # A competence counted as held by nobody still counts: the counts may be
     # out of date, the answer must not be.

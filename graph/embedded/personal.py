@@ -4,10 +4,12 @@ of a connection, run by `connection.Database` in one transaction or snapshot."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+import apsw
+
+from graph.embedded.rows import every
 from ladders.ports import AUDIT_PAGE, AuditRecord
 
 
@@ -16,7 +18,7 @@ def audit_time(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def record_audit(conn: sqlite3.Connection, records: Sequence[AuditRecord]) -> None:
+def record_audit(conn: apsw.Connection, records: Sequence[AuditRecord]) -> None:
     conn.executemany(
         "INSERT INTO audit (at, who, whom, fields, request_id, operation)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -35,26 +37,28 @@ def record_audit(conn: sqlite3.Connection, records: Sequence[AuditRecord]) -> No
 
 
 def audit_log(
-    conn: sqlite3.Connection,
+    conn: apsw.Connection,
     who: str | None,
     whom: str | None,
     since: datetime | None,
     limit: int,
 ) -> list[AuditRecord]:
-    rows = conn.execute(
-        """SELECT at, who, whom, fields, request_id, operation FROM audit
+    rows = every(
+        conn.execute(
+            """SELECT at, who, whom, fields, request_id, operation FROM audit
            WHERE (:who IS NULL OR who = :who)
              AND (:whom IS NULL OR whom = :whom)
              AND (:since IS NULL OR at >= :since)
            ORDER BY at DESC, who, whom, coalesce(request_id, ''), coalesce(operation, ''), id
            LIMIT :limit""",
-        {
-            "who": who,
-            "whom": whom,
-            "since": None if since is None else audit_time(since),
-            "limit": max(0, min(limit, AUDIT_PAGE)),
-        },
-    ).fetchall()
+            {
+                "who": who,
+                "whom": whom,
+                "since": None if since is None else audit_time(since),
+                "limit": max(0, min(limit, AUDIT_PAGE)),
+            },
+        )
+    )
     return [
         AuditRecord(
             at=datetime.fromisoformat(at),
@@ -68,7 +72,7 @@ def audit_log(
     ]
 
 
-def erase_employee(conn: sqlite3.Connection, employee_id: str) -> bool:
+def erase_employee(conn: apsw.Connection, employee_id: str) -> bool:
     """Children first, so no deferred foreign key is left pointing at the person."""
     if conn.execute("SELECT 1 FROM employee WHERE id = ?", (employee_id,)).fetchone() is None:
         return False

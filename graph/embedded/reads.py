@@ -9,11 +9,12 @@ and no SQL is ever built from values. Every ORDER BY is the port's order.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
+
+import apsw
 
 from graph.embedded import rows
 from ladders.models import (
@@ -47,12 +48,12 @@ def _aligned(ids: Sequence[str], found: dict[str, Any]) -> list[Any]:
 # --- reference data ---------------------------------------------------------
 
 
-def reference_version(conn: sqlite3.Connection) -> int:
+def reference_version(conn: apsw.Connection) -> int:
     row = conn.execute("SELECT value FROM meta WHERE key = 'reference_version'").fetchone()
     return int(row[0]) if row else 0
 
 
-def reference_data(conn: sqlite3.Connection) -> ReferenceData:
+def reference_data(conn: apsw.Connection) -> ReferenceData:
     requires: dict[str, list[Requirement]] = defaultdict(list)
     for r in conn.execute(
         f"SELECT {rows.REQUIREMENT_COLUMNS} FROM step_requirement ORDER BY step_id, competence_id"
@@ -101,13 +102,13 @@ def reference_data(conn: sqlite3.Connection) -> ReferenceData:
 # --- organisation -----------------------------------------------------------
 
 
-def units(conn: sqlite3.Connection) -> list[Unit]:
+def units(conn: apsw.Connection) -> list[Unit]:
     return [
         rows.unit_from(r) for r in conn.execute(f"SELECT {rows.UNIT_COLUMNS} FROM unit ORDER BY id")
     ]
 
 
-def get_units(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Unit | None]:
+def get_units(conn: apsw.Connection, ids: Sequence[str]) -> list[Unit | None]:
     found = {
         r[0]: rows.unit_from(r)
         for r in conn.execute(
@@ -117,7 +118,7 @@ def get_units(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Unit | None]
     return _aligned(ids, found)
 
 
-def subtree_unit_ids(conn: sqlite3.Connection, unit_id: str) -> list[str]:
+def subtree_unit_ids(conn: apsw.Connection, unit_id: str) -> list[str]:
     # UNION (not UNION ALL) drops rows already seen, so even a cyclic tree ends.
     cursor = conn.execute(
         """WITH RECURSIVE sub (id) AS (
@@ -131,7 +132,7 @@ def subtree_unit_ids(conn: sqlite3.Connection, unit_id: str) -> list[str]:
     return [r[0] for r in cursor]
 
 
-def unit_needs(conn: sqlite3.Connection, unit_ids: Sequence[str] | None) -> list[UnitNeed]:
+def unit_needs(conn: apsw.Connection, unit_ids: Sequence[str] | None) -> list[UnitNeed]:
     where, params = (
         ("", ()) if unit_ids is None else (f"WHERE unit_id IN {IDS}", (as_json(unit_ids),))
     )
@@ -148,7 +149,7 @@ def unit_needs(conn: sqlite3.Connection, unit_ids: Sequence[str] | None) -> list
 # --- people -----------------------------------------------------------------
 
 
-def _employees(conn: sqlite3.Connection, found: list[Sequence[Any]]) -> list[Employee]:
+def _employees(conn: apsw.Connection, found: Sequence[Sequence[Any]]) -> list[Employee]:
     """Attach the managed units to employee rows, keeping their order."""
     manages: dict[str, list[str]] = defaultdict(list)
     if found:
@@ -161,14 +162,14 @@ def _employees(conn: sqlite3.Connection, found: list[Sequence[Any]]) -> list[Emp
     return [rows.employee_from(r, manages.get(r[0], ())) for r in found]
 
 
-def get_employees(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Employee | None]:
+def get_employees(conn: apsw.Connection, ids: Sequence[str]) -> list[Employee | None]:
     found = conn.execute(
         f"SELECT {rows.EMPLOYEE_COLUMNS} FROM employee WHERE id IN {IDS}", (as_json(ids),)
     ).fetchall()
     return _aligned(ids, {e.id: e for e in _employees(conn, found)})
 
 
-def all_employees(conn: sqlite3.Connection) -> list[Employee]:
+def all_employees(conn: apsw.Connection) -> list[Employee]:
     manages: dict[str, list[str]] = defaultdict(list)
     for employee_id, unit_id in conn.execute(
         "SELECT employee_id, unit_id FROM employee_manages ORDER BY employee_id, unit_id"
@@ -181,7 +182,7 @@ def all_employees(conn: sqlite3.Connection) -> list[Employee]:
 
 
 def employees_in_units(
-    conn: sqlite3.Connection, unit_ids: Sequence[str] | None, first: int | None, after: str | None
+    conn: apsw.Connection, unit_ids: Sequence[str] | None, first: int | None, after: str | None
 ) -> list[Employee]:
     where, params = _in_units(unit_ids)
     if after is not None:
@@ -195,9 +196,9 @@ def employees_in_units(
     return _employees(conn, found)
 
 
-def count_employees_in_units(conn: sqlite3.Connection, unit_ids: Sequence[str] | None) -> int:
+def count_employees_in_units(conn: apsw.Connection, unit_ids: Sequence[str] | None) -> int:
     where, params = _in_units(unit_ids)
-    row = conn.execute(f"SELECT COUNT(*) FROM employee WHERE {where}", params).fetchone()
+    row = rows.one(conn.execute(f"SELECT COUNT(*) FROM employee WHERE {where}", params))
     return int(row[0])
 
 
@@ -208,7 +209,7 @@ def _in_units(unit_ids: Sequence[str] | None) -> tuple[str, tuple[Any, ...]]:
     return f"unit_id IN {IDS}", (as_json(unit_ids),)
 
 
-def holdings_of(conn: sqlite3.Connection, employee_ids: Sequence[str] | None) -> list[Holding]:
+def holdings_of(conn: apsw.Connection, employee_ids: Sequence[str] | None) -> list[Holding]:
     where, params = (
         ("", ())
         if employee_ids is None
@@ -225,7 +226,7 @@ def holdings_of(conn: sqlite3.Connection, employee_ids: Sequence[str] | None) ->
 
 
 def holders(
-    conn: sqlite3.Connection, competence_id: str, min_level: int, unit_ids: Sequence[str] | None
+    conn: apsw.Connection, competence_id: str, min_level: int, unit_ids: Sequence[str] | None
 ) -> list[Holding]:
     columns = ", ".join(f"h.{c.strip()}" for c in rows.HOLDING_COLUMNS.split(","))
     if unit_ids is None:
@@ -257,7 +258,7 @@ _ROLE_FILTER: dict[str, str] = {
 
 
 def mentorships(
-    conn: sqlite3.Connection,
+    conn: apsw.Connection,
     employee_ids: Sequence[str] | None,
     role: MentorRole = "any",
     active_on: date | None = None,
@@ -273,11 +274,13 @@ def mentorships(
         clauses.append("started_on <= :day AND (ended_on IS NULL OR ended_on > :day)")
         params["day"] = active_on.isoformat()
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    found = conn.execute(
-        f"SELECT {rows.MENTORSHIP_COLUMNS} FROM mentorship {where} "
-        "ORDER BY mentor_id, adept_id, started_on",
-        params,
-    ).fetchall()
+    found = rows.every(
+        conn.execute(
+            f"SELECT {rows.MENTORSHIP_COLUMNS} FROM mentorship {where} "
+            "ORDER BY mentor_id, adept_id, started_on",
+            params,
+        )
+    )
     focus: dict[int, list[str]] = defaultdict(list)
     if found:
         for mentorship_id, competence_id in conn.execute(
@@ -289,7 +292,7 @@ def mentorships(
     return [rows.mentorship_from(r, focus.get(r[0], ())) for r in found]
 
 
-def get_plans(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Plan | None]:
+def get_plans(conn: apsw.Connection, ids: Sequence[str]) -> list[Plan | None]:
     found = {
         r[0]: rows.plan_from(r)
         for r in conn.execute(
@@ -299,7 +302,7 @@ def get_plans(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Plan | None]
     return _aligned(ids, found)
 
 
-def plans_of(conn: sqlite3.Connection, employee_ids: Sequence[str] | None) -> list[Plan]:
+def plans_of(conn: apsw.Connection, employee_ids: Sequence[str] | None) -> list[Plan]:
     where, params = (
         ("", ())
         if employee_ids is None
@@ -313,7 +316,7 @@ def plans_of(conn: sqlite3.Connection, employee_ids: Sequence[str] | None) -> li
     ]
 
 
-def plan_activities(conn: sqlite3.Connection, plan_ids: Sequence[str] | None) -> list[PlanActivity]:
+def plan_activities(conn: apsw.Connection, plan_ids: Sequence[str] | None) -> list[PlanActivity]:
     where, params = (
         ("", ()) if plan_ids is None else (f"WHERE plan_id IN {IDS}", (as_json(plan_ids),))
     )
@@ -327,7 +330,7 @@ def plan_activities(conn: sqlite3.Connection, plan_ids: Sequence[str] | None) ->
 
 
 def conversations_of(
-    conn: sqlite3.Connection,
+    conn: apsw.Connection,
     employee_ids: Sequence[str] | None,
     since: date | None = None,
     until: date | None = None,
@@ -354,7 +357,7 @@ def conversations_of(
     ]
 
 
-def export_dataset(conn: sqlite3.Connection) -> Dataset:
+def export_dataset(conn: apsw.Connection) -> Dataset:
     reference = reference_data(conn)
     return Dataset(
         competences=reference.competences,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
+
+import apsw
 
 from ladders.models import (
     Competence,
@@ -34,6 +36,20 @@ from ladders.models import (
 
 Row = Sequence[Any]
 Params = tuple[Any, ...]
+
+
+def one(cursor: apsw.Cursor) -> tuple[Any, ...]:
+    """The row of a query that always gives one (COUNT, MAX, a PRAGMA)."""
+    row = cursor.fetchone()
+    if row is None:
+        raise apsw.Error("a query that gives one row gave none")
+    return cast(tuple[Any, ...], row)
+
+
+def every(cursor: apsw.Cursor) -> list[tuple[Any, ...]]:
+    """All rows, typed as the mapping functions take them (apsw types each
+    value as a union of SQLite's storage classes)."""
+    return cast(list[tuple[Any, ...]], cursor.fetchall())
 
 
 def iso(day: date | None) -> str | None:

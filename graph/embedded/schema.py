@@ -12,7 +12,9 @@ Dates are ISO 8601 text, so comparing them as text compares them as dates.
 
 from __future__ import annotations
 
-import sqlite3
+import apsw
+
+from graph.embedded.rows import one
 
 _FK = "DEFERRABLE INITIALLY DEFERRED"
 
@@ -271,7 +273,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def apply_migrations(conn: sqlite3.Connection) -> int:
+def apply_migrations(conn: apsw.Connection) -> int:
     """Apply the migrations this file lacks, in one write transaction; return the version.
 
     `conn` must be in autocommit mode (isolation_level=None): the transaction
@@ -286,10 +288,10 @@ def apply_migrations(conn: sqlite3.Connection) -> int:
                 applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
             )"""
         )
-        row = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()
+        row = one(conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
         current = int(row[0])
         if current > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(
+            raise apsw.Error(
                 f"database schema version {current} is newer than this program's ({SCHEMA_VERSION})"
             )
         for version in range(current + 1, SCHEMA_VERSION + 1):

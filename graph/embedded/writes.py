@@ -11,9 +11,10 @@ also removes what an owner in the dataset no longer lists (`prune_owned`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
+
+import apsw
 
 from graph import owned
 from graph.embedded import reads, rows
@@ -142,7 +143,7 @@ def _mentorship_key(m: Mentorship) -> tuple[str, str, str]:
     return (m.mentor_id, m.adept_id, m.started_on.isoformat())
 
 
-def import_dataset(conn: sqlite3.Connection, data: Dataset, report: Report) -> None:
+def import_dataset(conn: apsw.Connection, data: Dataset, report: Report) -> None:
     """Upsert every record of `data`; `report(n)` after each batch of n records."""
 
     def plain(sql: str, items: Sequence[T], params: Callable[[T], rows.Params]) -> None:
@@ -218,7 +219,7 @@ def import_dataset(conn: sqlite3.Connection, data: Dataset, report: Report) -> N
         conn.execute(BUMP_REFERENCE_VERSION)
 
 
-def prune_owned(conn: sqlite3.Connection, data: Dataset) -> bool:
+def prune_owned(conn: apsw.Connection, data: Dataset) -> bool:
     """Remove what an owner in `data` no longer lists (DESIGN §7, a folder is
     one dataset): a ladder's steps and the transitions between ladders of
     `data`; the needs of a unit and the items of a plan that `data` lists
@@ -247,7 +248,7 @@ def prune_owned(conn: sqlite3.Connection, data: Dataset) -> bool:
     return removed
 
 
-def _prune_ladders(conn: sqlite3.Connection, data: Dataset) -> bool:
+def _prune_ladders(conn: apsw.Connection, data: Dataset) -> bool:
     ladder_ids = reads.as_json(sorted({ladder.id for ladder in data.ladders}))
     stored = dict(
         conn.execute(
@@ -266,13 +267,15 @@ def _prune_ladders(conn: sqlite3.Connection, data: Dataset) -> bool:
     stale = sorted(owned.stale_steps(data, stored))
     if not stale:
         return bool(transitions)
-    users = conn.execute(
-        f"SELECT 'employee', id, step_id FROM employee WHERE step_id IN {reads.IDS}"
-        " UNION ALL SELECT 'plan', id, target_step_id FROM plan"
-        f" WHERE target_step_id IN {reads.IDS}"
-        " ORDER BY 3, 1, 2 LIMIT 5",
-        (reads.as_json(stale), reads.as_json(stale)),
-    ).fetchall()
+    users = rows.every(
+        conn.execute(
+            f"SELECT 'employee', id, step_id FROM employee WHERE step_id IN {reads.IDS}"
+            " UNION ALL SELECT 'plan', id, target_step_id FROM plan"
+            f" WHERE target_step_id IN {reads.IDS}"
+            " ORDER BY 3, 1, 2 LIMIT 5",
+            (reads.as_json(stale), reads.as_json(stale)),
+        )
+    )
     if users:
         raise IntegrityError(
             "; ".join(owned.in_use(kind, who, step, stored[step]) for kind, who, step in users)
@@ -301,10 +304,11 @@ def _focus_params(m: Mentorship) -> list[rows.Params]:
 
 
 def upsert_employee(
-    conn: sqlite3.Connection, employee: Employee, expected: Was[Employee] | None = None
+    conn: apsw.Connection, employee: Employee, expected: Was[Employee] | None = None
 ) -> None:
-    # Safe without a race: every write runs on the one writer connection, in
-    # BEGIN IMMEDIATE, so what is read here is what is replaced.
+    # Safe without a race: every write runs in BEGIN IMMEDIATE, which holds the
+    # file's write lock (in any process), so what is read here is what is
+    # replaced.
     if expected is not None:
         [stored] = reads.get_employees(conn, [employee.id])
         if stored != expected.value:
@@ -314,16 +318,16 @@ def upsert_employee(
     conn.executemany(INSERT_MANAGES, [(employee.id, u) for u in employee.manages])
 
 
-def upsert_holding(conn: sqlite3.Connection, holding: Holding) -> None:
+def upsert_holding(conn: apsw.Connection, holding: Holding) -> None:
     conn.execute(UPSERT_HOLDING, rows.holding_params(holding))
 
 
-def upsert_unit_need(conn: sqlite3.Connection, need: UnitNeed) -> None:
+def upsert_unit_need(conn: apsw.Connection, need: UnitNeed) -> None:
     conn.execute(UPSERT_NEED, rows.need_params(need))
 
 
 def upsert_mentorship(
-    conn: sqlite3.Connection, mentorship: Mentorship, expected: Was[Mentorship] | None = None
+    conn: apsw.Connection, mentorship: Mentorship, expected: Was[Mentorship] | None = None
 ) -> None:
     if expected is not None:
         stored = _stored_mentorship(conn, mentorship)
@@ -335,7 +339,7 @@ def upsert_mentorship(
     conn.executemany(INSERT_FOCUS, _focus_params(mentorship))
 
 
-def _stored_mentorship(conn: sqlite3.Connection, key: Mentorship) -> Mentorship | None:
+def _stored_mentorship(conn: apsw.Connection, key: Mentorship) -> Mentorship | None:
     """The stored mentorship with `key`'s mentor, adept and start day."""
     found = reads.mentorships(conn, [key.mentor_id], "mentor", None)
     return next(
@@ -343,9 +347,10 @@ def _stored_mentorship(conn: sqlite3.Connection, key: Mentorship) -> Mentorship 
     )
 
 
-def start_mentorship(conn: sqlite3.Connection, mentorship: Mentorship, capacity: int) -> None:
-    # Safe without a race: every write runs on the one writer connection, in
-    # BEGIN IMMEDIATE, so no other start can slip between count and insert.
+def start_mentorship(conn: apsw.Connection, mentorship: Mentorship, capacity: int) -> None:
+    # Safe without a race: every write runs in BEGIN IMMEDIATE, which holds the
+    # file's write lock (in any process), so no other start can slip between count
+    # and insert.
     mentor, adept, day = mentorship.mentor_id, mentorship.adept_id, rows.iso(mentorship.started_on)
     if conn.execute(OPEN_LINK, (mentor, adept, day, day)).fetchone():
         raise ConflictError(f"{mentor!r} already mentors {adept!r}")
@@ -356,70 +361,73 @@ def start_mentorship(conn: sqlite3.Connection, mentorship: Mentorship, capacity:
     upsert_mentorship(conn, mentorship)
 
 
-def upsert_plan(conn: sqlite3.Connection, plan: Plan, expected: PlanStatus | None = None) -> None:
+def upsert_plan(conn: apsw.Connection, plan: Plan, expected: PlanStatus | None = None) -> None:
     if expected is not None:
-        # Safe without a race: every write runs on the one writer connection,
-        # in BEGIN IMMEDIATE, so the status read here is the one replaced.
+        # Safe without a race: every write runs in BEGIN IMMEDIATE, which holds
+        # the file's write lock (in any process), so the status read here is the
+        # one replaced.
         status = _plan_status(conn, plan.id)
         if status != expected.value:
             raise ConflictError(f"plan {plan.id!r} is {status}")
     conn.execute(UPSERT_PLAN, rows.plan_params(plan))
 
 
-def create_plan(conn: sqlite3.Connection, plan: Plan, activities: Sequence[PlanActivity]) -> None:
-    # Safe without a race: every write runs on the one writer connection, in
-    # BEGIN IMMEDIATE, so no other plan of this id can be written meanwhile.
+def create_plan(conn: apsw.Connection, plan: Plan, activities: Sequence[PlanActivity]) -> None:
+    # Safe without a race: every write runs in BEGIN IMMEDIATE, which holds the
+    # file's write lock (in any process), so no other plan of this id can be
+    # written meanwhile.
     if conn.execute("SELECT 1 FROM plan WHERE id = ?", (plan.id,)).fetchone() is not None:
         raise ConflictError(plan_exists(plan.id))
     conn.execute(UPSERT_PLAN, rows.plan_params(plan))
     conn.executemany(UPSERT_PLAN_ACTIVITY, [rows.plan_activity_params(a) for a in activities])
 
 
-def _plan_status(conn: sqlite3.Connection, plan_id: str) -> str:
+def _plan_status(conn: apsw.Connection, plan_id: str) -> str:
     row = conn.execute("SELECT status FROM plan WHERE id = ?", (plan_id,)).fetchone()
     if row is None:
         raise IntegrityError(f"unknown plan {plan_id!r}")
     return str(row[0])
 
 
-def add_plan_activity(conn: sqlite3.Connection, activity: PlanActivity) -> PlanActivity:
+def add_plan_activity(conn: apsw.Connection, activity: PlanActivity) -> PlanActivity:
     if _plan_status(conn, activity.plan_id) == PlanStatus.CLOSED.value:
         raise ConflictError(f"plan {activity.plan_id!r} is closed")
-    # Safe without a race: every write runs on the one writer connection.
-    row = conn.execute(
-        "SELECT COALESCE(MAX(seq), 0) + 1 FROM plan_activity WHERE plan_id = ?",
-        (activity.plan_id,),
-    ).fetchone()
-    added = activity.model_copy(update={"seq": int(row[0])})
+    # Safe without a race: every write holds the file's write lock (BEGIN IMMEDIATE).
+    (seq,) = rows.one(
+        conn.execute(
+            "SELECT COALESCE(MAX(seq), 0) + 1 FROM plan_activity WHERE plan_id = ?",
+            (activity.plan_id,),
+        )
+    )
+    added = activity.model_copy(update={"seq": int(seq)})
     conn.execute(UPSERT_PLAN_ACTIVITY, rows.plan_activity_params(added))
     return added
 
 
 def update_plan_activity(
-    conn: sqlite3.Connection,
+    conn: apsw.Connection,
     activity: PlanActivity,
     holding: Holding | None,
     expected: ItemExpected | None = None,
 ) -> None:
     if expected is not None:
-        # Safe without a race: every write runs on the one writer connection,
-        # in BEGIN IMMEDIATE, so what is read here is what is replaced.
+        # Safe without a race: every write runs in BEGIN IMMEDIATE, which holds
+        # the file's write lock (in any process), so what is read here is what is
+        # replaced.
         _check_expected(conn, activity, expected)
     params: rows.Params = rows.plan_activity_params(activity)
-    cursor = conn.execute(
+    conn.execute(
         "UPDATE plan_activity SET competence_id = ?, target_level = ?, activity_id = ?, "
         "due_on = ?, status = ?, completed_on = ? WHERE plan_id = ? AND seq = ?",
         (*params[2:], *params[:2]),
     )
-    if cursor.rowcount == 0:
+    if conn.changes() == 0:
         raise IntegrityError(f"unknown plan activity {activity.id!r}")
     if holding is not None:
         upsert_holding(conn, holding)
 
 
-def _check_expected(
-    conn: sqlite3.Connection, activity: PlanActivity, expected: ItemExpected
-) -> None:
+def _check_expected(conn: apsw.Connection, activity: PlanActivity, expected: ItemExpected) -> None:
     row = conn.execute(
         "SELECT x.status, p.status, p.employee_id, x.competence_id FROM plan_activity x"
         " JOIN plan p ON p.id = x.plan_id WHERE x.plan_id = ? AND x.seq = ?",
@@ -443,5 +451,5 @@ def _check_expected(
             raise ConflictError(ItemExpected.holding_changed(employee_id, competence_id))
 
 
-def add_conversation(conn: sqlite3.Connection, conversation: Conversation) -> None:
+def add_conversation(conn: apsw.Connection, conversation: Conversation) -> None:
     conn.execute(UPSERT_CONVERSATION, rows.conversation_params(conversation))

@@ -6,12 +6,12 @@ from __future__ import annotations
 import gc
 import logging
 import os
-import sqlite3
 from collections.abc import Iterator, MutableMapping
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+import apsw
 import graphql
 import pytest
 
@@ -400,7 +400,7 @@ async def test_readyz_is_503_when_the_embedded_database_file_is_broken(tmp_path:
             assert (await api.client.get("/readyz")).status_code == 200
             # What the import left in the write-ahead log moved into the file
             # (as a server running a while has it), then the file emptied.
-            with closing(sqlite3.connect(path)) as conn:
+            with closing(apsw.Connection(str(path))) as conn:
                 conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             os.truncate(path, 0)
             ready = await api.client.get("/readyz")

@@ -3,10 +3,11 @@ filtered by who, whom and time, newest first."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+
+import apsw
 
 from graph.embedded import EmbeddedStore
 from graph.embedded.schema import MIGRATIONS
@@ -85,7 +86,7 @@ async def test_the_page_is_bounded(store: Store) -> None:
 async def test_a_file_of_schema_1_gets_the_audit_table(tmp_path: Path) -> None:
     """Migration 2 upgrades a file written before the audit log existed."""
     path = tmp_path / "old.db"
-    with closing(sqlite3.connect(path, isolation_level=None)) as conn:
+    with closing(apsw.Connection(str(path))) as conn:
         conn.execute(
             "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT)"
         )

@@ -7,16 +7,16 @@ stores; these tests look at the file itself.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import threading
 from collections.abc import AsyncIterator, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import apsw
 import pytest
 
-from graph.embedded import EmbeddedStore, reads
+from graph.embedded import SQLITE_VERSION, EmbeddedStore, reads, several_writers_safe
 from graph.embedded.schema import SCHEMA_VERSION
 from ladders.errors import IntegrityError, StoreUnavailableError, ValidationError
 from ladders.models import Dataset, Employee
@@ -33,6 +33,7 @@ from tests.builders import (
     with_added,
 )
 from tests.contract.test_audit import rec
+from tests.sqlite_plans import query_plans
 
 # The deadlock guard of the concurrency test: generous, never a measurement.
 _GUARD_SECONDS = 30
@@ -54,11 +55,27 @@ async def embedded(db_path: Path) -> AsyncIterator[EmbeddedStore]:
 
 
 def _query(path: Path, sql: str) -> list[Any]:
-    conn = sqlite3.connect(path)
+    conn = apsw.Connection(str(path))
     try:
         return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+async def test_the_store_runs_a_sqlite_without_the_wal_reset_race(
+    embedded: EmbeddedStore,
+) -> None:
+    # SQLite before 3.51.3 can corrupt a WAL file that several processes
+    # write (DESIGN §8), as `stege serve --workers 2` does; the system's
+    # (3.40 on Debian 12) has the race, the one apsw bundles does not.
+    in_use = await embedded._db.read(  # noqa: SLF001 - the connection's own library
+        lambda conn: conn.execute("SELECT sqlite_version()").fetchall()
+    )
+    assert in_use == [(".".join(map(str, SQLITE_VERSION)),)]
+    assert SQLITE_VERSION >= (3, 51, 3)
+    assert several_writers_safe()
+    assert not several_writers_safe((3, 51, 2))
+    assert several_writers_safe((3, 51, 3))
 
 
 async def test_the_file_is_in_wal_mode_with_full_sync_and_foreign_keys(
@@ -145,7 +162,7 @@ async def test_migration_5_fills_the_copies_of_existing_holdings(db_path: Path) 
     await store.close()
     # Back to a version-4 file: holdings without the copies (nor migration
     # 6's index of them, nor 7's).
-    conn = sqlite3.connect(db_path)
+    conn = apsw.Connection(str(db_path))
     with conn:
         conn.execute("DROP INDEX holding_high_by_employee")
         conn.execute("DROP INDEX holding_by_senior")
@@ -166,7 +183,7 @@ async def test_migration_5_fills_the_copies_of_existing_holdings(db_path: Path) 
 async def test_a_newer_schema_is_refused(db_path: Path) -> None:
     store = await EmbeddedStore.open(db_path)
     await store.close()
-    conn = sqlite3.connect(db_path)
+    conn = apsw.Connection(str(db_path))
     with conn:
         conn.execute("INSERT INTO schema_migrations (version) VALUES (?)", (SCHEMA_VERSION + 1,))
     conn.close()
@@ -261,7 +278,7 @@ async def test_open_without_create_reads_an_existing_file(
 async def test_a_number_beyond_sqlite_s_integers_is_a_validation_error(
     embedded: EmbeddedStore,
 ) -> None:
-    # sqlite3 raises OverflowError binding it, which escaped as a traceback.
+    # apsw raises OverflowError binding it, which escaped as a traceback.
     # The models' bounds keep valid data far below; model_construct skips them.
     before = await embedded.export_dataset()
     region = tiny_region()
@@ -335,7 +352,7 @@ async def test_reads_do_not_wait_for_an_open_write(embedded: EmbeddedStore) -> N
     inside = threading.Event()
     release = threading.Event()
 
-    def slow_write(conn: sqlite3.Connection) -> None:
+    def slow_write(conn: apsw.Connection) -> None:
         conn.execute("UPDATE employee SET name = 'Ändrad' WHERE id = 'e03'")
         inside.set()
         release.wait(_GUARD_SECONDS)
@@ -374,7 +391,7 @@ _BIG_TABLES = (
     "unit_need",
 )
 
-_READS: dict[str, Callable[[sqlite3.Connection], object]] = {
+_READS: dict[str, Callable[[apsw.Connection], object]] = {
     "get_units": lambda c: reads.get_units(c, ["enh-iva"]),
     "subtree_unit_ids": lambda c: reads.subtree_unit_ids(c, ADM_VARD),
     "unit_needs": lambda c: reads.unit_needs(c, ["enh-iva"]),
@@ -400,17 +417,9 @@ _READS: dict[str, Callable[[sqlite3.Connection], object]] = {
 async def test_reads_use_indexes_not_table_scans(
     embedded: EmbeddedStore, db_path: Path, read: str
 ) -> None:
-    conn = sqlite3.connect(db_path)
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
+    conn = apsw.Connection(str(db_path))
     try:
-        _READS[read](conn)
-        conn.set_trace_callback(None)
-        plans = [
-            detail
-            for sql in statements
-            for *_, detail in conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
-        ]
+        plans = query_plans(conn, _READS[read])
     finally:
         conn.close()
 
@@ -427,12 +436,13 @@ async def test_concurrent_batches_share_commits_on_the_embedded_store(tmp_path: 
     try:
         writer = store._db._writer
         assert writer is not None
-        writer.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+        writer.exec_trace = lambda _cursor, sql, _bindings: commits.append(sql) or True
         await asyncio.gather(
             *(store.record_audit([rec(i, "e05", f"p{i:02}", "gap")]) for i in range(40))
         )
-        writer.set_trace_callback(None)
+        writer.exec_trace = None
         assert len(await store.audit_log(who="e05", limit=100)) == 40
+        commits = [sql for sql in commits if sql == "COMMIT"]
         assert 1 <= len(commits) < 40, commits
     finally:
         await store.close()

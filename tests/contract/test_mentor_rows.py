@@ -10,9 +10,10 @@ checks the port's reads).
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
+
+import apsw
 
 from graph.embedded import EmbeddedStore, mentor_reads
 from ladders import mentor_pool
@@ -22,6 +23,7 @@ from ladders.orgtree import load_tree
 from ladders.ports import AggregateReads, Store
 from ladders.rules import Rules
 from tests.builders import AS_OF, make_employee, make_holding, tiny_region, with_added
+from tests.sqlite_plans import query_plans
 
 RULES = Rules()
 
@@ -147,11 +149,10 @@ async def test_embedded_mentor_reads_use_indexes(tmp_path: Path) -> None:
         await store.import_dataset(tiny_region())
     finally:
         await store.close()
-    conn = sqlite3.connect(tmp_path / "t.db")
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
-    try:
-        asked = {"evb": 4, "hlr": 4}
+    conn = apsw.Connection(str(tmp_path / "t.db"))
+    asked = {"evb": 4, "hlr": 4}
+
+    def read(conn: apsw.Connection) -> None:
         for unit_ids, least in (
             (["enh-akut", "enh-iva"], 0),
             (None, 0),
@@ -161,12 +162,9 @@ async def test_embedded_mentor_reads_use_indexes(tmp_path: Path) -> None:
             mentor_reads.mentor_rows(
                 conn, asked, 1970, AS_OF, unit_ids, True, {"evb": 1, "hlr": 1}, least
             )
-        conn.set_trace_callback(None)
-        plans = [
-            detail
-            for sql in statements
-            for *_, detail in conn.execute(f"EXPLAIN QUERY PLAN {sql}").fetchall()
-        ]
+
+    try:
+        plans = query_plans(conn, read)
     finally:
         conn.close()
     big = ("employee", "holding", "mentorship", "unit")
@@ -193,7 +191,7 @@ async def test_embedded_least_weight_reads_do_not_trust_the_holder_counts(
         await store.import_dataset(tiny_region())
     finally:
         await store.close()
-    conn = sqlite3.connect(tmp_path / "t.db")
+    conn = apsw.Connection(str(tmp_path / "t.db"))
     try:
         asked = {"evb": 4, "hlr": 4, "team": 4, "cert": 2}
         weights = {"evb": 2, "hlr": 1, "team": 1, "cert": 3}

@@ -14,11 +14,13 @@ import asyncio
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
+from contextlib import closing
 from pathlib import Path
+
+import apsw
 
 from graph.embedded import EmbeddedStore
 from tests.builders import tiny_region
@@ -75,7 +77,7 @@ def _write_until_killed(path: Path, start: int, acks_wanted: int) -> list[tuple[
 
 
 def _check(path: Path, acked: list[tuple[str, int]]) -> None:
-    with sqlite3.connect(path) as conn:
+    with closing(apsw.Connection(str(path))) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         talks = {

@@ -18,7 +18,7 @@ ALLOWED = {
     "api": {"api", "ladders", "graph", "seed"},
 }
 OURS = set(ALLOWED)
-FORBIDDEN_IN_DOMAIN = {"neo4j", "strawberry", "fastapi", "starlette", "sqlite3", "uvicorn"}
+FORBIDDEN_IN_DOMAIN = {"neo4j", "strawberry", "fastapi", "starlette", "sqlite3", "apsw", "uvicorn"}
 
 
 def imported_roots(path: Path) -> set[str]:

@@ -10,6 +10,7 @@ import pytest
 import uvicorn
 from typer.testing import CliRunner, Result
 
+from api import serve as serve_module
 from api.cli import app
 from api.settings import get_settings
 from seed import load_dataset, write_dataset
@@ -425,6 +426,37 @@ def test_serve_warns_when_it_starts_on_a_new_database(
     assert warning in first.stderr.splitlines()
     assert db.exists()
     assert warning not in again.stderr
+
+
+def test_serve_runs_several_workers_on_one_embedded_file(
+    serving: list[dict[str, object]], db: Path
+) -> None:
+    # Each worker writes the file; the bundled SQLite (>= 3.51.3) has no
+    # WAL-reset race between them (DESIGN §8).
+    result = stege("serve", "--workers", "2")
+
+    assert result.exit_code == 0, result.output
+    assert [kw["workers"] for kw in serving] == [2]
+    assert "dev auth, 2 workers" in result.stderr
+    assert "WAL" not in result.output
+
+
+def test_serve_refuses_several_workers_on_a_sqlite_with_the_wal_reset_race(
+    serving: list[dict[str, object]], db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An apsw built against an older system SQLite: several writing
+    # processes could corrupt the file, so they are refused, one is not.
+    monkeypatch.setattr(serve_module, "SQLITE_VERSION", (3, 51, 2))
+
+    refused = stege("serve", "--workers", "2")
+    alone = stege("serve")
+
+    assert refused.exit_code == 1
+    assert "--workers 2: the embedded store's SQLite 3.51.2 is older than 3.51.3" in (
+        refused.stderr
+    )
+    assert alone.exit_code == 0, alone.output
+    assert [kw["workers"] for kw in serving] == [1]
 
 
 @pytest.mark.parametrize("port", ["65536", "99999", "-1"])
