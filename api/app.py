@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if authenticator.dev:
             warn_dev_auth()
-        opened = store if store is not None else await open_store(settings)
+        opened = store if store is not None else await open_store(settings, serving=True)
         app.state.services = Services(
             store=opened,
             rules=settings.rules(),

@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     neo4j_max_retry_seconds: float = Field(default=30.0, ge=0)
     """How long a Neo4j read or write keeps retrying (server down, leader
     change) before the API answers 503."""
+    neo4j_query_timeout_seconds: float = Field(default=60.0, gt=0)
+    """The API gives up on a Neo4j read or write (its retries included) that
+    takes longer: a read answers 503, a write OUTCOME_UNKNOWN (it may have
+    been made). A server frozen mid-answer held requests for good. The CLI's
+    imports and loads have no such bound."""
 
     @field_validator("neo4j_uri")
     @classmethod

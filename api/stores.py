@@ -9,11 +9,13 @@ from api.settings import Settings
 from ladders.ports import Store
 
 
-async def open_store(settings: Settings, *, create: bool = True) -> Store:
+async def open_store(settings: Settings, *, create: bool = True, serving: bool = False) -> Store:
     """Open the store `settings.store` names; the caller closes it.
 
     `create=False` is for commands that only read: the embedded store's file
-    must exist then (a Neo4j database is never created by the store)."""
+    must exist then (a Neo4j database is never created by the store).
+    `serving`: for the API, whose Neo4j queries are bounded in time (the
+    CLI's long loads are not)."""
     # Imported here so that a process using one store never loads the other's
     # driver (the embedded store needs no neo4j, and the reverse).
     if settings.store == "neo4j":
@@ -24,6 +26,7 @@ async def open_store(settings: Settings, *, create: bool = True) -> Store:
             auth=settings.neo4j_auth(),
             database=settings.neo4j_database,
             max_transaction_retry_time=settings.neo4j_max_retry_seconds,
+            query_timeout=settings.neo4j_query_timeout_seconds if serving else None,
         )
     from graph.embedded import EmbeddedStore
 

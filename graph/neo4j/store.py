@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final, TypeVar
 
@@ -174,9 +174,12 @@ class Neo4jStore:
     # load's list rows, 250, 500 and 1,000 measured alike (63-64 s).
     bulk_batch_size = 500
 
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    def __init__(
+        self, driver: AsyncDriver, database: str, *, query_timeout: float | None = None
+    ) -> None:
         self._driver = driver
         self._database = database
+        self._query_timeout = query_timeout
 
     @classmethod
     async def open(
@@ -188,6 +191,7 @@ class Neo4jStore:
         max_transaction_retry_time: float = 30.0,
         connection_timeout: float = 5.0,
         connection_acquisition_timeout: float = 10.0,
+        query_timeout: float | None = None,
     ) -> Neo4jStore:
         """Create the one driver of this store; it connects lazily (see `ping`).
 
@@ -197,6 +201,9 @@ class Neo4jStore:
         `connection_timeout` bounds opening one connection and
         `connection_acquisition_timeout` the wait for one (the driver's 30 s
         and 60 s held a request through a frozen server for minutes).
+        `query_timeout` bounds each read or write, its retries included: a
+        server that froze while answering (a hung JVM, a partition) held the
+        request for good. None (the CLI's loads and imports): no bound.
         """
         with translate_errors(), _bad_uri(uri):
             driver = AsyncGraphDatabase.driver(
@@ -211,7 +218,7 @@ class Neo4jStore:
                     NotificationDisabledClassification.UNRECOGNIZED
                 ],
             )
-        return cls(driver, database)
+        return cls(driver, database, query_timeout=query_timeout)
 
     # --- sessions -----------------------------------------------------------
 
@@ -226,30 +233,52 @@ class Neo4jStore:
             default_access_mode=access_mode,
         )
 
+    @contextlib.asynccontextmanager
+    async def _deadline(self, *, writes: bool) -> AsyncIterator[None]:
+        """Give up on a transaction that takes longer than `query_timeout`.
+        Cancelled, the driver drops the connection rather than reuse it. A
+        read given up changed nothing; a write may have been committed."""
+        if self._query_timeout is None:
+            yield
+            return
+        try:
+            async with asyncio.timeout(self._query_timeout):
+                yield
+        except TimeoutError as exc:
+            said = f"Neo4j did not answer within {self._query_timeout:g} s"
+            if writes:
+                raise OutcomeUnknownError(
+                    f"{said}: the change may have been made; read it back before making it again"
+                ) from exc
+            raise StoreUnavailableError(said) from exc
+
     async def _read_one(self, work: OneQuery[T]) -> T:
         """A read of ONE query: first as an auto-commit query (one round trip;
         a managed transaction needs a second for its COMMIT), and only if that
         fails with an error worth retrying, again as a managed read with the
         driver's retries. A single read query has no effects, so running it
         twice is safe; several queries that must see one snapshot use `_read`."""
-        with translate_errors():
-            try:
-                async with self._session(READ_ACCESS) as session:
-                    return await work(session)
-            except (Neo4jError, DriverError) as exc:
-                if not exc.is_retryable():
-                    raise
-        return await self._read(work)
+        async with self._deadline(writes=False):
+            with translate_errors():
+                try:
+                    async with self._session(READ_ACCESS) as session:
+                        return await work(session)
+                except (Neo4jError, DriverError) as exc:
+                    if not exc.is_retryable():
+                        raise
+            return await self._read(work)  # its own deadline is later than this one's
 
     async def _read(self, work: Work[T]) -> T:
-        with translate_errors():
-            async with self._session() as session:
-                return await session.execute_read(work)
+        async with self._deadline(writes=False):
+            with translate_errors():
+                async with self._session() as session:
+                    return await session.execute_read(work)
 
     async def _write(self, work: Work[T]) -> T:
-        with translate_errors():
-            async with self._session() as session:
-                return await session.execute_write(work)
+        async with self._deadline(writes=True):
+            with translate_errors():
+                async with self._session() as session:
+                    return await session.execute_write(work)
 
     async def _rows(self, query: str, **params: Any) -> list[Any]:
         return await self._read_one(lambda runner: fetch(runner, query, **params))

@@ -53,12 +53,15 @@ async def _load(uri: str) -> None:
 
 
 @asynccontextmanager
-async def _client(uri: str, retry_seconds: float) -> AsyncIterator[httpx.AsyncClient]:
+async def _client(
+    uri: str, retry_seconds: float, query_timeout: float = 60.0
+) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings(
         _env_file=None,  # type: ignore[call-arg]
         store="neo4j",
         neo4j_uri=uri,
         neo4j_max_retry_seconds=retry_seconds,
+        neo4j_query_timeout_seconds=query_timeout,
         auth_mode="dev",
     )
     app = create_app(settings)  # the app opens (and closes) its own Neo4j store
