@@ -6,6 +6,12 @@ serialised without a lock and each runs in its own `BEGIN IMMEDIATE`
 transaction. Reads run on a few reader threads, each with its own connection
 and, in WAL mode, its own snapshot, so they never wait for a writer.
 
+A write waits for the file's write lock (held by another process: another
+`stege serve` worker, a `stege import`) at most the busy timeout, counted
+from when it was asked for, not from when the writer thread got to it: the
+writes queued behind one that waited would otherwise each wait the whole
+timeout again in turn, the k-th answering only after k times it.
+
 SQLite comes from apsw, which bundles a current SQLite (the system's may be
 older): SQLite before 3.51.3 has a WAL-reset race between writers in several
 processes (DESIGN §8), and `stege serve --workers N` runs N writing processes
@@ -23,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -38,7 +45,8 @@ log = logging.getLogger("stege.embedded")
 
 T = TypeVar("T")
 
-_BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_SECONDS = 10.0
+"""The longest a read or write waits for a lock another connection holds."""
 _WRITER_CACHE_KIB = 64 * 1024
 _WAL_LIMIT_BYTES = 64 * 1024 * 1024
 
@@ -61,14 +69,16 @@ def _identity(path: Path) -> tuple[int, int]:
     return st.st_dev, st.st_ino
 
 
-def _connect(path: Path, *, writer: bool, create: bool = True) -> apsw.Connection:
+def _connect(
+    path: Path, *, writer: bool, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+) -> apsw.Connection:
     # apsw never begins a transaction of its own, so the transactions are
     # exactly the BEGIN/COMMIT this module issues. Without SQLITE_OPEN_CREATE
     # SQLite itself refuses to create the file, so no check-then-open race
     # can leave an empty database behind.
     flags = apsw.SQLITE_OPEN_READWRITE | (apsw.SQLITE_OPEN_CREATE if create else 0)
     conn = apsw.Connection(str(path), flags=flags)
-    conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+    conn.set_busy_timeout(_milliseconds(busy_timeout))
     conn.execute("PRAGMA foreign_keys = ON")
     if writer:
         mode = one(conn.execute("PRAGMA journal_mode = WAL"))[0]
@@ -86,12 +96,24 @@ def _connect(path: Path, *, writer: bool, create: bool = True) -> apsw.Connectio
     return conn
 
 
+def _milliseconds(seconds: float) -> int:
+    return max(0, int(seconds * 1000))
+
+
 class Database:
     """The SQLite file with its writer and reader connections."""
 
-    def __init__(self, path: Path, *, readers: int = 4, create: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        readers: int = 4,
+        create: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> None:
         self.path = path
         self._create = create
+        self.busy_timeout = busy_timeout
         self._writer_pool = ThreadPoolExecutor(1, thread_name_prefix="stege-sqlite-writer")
         self._reader_pool = ThreadPoolExecutor(readers, thread_name_prefix="stege-sqlite-reader")
         self._writer: apsw.Connection | None = None
@@ -112,10 +134,12 @@ class Database:
             # mistyped path into a new, empty database (and its folders).
             if not self.path.exists():
                 raise StoreUnavailableError(f"no database at {self.path}")
-            self._writer = _connect(self.path, writer=True, create=False)
+            self._writer = _connect(
+                self.path, writer=True, create=False, busy_timeout=self.busy_timeout
+            )
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = _connect(self.path, writer=True)
+            self._writer = _connect(self.path, writer=True, busy_timeout=self.busy_timeout)
         self._file = _identity(self.path)
 
     def _check_file(self) -> None:
@@ -155,17 +179,28 @@ class Database:
 
     # --- running work -------------------------------------------------------
 
-    async def write(self, work: Callable[[apsw.Connection], T], *, tables: Iterable[str] = ()) -> T:
+    async def write(
+        self,
+        work: Callable[[apsw.Connection], T],
+        *,
+        tables: Iterable[str] = (),
+        asked_at: float | None = None,
+    ) -> T:
         """Run `work` in one write transaction on the writer thread.
 
         `tables` names the tables `work` writes, so that a broken reference
         found at COMMIT can be reported by its row without scanning the file.
+        The wait for the write lock ends `busy_timeout` after `asked_at`
+        (`time.monotonic()`; default: now), however long the write queued
+        behind others of this process; one whose time is up still takes a
+        free lock.
         """
         checked = tuple(tables)
+        deadline = (time.monotonic() if asked_at is None else asked_at) + self.busy_timeout
 
         def checked_work() -> T:
             self._check_file()  # a stat, on the writer thread: ~µs
-            return self._transact(work, checked)
+            return self._transact(work, checked, deadline)
 
         return await self._in(self._writer_pool, checked_work)
 
@@ -209,9 +244,15 @@ class Database:
             raise apsw.Error("the writer connection is not open")
         return self._writer
 
-    def _transact(self, work: Callable[[apsw.Connection], T], tables: tuple[str, ...]) -> T:
+    def _transact(
+        self, work: Callable[[apsw.Connection], T], tables: tuple[str, ...], deadline: float
+    ) -> T:
         conn = self._writer_conn()
-        conn.execute("BEGIN IMMEDIATE")
+        conn.set_busy_timeout(_milliseconds(deadline - time.monotonic()))
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        finally:
+            conn.set_busy_timeout(_milliseconds(self.busy_timeout))
         try:
             result = work(conn)
             try:
@@ -243,7 +284,7 @@ class Database:
         if conn is None:
             # Never create: the writer made the file at open, and a reader
             # opened after it was removed must not make a new, empty one.
-            conn = _connect(self.path, writer=False, create=False)
+            conn = _connect(self.path, writer=False, create=False, busy_timeout=self.busy_timeout)
             self._local.conn = conn
             with self._readers_lock:
                 self._readers.append(conn)

@@ -16,7 +16,7 @@ from typing import Literal
 
 from graph.chunks import each_chunk
 from graph.embedded import aggregates, holder_counts, mentor_reads, personal, reads, writes
-from graph.embedded.connection import Database
+from graph.embedded.connection import BUSY_TIMEOUT_SECONDS, Database
 from graph.embedded.group_commit import GroupCommit
 from ladders.errors import ValidationError
 from ladders.models import (
@@ -61,13 +61,20 @@ class EmbeddedStore:
 
     @classmethod
     async def open(
-        cls, path: str | PathLike[str], *, readers: int = 4, create: bool = True
+        cls,
+        path: str | PathLike[str],
+        *,
+        readers: int = 4,
+        create: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     ) -> EmbeddedStore:
         """Open the file at `path` and bring its schema up to date.
 
         The file is created if need be, unless `create` is false: then a
-        missing file is `StoreUnavailableError` ("no database at PATH")."""
-        db = Database(Path(path), readers=readers, create=create)
+        missing file is `StoreUnavailableError` ("no database at PATH").
+        `busy_timeout`: the longest a request waits for a lock another
+        process holds (seconds), then `StoreUnavailableError`."""
+        db = Database(Path(path), readers=readers, create=create, busy_timeout=busy_timeout)
         store = cls(db)
         try:
             await db.start()

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -444,5 +445,51 @@ async def test_concurrent_batches_share_commits_on_the_embedded_store(tmp_path: 
         assert len(await store.audit_log(who="e05", limit=100)) == 40
         commits = [sql for sql in commits if sql == "COMMIT"]
         assert 1 <= len(commits) < 40, commits
+    finally:
+        await store.close()
+
+
+async def test_writes_queued_behind_a_locked_file_wait_the_busy_timeout_once(
+    db_path: Path,
+) -> None:
+    # Another process (`stege import`, another worker) holds the file's write
+    # lock for longer than the busy timeout. The writes queued on this
+    # process's one writer thread must not each wait the whole timeout in
+    # turn (the fourth answered after four times it, and a request of a busy
+    # worker after minutes): each gives up `busy_timeout` after it was asked.
+    # So does a batch of audit records that queued behind a flush that gave up.
+    timeout = 1.0
+    store = await EmbeddedStore.open(db_path, busy_timeout=timeout)
+    await store.import_dataset(tiny_region())
+    holder = apsw.Connection(str(db_path))
+    holder.execute("BEGIN IMMEDIATE")
+    start = time.monotonic()
+
+    async def gave_up_after(write: Awaitable[None], *, later: float = 0) -> float:
+        await asyncio.sleep(later)
+        with pytest.raises(StoreUnavailableError):
+            await write
+        return time.monotonic() - start
+
+    try:
+        waits = await asyncio.wait_for(
+            asyncio.gather(
+                *(
+                    gave_up_after(store.upsert_holding(make_holding("e03", "evb", level)))
+                    for level in (1, 2, 3)
+                ),
+                gave_up_after(store.record_audit([rec(0, "e05", "e03", "gap")])),
+                # Appended while the first flush waits: the next flush takes it.
+                gave_up_after(store.record_audit([rec(1, "e05", "e04", "gap")]), later=0.2),
+            ),
+            _GUARD_SECONDS,
+        )
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    try:
+        assert max(waits) < 1.6 * timeout, waits
+        # Free again, the file takes writes at once.
+        await store.upsert_holding(make_holding("e03", "evb", 4))
     finally:
         await store.close()
