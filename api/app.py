@@ -16,7 +16,7 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
@@ -62,38 +62,46 @@ async def get_context(request: Request) -> Context:
     has_credentials = "authorization" in request.headers or "x-stege-user" in request.headers
     if request.method == "GET" and not has_credentials:
         return Context(services=services, caller=NOBODY, request_id=request_id)
-    try:
-        caller = await services.authenticator.caller(request.headers)
-    except AuthError as exc:
-        raise HTTPException(
-            status_code=401, detail=str(exc), headers={"WWW-Authenticate": exc.www_authenticate()}
-        ) from exc
-    except AuthUnavailableError as exc:
-        raise HTTPException(status_code=503, detail=str(exc), headers={"Retry-After": "5"}) from exc
+    # AuthError, AuthUnavailableError and StoreUnavailableError from here
+    # are answered by the handlers below, before execution begins.
+    caller = await services.authenticator.caller(request.headers)
     context = Context(services=services, caller=caller, request_id=request_id)
-    # StoreUnavailableError from here is answered by `store_unavailable`.
     await context.catalog()
     return context
+
+
+def _request_id(request: Request) -> str | None:
+    return getattr(request.state, "request_id", None)
+
+
+def _refused(
+    request: Request, status: int, code: str, message: str, headers: dict[str, str]
+) -> JSONResponse:
+    """An answer given before execution began, shaped and coded as the errors
+    of execution are (one way for clients to read every error)."""
+    error = {"message": message, "extensions": {"code": code, "requestId": _request_id(request)}}
+    return JSONResponse({"data": None, "errors": [error]}, status_code=status, headers=headers)
 
 
 async def store_unavailable(request: Request, exc: Exception) -> JSONResponse:
     """The store is down before execution began: the same coded, retryable 503
     as when it goes down during execution (never a 500, no driver detail)."""
-    request_id = getattr(request.state, "request_id", None)
-    log.warning("store unavailable (request id %s): %s", request_id, exc)
-    return JSONResponse(
-        {
-            "data": None,
-            "errors": [
-                {
-                    "message": UNAVAILABLE_MESSAGE,
-                    "extensions": {"code": "UNAVAILABLE", "requestId": request_id},
-                }
-            ],
-        },
-        status_code=503,
-        headers={"Retry-After": RETRY_AFTER_SECONDS},
-    )
+    log.warning("store unavailable (request id %s): %s", _request_id(request), exc)
+    headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    return _refused(request, 503, "UNAVAILABLE", UNAVAILABLE_MESSAGE, headers)
+
+
+async def unauthenticated(request: Request, exc: AuthError) -> JSONResponse:
+    """No or a bad credential: HTTP 401 with `WWW-Authenticate` (RFC 6750)."""
+    headers = {"WWW-Authenticate": exc.www_authenticate()}
+    return _refused(request, 401, "UNAUTHENTICATED", str(exc), headers)
+
+
+async def auth_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The identity provider's key set cannot be fetched: retryable, as a store outage."""
+    log.warning("key set unavailable (request id %s): %s", _request_id(request), exc)
+    headers = {"Retry-After": RETRY_AFTER_SECONDS}
+    return _refused(request, 503, "UNAVAILABLE", str(exc), headers)
 
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
@@ -126,7 +134,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                 await opened.close()
 
     app = FastAPI(
-        exception_handlers={StoreUnavailableError: store_unavailable},
+        exception_handlers={
+            StoreUnavailableError: store_unavailable,
+            AuthError: unauthenticated,
+            AuthUnavailableError: auth_unavailable,
+        },
         title="Stege",
         description="Competence ladders and a skills graph for Swedish regional healthcare.",
         lifespan=lifespan,

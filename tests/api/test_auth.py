@@ -22,7 +22,7 @@ from api.auth import DEV_WARNING, AuthConfig, Authenticator, AuthError, AuthUnav
 from api.middleware import DEV_WARNING_HEADER
 from api.settings import Settings
 from ladders.ports import Store
-from tests.api.conftest import data, serving
+from tests.api.conftest import data, error_codes, serving
 
 # 64 bytes: long enough for the HS512 token below too (PyJWT warns under that).
 SECRET = "a-test-secret-that-is-long-enough-for-hs256-and-for-hs512-0123456"
@@ -246,11 +246,25 @@ async def test_http_401_with_www_authenticate(store: Store) -> None:
         missing = await api.post("{ me { id } }", user=None)
         assert missing.status_code == 401
         assert missing.headers["www-authenticate"].startswith("Bearer ")
+        # Coded as every other error (it was FastAPI's bare {"detail": ...}).
+        assert missing.json() == {
+            "data": None,
+            "errors": [
+                {
+                    "message": "a bearer token is required",
+                    "extensions": {
+                        "code": "UNAUTHENTICATED",
+                        "requestId": missing.headers["x-request-id"],
+                    },
+                }
+            ],
+        }
         # Dev headers mean nothing in jwt mode.
         dev = await api.post("{ me { id } }", user="e01", roles="admin")
         assert dev.status_code == 401
         bad = await api.post("{ me { id } }", user=None, headers=bearer(hs256(aud="x")))
         assert bad.status_code == 401
+        assert error_codes(bad.json()) == ["UNAUTHENTICATED"]
         assert 'error="invalid_token"' in bad.headers["www-authenticate"]
         good = await api.post("{ me { id } }", user=None, headers=bearer(hs256()))
         assert good.status_code == 200
@@ -268,6 +282,9 @@ async def test_http_503_when_the_jwks_cannot_be_fetched(store: Store, jwks: Jwks
     async with serving(store, settings) as api:
         response = await api.post("{ me { id } }", user=None, headers=bearer(jwks.token()))
     assert response.status_code == 503
+    assert response.headers["retry-after"]
+    assert error_codes(response.json()) == ["UNAVAILABLE"]
+    assert response.json()["errors"][0]["message"] == "the key set cannot be fetched"
 
 
 @pytest.mark.parametrize("kid", ["sn\u00f6gubbe-\u2603", "k9\r\nX-Injected: 1", 'k"\\' * 100])
