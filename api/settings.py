@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ladders.models import MAX_YEARS
+from ladders.models import MAX_MENTOR_CAPACITY, MAX_YEARS
 from ladders.rules import Rules
 
 StoreKind = Literal["embedded", "neo4j"]
@@ -88,7 +88,7 @@ class Settings(BaseSettings):
     unmet_effort_hours: float = Field(default=200, ge=0)
     senior_age: int = Field(default=60, ge=0)
     senior_share: float = Field(default=0.5, ge=0, le=1)
-    default_mentor_capacity: int = Field(default=2, ge=0)
+    default_mentor_capacity: int = Field(default=2, ge=0, le=MAX_MENTOR_CAPACITY)
 
     # --- operations ---------------------------------------------------------
     log_level: str = "INFO"

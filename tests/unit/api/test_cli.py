@@ -301,6 +301,24 @@ def test_a_bad_setting_is_one_line_on_stderr(
     assert not db.exists()
 
 
+def test_the_default_mentor_capacity_has_the_bound_of_a_stored_one(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A person's mentorCapacity is at most 100; the default for everyone
+    # else took any number.
+    monkeypatch.setenv("STEGE_DEFAULT_MENTOR_CAPACITY", "1000")
+    get_settings.cache_clear()
+
+    result = stege("db", "init")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: bad setting: STEGE_DEFAULT_MENTOR_CAPACITY: "
+        "Input should be less than or equal to 100"
+    ]
+    assert not db.exists()
+
+
 @pytest.mark.parametrize("uri", ["bogus://x", "127.0.0.1:7687", "neo4j://"])
 def test_a_neo4j_uri_the_driver_cannot_take_is_a_bad_setting(
     db: Path, monkeypatch: pytest.MonkeyPatch, uri: str
