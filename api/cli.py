@@ -193,8 +193,11 @@ def _summary(title: str, dataset: Dataset, elapsed: float) -> None:
     typer.echo(f"{title}: {_count(sum(counts.values()), 'record')} in {elapsed:.1f}s")
 
 
-def _import(directory: Path, settings: Settings) -> None:
-    """Validate first (the store is not touched when the folder is rejected), then write."""
+def _import(directory: Path, settings: Settings, *, only_over_itself: bool = False) -> None:
+    """Validate first (the store is not touched when the folder is rejected), then write.
+
+    `only_over_itself`: refuse a store holding units the folder lacks (another
+    region, whose people the folder's same kind of ids would mix with)."""
     started = time.perf_counter()
     dataset, _ = _load(directory)
     total = sum(record_counts(dataset).values())
@@ -202,6 +205,15 @@ def _import(directory: Path, settings: Settings) -> None:
     async def work() -> None:
         async with opened_store(settings) as store:
             await store.init_schema()
+            if only_over_itself:
+                other = {u.id for u in await store.units()} - {u.id for u in dataset.units}
+                if other:
+                    _fail(
+                        f"the store holds another region ({len(other):,} units not in "
+                        f"{directory}): importing over it would overwrite some of its people "
+                        "and mix with the rest. Seed into a new database (STEGE_DB_PATH), "
+                        "or pass --force."
+                    )
             with _bar(MofNCompleteColumn()) as bar:
                 task = bar.add_task("importing", total=total)
 
@@ -355,12 +367,26 @@ def validate(directory: DatasetDir) -> None:
 
 
 @seed_app.command("demo")
-def seed_demo() -> None:
-    """Import the demo region bundled with Stege (seed/demo/) into the database."""
+def seed_demo(
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Import over a store that holds another region (the same ids are overwritten).",
+        ),
+    ] = False,
+) -> None:
+    """Import the demo region bundled with Stege (seed/demo/) into the database.
+
+    Into an empty store or one holding the demo (imported again, it is the
+    demo as shipped): the demo's people share their kind of ids (E10001...)
+    with a synthetic region, so over another region they would overwrite
+    some of its people and mix with the rest. --force does that.
+    """
     directory = layout.demo_dir()
     if not directory.is_dir():
         _fail(f"the demo data is missing from this installation ({directory})")
-    _import(directory, _settings())
+    _import(directory, _settings(), only_over_itself=not force)
 
 
 MAX_SYNTHETIC_EMPLOYEES = 500_000

@@ -352,6 +352,31 @@ def test_seed_demo_imports_the_bundled_demo(db: Path, tmp_path: Path) -> None:
     assert exported(tmp_path, "out") == files_of(tmp_path / "expected")
 
 
+def test_seed_demo_refuses_a_store_holding_another_region(db: Path, tmp_path: Path) -> None:
+    # `seed synthetic` refused to load over a region, but `seed demo` over a
+    # synthetic one overwrote its people E10001... and mixed with the rest.
+    assert stege("seed", "synthetic", "--employees", "300").exit_code == 0
+    before = exported(tmp_path, "before")
+
+    refused = stege("seed", "demo")
+
+    assert refused.exit_code == 1
+    assert "the store holds another region" in refused.stderr
+    assert "--force" in refused.stderr
+    assert exported(tmp_path, "after") == before
+    forced = stege("seed", "demo", "--force")
+    assert forced.exit_code == 0, forced.output
+
+
+def test_seed_demo_again_over_the_demo_is_allowed(db: Path, tmp_path: Path) -> None:
+    assert stege("seed", "demo").exit_code == 0
+    again = stege("seed", "demo")
+
+    assert again.exit_code == 0, again.output
+    write_dataset(load_dataset(demo_dir())[0], tmp_path / "expected")
+    assert exported(tmp_path, "out") == files_of(tmp_path / "expected")
+
+
 def test_settings_come_from_stege_variables_once(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STEGE_RETIREMENT_AGE", "67")
     monkeypatch.setenv("STEGE_NEO4J_USER", "neo4j")
