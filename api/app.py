@@ -152,6 +152,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
         graphql_path=GRAPHQL_PATH,
         max_body_bytes=settings.max_body_bytes,
         dev_warning=DEV_WARNING if authenticator.dev else None,
+        graphiql=settings.graphiql,
     )
 
     @app.get("/healthz")

@@ -20,12 +20,31 @@ from fastapi.responses import JSONResponse
 _FIELDS = {"query": str, "operationName": str, "variables": dict, "extensions": dict}
 
 
-_CODES = {400: "BAD_REQUEST", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+_CODES = {
+    400: "BAD_REQUEST",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+}
 
 
-def refuse(status: int, message: str) -> JSONResponse:
+def refuse(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     error = {"message": message, "extensions": {"code": _CODES.get(status, "BAD_REQUEST")}}
-    return JSONResponse({"errors": [error]}, status_code=status)
+    return JSONResponse({"errors": [error]}, status_code=status, headers=headers)
+
+
+def wrong_method(method: str, *, graphiql: bool) -> JSONResponse:
+    """The refusal of a request to the GraphQL endpoint that is not a POST,
+    unless it asks for GraphiQL and GraphiQL is on (`accept` holds text/html):
+    405 naming what is allowed. Strawberry answered these in plain text (404,
+    or 400 "queries are not allowed when using GET"), and a PUT with `Allow: GET`."""
+    allowed = "GET, POST" if graphiql else "POST"
+    return refuse(
+        405,
+        f"{method} is not accepted: send the operation as a POST of application/json"
+        + (" (GET is for GraphiQL, from a browser)" if graphiql else ""),
+        headers={"Allow": allowed},
+    )
 
 
 async def read_body(request: Request, limit: int) -> bytes | JSONResponse:
@@ -85,6 +104,10 @@ def _has_lone_surrogate(value: Any) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+def wants_graphiql(request: Request) -> bool:
+    return request.method in ("GET", "HEAD") and "text/html" in request.headers.get("accept", "")
 
 
 async def check_request(request: Request, limit: int) -> JSONResponse | None:

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse
 
-from api.guard import check_request
+from api.guard import check_request, wants_graphiql, wrong_method
 
 log = logging.getLogger("stege.api")
 
@@ -37,12 +37,19 @@ class RequestEnvelope:
     on every answer."""
 
     def __init__(
-        self, app: ASGIApp, *, graphql_path: str, max_body_bytes: int, dev_warning: str | None
+        self,
+        app: ASGIApp,
+        *,
+        graphql_path: str,
+        max_body_bytes: int,
+        dev_warning: str | None,
+        graphiql: bool = False,
     ) -> None:
         self.app = app
         self.graphql_path = graphql_path
         self.max_body_bytes = max_body_bytes
         self.dev_warning = dev_warning
+        self.graphiql = graphiql
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,14 +72,15 @@ class RequestEnvelope:
             await send(message)
 
         try:
-            if scope["method"] == "POST" and scope["path"].rstrip("/") == self.graphql_path:
+            if scope["path"].rstrip("/") == self.graphql_path:
                 request = Request(scope, receive)
-                refused = await check_request(request, self.max_body_bytes)
+                refused = await self._refusal(request)
                 if refused is not None:
                     await refused(scope, receive, send_stamped)
                     return
-                receive = _replay(await request.body(), receive)
-                scope = {**scope, "headers": _plain_json(scope["headers"])}
+                if request.method == "POST":
+                    receive = _replay(await request.body(), receive)
+                    scope = {**scope, "headers": _plain_json(scope["headers"])}
             await self.app(scope, receive, send_stamped)
         except ClientDisconnect:
             # The client went away mid-body: nobody to answer, nothing wrong here.
@@ -84,6 +92,16 @@ class RequestEnvelope:
             if started:
                 raise  # an answer is under way: only the server can end it
             await unexpected(request_id)(scope, receive, send_stamped)
+
+    async def _refusal(self, request: Request) -> JSONResponse | None:
+        """Why a request to the GraphQL endpoint is refused before strawberry
+        sees it, or None: a malformed POST, or another method than a browser's
+        GET of GraphiQL (when it is on)."""
+        if request.method == "POST":
+            return await check_request(request, self.max_body_bytes)
+        if self.graphiql and wants_graphiql(request):
+            return None
+        return wrong_method(request.method, graphiql=self.graphiql)
 
 
 def unexpected(request_id: str) -> JSONResponse:

@@ -279,13 +279,36 @@ async def test_introspection_and_graphiql_are_off_unless_enabled(store: Store) -
         typo = await api.gql("{ mee { id } }")
         assert "Did you mean" not in typo["errors"][0]["message"]
         page = await api.client.get("/graphql", headers={"Accept": "text/html"})
-        assert page.status_code == 404
+        assert page.status_code == 405
+        assert page.headers["allow"] == "POST"
     async with serving(store, dev_settings(introspection=True, graphiql=True)) as api:
         body = data(await api.gql(INTROSPECTION))
         assert body == {"__schema": {"queryType": {"name": "Query"}}}
         page = await api.client.get("/graphql", headers={"Accept": "text/html"})
         assert page.status_code == 200
         assert "graphiql" in page.text.lower()
+
+
+@pytest.mark.parametrize("graphiql", [False, True])
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [("GET", {}), ("GET", {"query": "{ me { id } }"}), ("PUT", {}), ("DELETE", {})],
+)
+async def test_other_methods_than_post_are_a_coded_405(
+    store: Store, graphiql: bool, method: str, params: dict[str, str]
+) -> None:
+    # Strawberry answered these in plain text: 404 (GET without GraphiQL), 400
+    # "queries are not allowed when using GET", and 405 for a PUT saying
+    # `Allow: GET` (POST is what is allowed).
+    async with serving(store, dev_settings(graphiql=graphiql)) as api:
+        response = await api.client.request(
+            method, "/graphql", params=params, headers={"Accept": "application/json"}
+        )
+    assert response.status_code == 405
+    assert response.headers["allow"] == ("GET, POST" if graphiql else "POST")
+    assert error_codes(response.json()) == ["METHOD_NOT_ALLOWED"]
+    assert response.json()["errors"][0]["message"].startswith(f"{method} is not accepted")
+    assert response.headers["x-request-id"]
 
 
 @pytest.mark.parametrize(

@@ -125,7 +125,7 @@ async def test_stege_serve_answers_over_loopback(store_env: dict[str, str], tmp_
             ).status_code == 401
             # GraphiQL and introspection are off unless enabled.
             page = await client.get("/graphql", headers={"Accept": "text/html"})
-            assert page.status_code == 404
+            assert page.status_code == 405
 
 
 async def test_stege_serve_demo_from_an_empty_folder(tmp_path: Path) -> None:
