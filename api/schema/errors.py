@@ -25,6 +25,7 @@ from graphql import (
     VariableDefinitionNode,
     VariableNode,
 )
+from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 from strawberry.utils.str_converters import to_camel_case
 
@@ -77,7 +78,10 @@ def shape_error(error: GraphQLError, request_id: str) -> GraphQLError:
         # the message (the codes are Apollo's, which GraphQL clients know).
         if (error.extensions or {}).get("code"):
             return error
-        return _reshaped(error, {**(error.extensions or {}), "code": document_code(error)})
+        coded = {**(error.extensions or {}), "code": document_code(error)}
+        if isinstance(error, ValidationAbortedError):
+            return _reshaped(error, coded, message=TOO_COMPLEX)
+        return _reshaped(error, coded)
     code = code_of(original)
     if code is None and isinstance(original, GraphQLError):
         variable = _invalid_variable(error)
@@ -123,6 +127,13 @@ def _reshaped(
         extensions=extensions,
     )
 
+
+TOO_COMPLEX = (
+    "the document is too complex to validate (graphql-core's budget for comparing the fields "
+    "a selection asks for, or for shared fragments, ran out): ask for fewer fields at once"
+)
+"""graphql-core says only "Validation aborted." when a document exhausts its
+validation budget (about 750 copies of one field in a selection)."""
 
 PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
 VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"

@@ -245,6 +245,17 @@ async def test_depth_alias_and_token_limits(api: Api) -> None:
     assert len(ok) == 5
 
 
+async def test_a_document_past_graphql_core_s_validation_budget_says_so(api: Api) -> None:
+    # 750 copies of one field are within the token limit but exhaust
+    # graphql-core's budget for comparing fields; its message was only
+    # "Validation aborted.".
+    body = await api.gql("{ me { " + " ".join(["id"] * 750) + " } }")
+    assert body["data"] is None
+    assert error_codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+    assert body["errors"][0]["message"].startswith("the document is too complex to validate")
+    assert data(await api.gql("{ me { " + " ".join(["id"] * 600) + " } }")) == {"me": {"id": "e05"}}
+
+
 def doubling_fragments(n: int) -> str:
     """A document of ~40 bytes a fragment whose fields double with each one:
     2^n `__typename` once spread out."""
