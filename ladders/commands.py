@@ -164,7 +164,7 @@ async def start_mentorship(
     )
     # The link and capacity rules again, in the write's own transaction: a
     # concurrent start for the same mentor may have committed since we read.
-    await store.start_mentorship(mentorship, capacity=capacity)
+    await store.start_mentorship(mentorship, capacity=capacity, mentor=Was(mentor))
     return mentorship
 
 

@@ -102,7 +102,8 @@ def at_capacity(mentor_id: str, active: int, capacity: int, day: date, start: da
     """The conflict of a start that `busiest_day` puts over capacity (the
     command and both stores' writes say it in the same words)."""
     when = "" if day == start else f" from {day.isoformat()}"
-    return f"{mentor_id!r} already has {active} active adepts{when} (capacity {capacity})"
+    adepts = "adept" if active == 1 else "adepts"
+    return f"{mentor_id!r} already has {active} active {adepts}{when} (capacity {capacity})"
 
 
 def urgent_age(rules: Rules) -> int:

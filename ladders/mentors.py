@@ -102,8 +102,9 @@ def _person_violations(
     if adept.id in mentor.active_adept_ids:
         problems.append("the mentor already mentors this adept")
     elif len(mentor.active_adept_ids) >= mentor.capacity:
+        active = len(mentor.active_adept_ids)
         problems.append(
-            f"the mentor already has {len(mentor.active_adept_ids)} active adepts "
+            f"the mentor already has {active} active {'adept' if active == 1 else 'adepts'} "
             f"(capacity {mentor.capacity})"
         )
     return problems

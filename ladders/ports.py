@@ -300,11 +300,16 @@ class Store(Protocol):
         was read; ...")`."""
         ...
 
-    async def start_mentorship(self, mentorship: Mentorship, *, capacity: int) -> None:
+    async def start_mentorship(
+        self, mentorship: Mentorship, *, capacity: int, mentor: Was[Employee] | None = None
+    ) -> None:
         """Create `mentorship` unless, on its `started_on`, the two already have
         an open mentorship (or one started that day) or the mentor already has
         `capacity` active ones: `ConflictError` then. Checked and written in
-        one transaction, so concurrent starts cannot exceed a capacity."""
+        one transaction, so concurrent starts cannot exceed a capacity. With
+        `mentor`, the mentor's stored record must still be the one read (its
+        capacity, age and unit judged the start): else `ConflictError(changed
+        ("employee 'id'"))`, so a capacity lowered meanwhile is not exceeded."""
         ...
 
     async def upsert_plan(self, plan: Plan, *, expected: PlanStatus | None = None) -> None:

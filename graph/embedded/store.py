@@ -339,9 +339,11 @@ class EmbeddedStore:
             tables=("mentorship", "mentorship_focus"),
         )
 
-    async def start_mentorship(self, mentorship: Mentorship, *, capacity: int) -> None:
+    async def start_mentorship(
+        self, mentorship: Mentorship, *, capacity: int, mentor: Was[Employee] | None = None
+    ) -> None:
         await self._db.write(
-            lambda conn: writes.start_mentorship(conn, mentorship, capacity),
+            lambda conn: writes.start_mentorship(conn, mentorship, capacity, mentor),
             tables=("mentorship", "mentorship_focus"),
         )
 

@@ -347,11 +347,20 @@ def _stored_mentorship(conn: apsw.Connection, key: Mentorship) -> Mentorship | N
     )
 
 
-def start_mentorship(conn: apsw.Connection, mentorship: Mentorship, capacity: int) -> None:
+def start_mentorship(
+    conn: apsw.Connection,
+    mentorship: Mentorship,
+    capacity: int,
+    expected: Was[Employee] | None = None,
+) -> None:
     # Safe without a race: every write runs in BEGIN IMMEDIATE, which holds the
     # file's write lock (in any process), so no other start can slip between count
     # and insert.
     mentor, adept, day = mentorship.mentor_id, mentorship.adept_id, rows.iso(mentorship.started_on)
+    if expected is not None:
+        [stored] = reads.get_employees(conn, [mentor])
+        if stored != expected.value:
+            raise ConflictError(changed(f"employee {mentor!r}"))
     if conn.execute(OPEN_LINK, (mentor, adept, day, day)).fetchone():
         raise ConflictError(f"{mentor!r} already mentors {adept!r}")
     links = reads.mentorships(conn, [mentor], "mentor", None)

@@ -613,8 +613,10 @@ class Neo4jStore:
     ) -> None:
         await self._write(lambda tx: writes.upsert_mentorship(tx, mentorship, expected))
 
-    async def start_mentorship(self, mentorship: Mentorship, *, capacity: int) -> None:
-        await self._write(lambda tx: writes.start_mentorship(tx, mentorship, capacity))
+    async def start_mentorship(
+        self, mentorship: Mentorship, *, capacity: int, mentor: Was[Employee] | None = None
+    ) -> None:
+        await self._write(lambda tx: writes.start_mentorship(tx, mentorship, capacity, mentor))
 
     async def upsert_plan(self, plan: Plan, *, expected: PlanStatus | None = None) -> None:
         await self._write(lambda tx: writes.upsert_plan(tx, plan, expected))

@@ -412,11 +412,18 @@ async def add_plan_activity(tx: AsyncManagedTransaction, item: PlanActivity) -> 
     return added
 
 
-async def start_mentorship(tx: AsyncManagedTransaction, item: Mentorship, capacity: int) -> None:
+async def start_mentorship(
+    tx: AsyncManagedTransaction,
+    item: Mentorship,
+    capacity: int,
+    expected: Was[Employee] | None = None,
+) -> None:
     w = Writer(tx)
     # `require` has taken the mentor's lock (LOCK_OWNERS), which serialises
     # concurrent starts for one mentor: each counts after the last committed.
     await w.require("mentorship", {"Employee": [item.mentor_id, item.adept_id]})
+    if expected is not None and await _stored_employee(tx, item.mentor_id) != expected.value:
+        raise ConflictError(changed(f"employee {item.mentor_id!r}"))
     result = await tx.run(
         W.MENTOR_LINKS,
         {"mentor_id": item.mentor_id, "adept_id": item.adept_id, "day": item.started_on},

@@ -14,6 +14,7 @@ from ladders.models import Dataset, Mentorship
 from ladders.ports import Store
 from ladders.rules import Rules
 from tests.builders import AS_OF, canonical
+from tests.spies import Meanwhile
 
 Key = tuple[str, str, date]
 
@@ -151,7 +152,7 @@ async def test_start_mentorship_checks_links_and_capacity_in_its_transaction(
                 Mentorship(mentor_id="e01", adept_id="e03", started_on=started_on), capacity=5
             )
     # At capacity (one active, capacity one): a conflict naming the count.
-    with pytest.raises(ConflictError, match=r"1 active adepts \(capacity 1\)"):
+    with pytest.raises(ConflictError, match=r"1 active adept \(capacity 1\)"):
         await loaded.start_mentorship(
             Mentorship(mentor_id="e01", adept_id="e04", started_on=AS_OF), capacity=1
         )
@@ -319,6 +320,41 @@ async def test_a_rival_start_committed_meanwhile_is_a_conflict(
         )
     active = await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)
     assert sorted(m.adept_id for m in active) == sorted({"e03", rival_adept})
+
+
+async def test_a_capacity_lowered_since_the_command_read_it_is_a_conflict(loaded: Store) -> None:
+    # The command judged e01's capacity (2, one adept) from its read of e01;
+    # an edit to capacity 1 committed before the start's write made it a
+    # second adept over the new capacity.
+    catalog = await CatalogCache().get(loaded)
+    [mentor] = await loaded.get_employees(["e01"])
+    assert mentor is not None
+    lowered = mentor.model_copy(update={"mentor_capacity": 1})
+    racing: Any = Meanwhile(loaded, "mentorships_of", lambda: loaded.upsert_employee(lowered))
+
+    with pytest.raises(ConflictError, match=r"^employee 'e01' changed since it was read"):
+        await start_mentorship(
+            store=racing,
+            catalog=catalog,
+            rules=Rules(),
+            mentor_id="e01",
+            adept_id="e04",
+            started_on=AS_OF,
+            focus=["evb"],
+        )
+    active = await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)
+    assert [m.adept_id for m in active] == ["e03"]
+    # Asked again, the start is judged on the new capacity.
+    with pytest.raises(ConflictError, match=r"1 active adept \(capacity 1\)"):
+        await start_mentorship(
+            store=loaded,
+            catalog=catalog,
+            rules=Rules(),
+            mentor_id="e01",
+            adept_id="e04",
+            started_on=AS_OF,
+            focus=["evb"],
+        )
 
 
 async def test_a_mentorship_ended_since_the_command_read_it_is_a_conflict(

@@ -308,7 +308,7 @@ def test_violations_list_every_broken_rule() -> None:
     )
     assert problems == [
         "a mentor must be at least 55 years old",
-        "the mentor already has 1 active adepts (capacity 1)",
+        "the mentor already has 1 active adept (capacity 1)",
         "the mentor does not hold 'ebp' at level 4 or higher",
         "unknown competence 'nothing'",
     ]
@@ -402,7 +402,7 @@ async def test_check_mentorship_reads_the_store(store: EmbeddedStore) -> None:
         adept_id="A",
         focus=["ebp"],
         as_of=AS_OF,
-    ) == ["the mentor already has 1 active adepts (capacity 1)"]
+    ) == ["the mentor already has 1 active adept (capacity 1)"]
     assert await check_mentorship(
         store=store,
         catalog=cat,
