@@ -38,6 +38,22 @@ def render(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _contention(shares: dict[str, float | None] | None) -> list[str]:
+    """What other work took of the machine while this store was measured
+    (bench/contention.py; runs before 33 did not record it)."""
+    if not shares:
+        return []
+    steal, waited = shares.get("steal_share"), shares.get("cpu_wait_share")
+    parts = []
+    if steal is not None:
+        parts.append(f"{steal:.1%} of the CPU time went to other machines (steal)")
+    if waited is not None:
+        parts.append(
+            f"some task waited for a CPU {waited:.1%} of the time (the bench's own included)"
+        )
+    return ["", f"Machine while measured: {'; '.join(parts)}"] if parts else []
+
+
 def _render_run(run: dict[str, Any]) -> list[str]:
     store = run["store"]
     if "failed" in run:
@@ -58,6 +74,7 @@ def _render_run(run: dict[str, Any]) -> list[str]:
     if "neo4j_server_memory_at_end" in run:
         memory += f"; Neo4j server RSS: {run['neo4j_server_memory_at_end'].get('rss_mib')} MiB"
     lines.append(memory)
+    lines += _contention(run.get("contention"))
     sub = run.get("subjects", {})
     lines += [
         "",

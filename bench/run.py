@@ -37,7 +37,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import cypher  # noqa: E402
+from bench import contention, cypher  # noqa: E402
 from bench.clients import LeanClient, PooledClient, Poster  # noqa: E402
 from bench.measure import Budget, ratio, throughput, timed  # noqa: E402
 from bench.processes import ApiServer, Neo4jServer, rss_mib, seed, store_env  # noqa: E402
@@ -313,6 +313,7 @@ def bench_store(kind: str, n: int, options: Options) -> dict[str, Any]:
 
 async def _bench_store(kind: str, n: int, options: Options, tmp: Path) -> dict[str, Any]:
     run: dict[str, Any] = {"store": kind, "employees": n, "seed": options.seed}
+    started = contention.read()
     neo4j: Neo4jServer | None = None
     db_path = tmp / "stege.db" if kind == "embedded" else None
     uri = None
@@ -350,6 +351,7 @@ async def _bench_store(kind: str, n: int, options: Options, tmp: Path) -> dict[s
             )
         if neo4j is not None and neo4j.pid is not None:
             run["neo4j_server_memory_at_end"] = rss_mib(neo4j.pid)
+        run["contention"] = contention.between(started, contention.read())
     finally:
         if neo4j is not None:
             neo4j.stop()

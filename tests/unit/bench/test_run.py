@@ -43,6 +43,10 @@ def _check_run(run: dict[str, Any], store: str) -> None:
     assert run["http_floor"]["n"] >= 2
     assert run["http_floor"]["errors"] == 0
     assert run["http_floor"]["settled_before"]["calls"] > 0
+    # None where the kernel does not report it (no steal column, no PSI).
+    steal, waited = run["contention"]["steal_share"], run["contention"]["cpu_wait_share"]
+    assert steal is None or 0 <= steal <= 1
+    assert waited is None or waited >= 0
 
 
 def test_a_small_run_on_the_embedded_store_produces_every_figure(tmp_path: Path) -> None:
@@ -55,6 +59,8 @@ def test_a_small_run_on_the_embedded_store_produces_every_figure(tmp_path: Path)
     table = render(results[300])
     assert "| gap |" in table
     assert "HTTP floor" in table
+    if any(v is not None for v in written["runs"][0]["contention"].values()):
+        assert "Machine while measured: " in table
     assert "seeding, embedded ≤ 60 s" in table
 
 
