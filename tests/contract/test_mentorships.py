@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from ladders.catalog import CatalogCache
+from ladders.catalog import Catalog, CatalogCache
 from ladders.commands import end_mentorship, start_mentorship
 from ladders.errors import ConflictError, IntegrityError
 from ladders.models import Dataset, Mentorship
@@ -181,15 +181,7 @@ async def test_a_start_must_fit_the_capacity_on_every_later_day(loaded: Store) -
         )
     catalog = await CatalogCache().get(loaded)
     with pytest.raises(ConflictError, match=r"from .* \(capacity 2\)"):
-        await start_mentorship(
-            store=loaded,
-            catalog=catalog,
-            rules=Rules(),
-            mentor_id="e01",
-            adept_id="e05",
-            started_on=AS_OF,
-            focus=["evb"],
-        )
+        await _start_for_e01(store=loaded, catalog=catalog, adept_id="e05")
 
     assert await loaded.mentorships_of(["e01"], role="mentor") == before
 
@@ -242,18 +234,7 @@ async def test_concurrent_start_commands_respect_the_capacity(loaded: Store) -> 
     catalog = await CatalogCache().get(loaded)
     adepts = ["e04", "e05", "e06", "e08", "e09"]
     results = await asyncio.gather(
-        *(
-            start_mentorship(
-                store=loaded,
-                catalog=catalog,
-                rules=Rules(),
-                mentor_id="e01",
-                adept_id=a,
-                started_on=AS_OF,
-                focus=["evb"],
-            )
-            for a in adepts
-        ),
+        *(_start_for_e01(store=loaded, catalog=catalog, adept_id=a) for a in adepts),
         return_exceptions=True,
     )
     started = [r for r in results if isinstance(r, Mentorship)]
@@ -265,6 +246,19 @@ async def test_concurrent_start_commands_respect_the_capacity(loaded: Store) -> 
     assert all(isinstance(r, ConflictError) for r in refused), results
     assert all("capacity 2" in str(r) for r in refused), results
     assert len(await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)) == 2
+
+
+async def _start_for_e01(*, store: Any, catalog: Catalog, adept_id: str) -> Mentorship:
+    """The command starting e01 -> `adept_id` on AS_OF, focus evb."""
+    return await start_mentorship(
+        store=store,
+        catalog=catalog,
+        rules=Rules(),
+        mentor_id="e01",
+        adept_id=adept_id,
+        started_on=AS_OF,
+        focus=["evb"],
+    )
 
 
 class _StartedMeanwhile:
@@ -309,15 +303,7 @@ async def test_a_rival_start_committed_meanwhile_is_a_conflict(
     racing: Any = _StartedMeanwhile(loaded, rival)
 
     with pytest.raises(ConflictError, match=conflict):
-        await start_mentorship(
-            store=racing,
-            catalog=catalog,
-            rules=Rules(),
-            mentor_id="e01",
-            adept_id="e04",
-            started_on=AS_OF,
-            focus=["evb"],
-        )
+        await _start_for_e01(store=racing, catalog=catalog, adept_id="e04")
     active = await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)
     assert sorted(m.adept_id for m in active) == sorted({"e03", rival_adept})
 
@@ -333,28 +319,12 @@ async def test_a_capacity_lowered_since_the_command_read_it_is_a_conflict(loaded
     racing: Any = Meanwhile(loaded, "mentorships_of", lambda: loaded.upsert_employee(lowered))
 
     with pytest.raises(ConflictError, match=r"^employee 'e01' changed since it was read"):
-        await start_mentorship(
-            store=racing,
-            catalog=catalog,
-            rules=Rules(),
-            mentor_id="e01",
-            adept_id="e04",
-            started_on=AS_OF,
-            focus=["evb"],
-        )
+        await _start_for_e01(store=racing, catalog=catalog, adept_id="e04")
     active = await loaded.mentorships_of(["e01"], role="mentor", active_on=AS_OF)
     assert [m.adept_id for m in active] == ["e03"]
     # Asked again, the start is judged on the new capacity.
     with pytest.raises(ConflictError, match=r"1 active adept \(capacity 1\)"):
-        await start_mentorship(
-            store=loaded,
-            catalog=catalog,
-            rules=Rules(),
-            mentor_id="e01",
-            adept_id="e04",
-            started_on=AS_OF,
-            focus=["evb"],
-        )
+        await _start_for_e01(store=loaded, catalog=catalog, adept_id="e04")
 
 
 async def test_a_mentorship_ended_since_the_command_read_it_is_a_conflict(

@@ -12,11 +12,9 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import closing, contextmanager
-from datetime import date, timedelta
+from contextlib import contextmanager
 from pathlib import Path
 
-import apsw
 import httpx
 import pytest
 
@@ -164,60 +162,3 @@ async def test_stege_serve_demo_from_an_empty_folder(tmp_path: Path) -> None:
         assert await store.reference_version() == version
     finally:
         await store.close()
-
-
-async def test_two_workers_write_one_embedded_file(tmp_path: Path) -> None:
-    # `stege serve --workers 2` on the embedded store: two processes write the
-    # file (mutations, and the audit records of a manager's reads), taking
-    # turns on its write lock. Every acknowledged write is there afterwards
-    # and the file is sound (DESIGN §8: a SQLite without the WAL-reset race).
-    db = tmp_path / "stege.db"
-    store = await EmbeddedStore.open(db)
-    try:
-        await store.import_dataset(tiny_region())
-    finally:
-        await store.close()
-    port = free_port()
-    env = {
-        "STEGE_STORE": "embedded",
-        "STEGE_DB_PATH": str(db),
-        "STEGE_AUTH_MODE": "dev",
-        "STEGE_LOG_LEVEL": "WARNING",
-    }
-    talk = """mutation($day: Date!) { recordConversation(input:
-        {employeeId: "e03", kind: LONESAMTAL, heldOn: $day}) { __typename } }"""
-    audited = '{ gap(employeeId: "e03", asOf: "2025-03-01") { readiness } }'
-    days = [(date(2025, 1, 1) + timedelta(days=i)).isoformat() for i in range(48)]
-    with running(["serve", "--port", str(port), "--workers", "2"], env, tmp_path) as server:
-        base = f"http://127.0.0.1:{port}"
-        await wait_healthy(base, server)
-        limits = httpx.Limits(max_connections=8, max_keepalive_connections=0)
-        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-
-            async def post(query: str, variables: dict[str, str]) -> object:
-                response = await client.post(
-                    "/graphql",
-                    json={"query": query, "variables": variables},
-                    headers={"X-Stege-User": "e05"},
-                )
-                assert response.status_code == 200, response.text
-                return response.json()
-
-            answers = await asyncio.gather(
-                *(post(talk, {"day": day}) for day in days),
-                *(post(audited, {}) for _ in days),
-            )
-    assert answers[: len(days)] == [
-        {"data": {"recordConversation": {"__typename": "ConversationPayload"}}}
-    ] * len(days)
-    assert all("errors" not in a for a in answers[len(days) :]), answers
-    reopened = await EmbeddedStore.open(db)
-    try:
-        held = {c.held_on.isoformat() for c in (await reopened.export_dataset()).conversations}
-        audit = await reopened.audit_log(who="e05", limit=500)
-    finally:
-        await reopened.close()
-    assert set(days) <= held
-    assert len([r for r in audit if r.whom == "e03"]) >= len(days)
-    with closing(apsw.Connection(str(db))) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
