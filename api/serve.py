@@ -10,14 +10,18 @@ so every worker builds the same app (`api.serve:app_from_env`).
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
+import multiprocessing
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
+from typing import Any
 
 import uvicorn
+import uvicorn.config
 from fastapi import FastAPI
 
 from api.app import GRAPHQL_PATH, auth_config, create_app, warn_dev_auth
@@ -40,8 +44,21 @@ def app_from_env() -> FastAPI:
     With several workers each is a new process, which logs as `stege serve`
     does (the `stege.audit` lines among the rest) only once configured here."""
     settings = get_settings()
-    configure_logging(settings.log_level)
+    # A worker of several is a child process (one worker runs in `stege serve`'s).
+    configure_logging(settings.log_level, process_id=multiprocessing.parent_process() is not None)
     return create_app(settings)
+
+
+def uvicorn_log_config(*, process_id: bool) -> dict[str, Any]:
+    """uvicorn's own logging (its errors, the access lines), with each
+    worker's PID in every line when `process_id` (several workers)."""
+    config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    if process_id:
+        for formatter in config["formatters"].values():
+            formatter["fmt"] = formatter["fmt"].replace(
+                "%(levelprefix)s ", "%(levelprefix)s [%(process)d] ", 1
+            )
+    return config
 
 
 def demo_settings(settings: Settings) -> dict[str, str]:
@@ -206,6 +223,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=settings.log_level.lower(),
+        log_config=uvicorn_log_config(process_id=workers > 1),
         proxy_headers=True,
         # Requests stuck on a frozen store must not hold a SIGTERM for minutes.
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,

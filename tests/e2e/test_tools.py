@@ -82,6 +82,40 @@ def test_a_server_worker_logs_each_record_on_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "stege.db").exists()
 
 
+def test_each_of_several_workers_puts_its_pid_in_its_lines(tmp_path: Path) -> None:
+    # With `--workers N` uvicorn runs each worker as a child process; their
+    # lines were indistinguishable. A worker's own lines carry its PID (and
+    # uvicorn's lines too, through the log config `stege serve` gives it).
+    script = tmp_path / "worker.py"
+    script.write_text(
+        "import logging, multiprocessing, sys\n"
+        "def worker(record):\n"
+        "    from api.serve import app_from_env\n"
+        "    app_from_env()\n"
+        "    logging.getLogger('stege.audit').info(record)\n"
+        "if __name__ == '__main__':\n"
+        "    child = multiprocessing.get_context('spawn').Process(target=worker, args=('x',))\n"
+        "    child.start()\n"
+        "    child.join()\n"
+        "    print(child.pid)\n"
+    )
+    env = {
+        **os.environ,
+        "STEGE_AUTH_MODE": "dev",
+        "STEGE_DB_PATH": str(tmp_path / "stege.db"),
+        "STEGE_LOG_LEVEL": "INFO",
+        "PYTHONPATH": str(ROOT),
+    }
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    pid = int(result.stdout.strip())
+    assert f"INFO     [{pid}] stege.audit: x" in result.stderr.splitlines()
+
+
 @pytest.mark.parametrize(
     ("args", "problem"),
     [

@@ -453,6 +453,8 @@ def test_serve_names_the_store_and_address_it_starts_on(
         f"Stege starting on http://127.0.0.1:8123/graphql: embedded {db}, dev auth, 1 worker"
         in result.stderr
     )
+    formats = [f["fmt"] for f in serving[0]["log_config"]["formatters"].values()]
+    assert not any("%(process)d" in fmt for fmt in formats)  # one process: no PIDs needed
 
 
 def test_serve_warns_when_it_starts_on_a_new_database(
@@ -482,6 +484,10 @@ def test_serve_runs_several_workers_on_one_embedded_file(
     assert [kw["workers"] for kw in serving] == [2]
     assert "dev auth, 2 workers" in result.stderr
     assert "WAL" not in result.output
+    # uvicorn's own lines (access, errors) name the worker that wrote them.
+    formats = [f["fmt"] for f in serving[0]["log_config"]["formatters"].values()]
+    assert formats
+    assert all(fmt.startswith("%(levelprefix)s [%(process)d] ") for fmt in formats)
 
 
 def test_serve_refuses_several_workers_on_a_sqlite_with_the_wal_reset_race(
