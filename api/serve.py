@@ -28,7 +28,6 @@ from api.app import GRAPHQL_PATH, auth_config, create_app, warn_dev_auth
 from api.logs import configure_logging
 from api.settings import Settings, get_settings
 from api.stores import describe_store, open_store, opened_store
-from graph.embedded import SQLITE_VERSION, several_writers_safe
 from ladders.catalog import Catalog
 from ladders.errors import StoreUnavailableError
 from ladders.ports import Store
@@ -59,6 +58,22 @@ def uvicorn_log_config(*, process_id: bool) -> dict[str, Any]:
                 "%(levelprefix)s ", "%(levelprefix)s [%(process)d] ", 1
             )
     return config
+
+
+def check_several_writers(workers: int) -> None:
+    """Refuse several workers on one embedded file with a SQLite that has the
+    WAL-reset race (DESIGN §8): each worker writes it (audit records,
+    mutations), and the race could corrupt it."""
+    # Imported here, as in api.stores: a Neo4j deployment never loads apsw.
+    from graph.embedded import connection
+
+    if not connection.several_writers_safe(connection.SQLITE_VERSION):
+        version = ".".join(map(str, connection.SQLITE_VERSION))
+        raise ValueError(
+            f"--workers {workers}: the embedded store's SQLite {version} "
+            "is older than 3.51.3, which several writing processes need; serve with 1 worker "
+            "or install apsw with a current SQLite"
+        )
 
 
 def demo_settings(settings: Settings) -> dict[str, str]:
@@ -201,15 +216,8 @@ def serve(
     auth_config(settings).check()
     if not demo:  # the demo's is done by `prepare_demo`
         asyncio.run(ensure_schema(settings))
-    if settings.store == "embedded" and workers > 1 and not several_writers_safe(SQLITE_VERSION):
-        # Each worker writes the file (audit records, mutations): a SQLite
-        # with the WAL-reset race could corrupt it (DESIGN §8).
-        version = ".".join(map(str, SQLITE_VERSION))
-        raise ValueError(
-            f"--workers {workers}: the embedded store's SQLite {version} "
-            "is older than 3.51.3, which several writing processes need; serve with 1 worker "
-            "or install apsw with a current SQLite"
-        )
+    if settings.store == "embedded" and workers > 1:
+        check_several_writers(workers)
     print(
         f"Stege starting on http://{host}:{port}{GRAPHQL_PATH}: {describe_store(settings)}, "
         f"{settings.auth_mode} auth, {workers} worker{'s' if workers > 1 else ''}",

@@ -82,6 +82,33 @@ def test_a_server_worker_logs_each_record_on_one_line(tmp_path: Path) -> None:
     assert not (tmp_path / "stege.db").exists()
 
 
+@pytest.mark.parametrize(("store", "other"), [("neo4j", "apsw"), ("embedded", "neo4j")])
+def test_a_server_process_never_loads_the_other_store_s_driver(
+    tmp_path: Path, store: str, other: str
+) -> None:
+    # api.stores imports a store when it opens it; `stege serve`'s check of
+    # the embedded SQLite imported apsw into every worker, Neo4j's included.
+    script = (
+        "import sys\n"
+        "from api.serve import app_from_env\n"
+        "app_from_env()\n"
+        "print(sorted(m for m in ('apsw', 'neo4j') if m in sys.modules))\n"
+    )
+    env = {
+        **os.environ,
+        "STEGE_STORE": store,
+        "STEGE_AUTH_MODE": "dev",
+        "STEGE_DB_PATH": str(tmp_path / "stege.db"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert other not in result.stdout, result.stdout
+
+
 def test_each_of_several_workers_puts_its_pid_in_its_lines(tmp_path: Path) -> None:
     # With `--workers N` uvicorn runs each worker as a child process; their
     # lines were indistinguishable. A worker's own lines carry its PID (and

@@ -10,9 +10,9 @@ import pytest
 import uvicorn
 from typer.testing import CliRunner, Result
 
-from api import serve as serve_module
 from api.cli import app
 from api.settings import get_settings
+from graph.embedded import connection
 from seed import load_dataset, write_dataset
 from seed.layout import demo_dir
 from seed.loader import dataset_bytes
@@ -495,7 +495,7 @@ def test_serve_refuses_several_workers_on_a_sqlite_with_the_wal_reset_race(
 ) -> None:
     # An apsw built against an older system SQLite: several writing
     # processes could corrupt the file, so they are refused, one is not.
-    monkeypatch.setattr(serve_module, "SQLITE_VERSION", (3, 51, 2))
+    monkeypatch.setattr(connection, "SQLITE_VERSION", (3, 51, 2))
 
     refused = stege("serve", "--workers", "2")
     alone = stege("serve")
