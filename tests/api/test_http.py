@@ -65,6 +65,15 @@ async def test_readyz_is_503_when_the_store_does_not_answer(store: Store) -> Non
     assert (ready.status_code, ready.json()) == (503, {"status": "unavailable"})
 
 
+def _logged_under(request_id: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The operator finds the real error, masked for the caller, in the log
+    under the same request id."""
+    logged = [r for r in caplog.records if request_id in r.getMessage()]
+    assert logged
+    assert logged[0].exc_info is not None
+    assert "secret detail of the bug" in str(logged[0].exc_info[1])
+
+
 async def test_unexpected_errors_are_masked_with_a_request_id(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -80,11 +89,7 @@ async def test_unexpected_errors_are_masked_with_a_request_id(
     assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
     assert error["message"] == f"Unexpected error (request id {request_id})."
     assert "secret" not in response.text
-    # The operator finds the real error in the log under the same id.
-    logged = [r for r in caplog.records if request_id in r.getMessage()]
-    assert logged
-    assert logged[0].exc_info is not None
-    assert "secret detail of the bug" in str(logged[0].exc_info[1])
+    _logged_under(request_id, caplog)
 
 
 async def test_an_unexpected_error_before_execution_is_masked_with_a_request_id(
@@ -108,10 +113,7 @@ async def test_an_unexpected_error_before_execution_is_masked_with_a_request_id(
         ],
     }
     assert "secret" not in response.text
-    logged = [r for r in caplog.records if request_id in r.getMessage()]
-    assert logged
-    assert logged[0].exc_info is not None
-    assert "secret detail of the bug" in str(logged[0].exc_info[1])
+    _logged_under(request_id, caplog)
 
 
 async def test_a_client_that_goes_away_mid_body_gets_nothing_and_logs_no_error(
