@@ -13,6 +13,7 @@ from typing import Any
 
 import apsw
 import graphql
+import httpx
 import pytest
 
 from graph.embedded import EmbeddedStore
@@ -65,31 +66,36 @@ async def test_readyz_is_503_when_the_store_does_not_answer(store: Store) -> Non
     assert (ready.status_code, ready.json()) == (503, {"status": "unavailable"})
 
 
-def _logged_under(request_id: str, caplog: pytest.LogCaptureFixture) -> None:
-    """The operator finds the real error, masked for the caller, in the log
-    under the same request id."""
+async def _failing(
+    store: Store, method: str, query: str, caplog: pytest.LogCaptureFixture
+) -> tuple[httpx.Response, str]:
+    """`query` asked of a store whose `method` fails with a bug's error: the
+    answer and its request id, under which the operator finds the real error
+    (masked for the caller) in the log."""
+    broken = FailingStore(store, {method: RuntimeError("secret detail of the bug")})
+    async with serving(broken) as api:  # type: ignore[arg-type]
+        with caplog.at_level(logging.ERROR, logger="stege.api"):
+            response = await api.post(query, user="e03")
+    request_id = response.headers["X-Request-Id"]
+    assert "secret" not in response.text
     logged = [r for r in caplog.records if request_id in r.getMessage()]
     assert logged
     assert logged[0].exc_info is not None
     assert "secret detail of the bug" in str(logged[0].exc_info[1])
+    return response, request_id
 
 
 async def test_unexpected_errors_are_masked_with_a_request_id(
     store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    broken = FailingStore(store, {"holdings_of": RuntimeError("secret detail of the bug")})
-    async with serving(broken) as api:  # type: ignore[arg-type]
-        with caplog.at_level(logging.ERROR, logger="stege.api"):
-            response = await api.post("{ me { name competences { level } } }", user="e03")
+    query = "{ me { name competences { level } } }"
+    response, request_id = await _failing(store, "holdings_of", query, caplog)
     assert response.status_code == 200
     body = response.json()
     assert body["data"] == {"me": {"name": "Cecilia Berg", "competences": None}}
     (error,) = body["errors"]
-    request_id = response.headers["X-Request-Id"]
     assert error["extensions"] == {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
     assert error["message"] == f"Unexpected error (request id {request_id})."
-    assert "secret" not in response.text
-    _logged_under(request_id, caplog)
 
 
 async def test_an_unexpected_error_before_execution_is_masked_with_a_request_id(
@@ -97,12 +103,9 @@ async def test_an_unexpected_error_before_execution_is_masked_with_a_request_id(
 ) -> None:
     # The catalog is checked before strawberry runs the operation, so its
     # masking does not apply there: this was a bare text/plain 500.
-    broken = FailingStore(store, {"reference_version": RuntimeError("secret detail of the bug")})
-    async with serving(broken) as api:  # type: ignore[arg-type]
-        with caplog.at_level(logging.ERROR, logger="stege.api"):
-            response = await api.post("{ competences { id } }", user="e03")
+    query = "{ competences { id } }"
+    response, request_id = await _failing(store, "reference_version", query, caplog)
     assert response.status_code == 500
-    request_id = response.headers["X-Request-Id"]
     assert response.json() == {
         "data": None,
         "errors": [
@@ -112,8 +115,6 @@ async def test_an_unexpected_error_before_execution_is_masked_with_a_request_id(
             }
         ],
     }
-    assert "secret" not in response.text
-    _logged_under(request_id, caplog)
 
 
 async def test_a_client_that_goes_away_mid_body_gets_nothing_and_logs_no_error(
